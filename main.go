@@ -1,0 +1,181 @@
+// Command ssm-guardrails finds AWS IAM policies that let a principal run
+// commands or open sessions as root on every instance through Systems
+// Manager, and reports each at the statement that grants it.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/report"
+	"github.com/ssm-guardrails/ssm-guardrails/sarif"
+	"github.com/ssm-guardrails/ssm-guardrails/scan"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.0.0-dev"
+
+// Exit codes.
+const (
+	exitClean    = 0 // nothing at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitError    = 2 // usage or I/O error
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// settings is everything one run needs, from flags or action inputs.
+type settings struct {
+	scan     scan.Options
+	format   string
+	output   string
+	sarif    string
+	category string
+	failOn   scan.Severity
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	st, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitClean
+	}
+	if errors.Is(err, errVersion) {
+		fmt.Fprintln(stdout, "ssm-guardrails", version)
+		return exitClean
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+		return exitError
+	}
+	return execute(st, stdout, stderr)
+}
+
+var errVersion = errors.New("version requested")
+
+func parseFlags(args []string, stderr io.Writer) (settings, error) {
+	var (
+		st               settings
+		include, exclude stringList
+		failOn, maxSize  string
+		showVersion      bool
+	)
+	fs := flag.NewFlagSet("ssm-guardrails", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: ssm-guardrails [flags] [PATH ...]\n\n"+
+			"Finds IAM policies that allow ssm:SendCommand or ssm:StartSession on every instance.\n"+
+			"PATH is a file or directory (default \".\").\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.\n")
+	}
+	fs.StringVar(&st.format, "format", "text", "output format: text, json or sarif")
+	fs.StringVar(&st.output, "output", "", "write the output to `FILE` instead of standard output")
+	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
+	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
+	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
+	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
+	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
+	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
+	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+
+	// Flags may come before, between or after the paths.
+	for {
+		if err := fs.Parse(args); err != nil {
+			return st, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		st.scan.Paths = append(st.scan.Paths, args[0])
+		args = args[1:]
+	}
+	if showVersion {
+		return st, errVersion
+	}
+	switch st.format {
+	case "text", "json", "sarif":
+	default:
+		return st, fmt.Errorf("unknown --format %q: use text, json or sarif", st.format)
+	}
+	var err error
+	if st.failOn, err = scan.ParseFailOn(failOn); err != nil {
+		return st, fmt.Errorf("--fail-on: %w", err)
+	}
+	if st.scan.MaxFileSize, err = scan.ParseSize(maxSize); err != nil {
+		return st, fmt.Errorf("--max-file-size: %w", err)
+	}
+	if include != nil {
+		st.scan.Include = include
+	}
+	if exclude != nil {
+		st.scan.Exclude = exclude
+	}
+	return st, nil
+}
+
+// execute scans and writes every requested output.
+func execute(st settings, stdout, stderr io.Writer) int {
+	if st.format == "sarif" || st.sarif != "" {
+		st.scan.LineHashes = sarif.LineHashes
+	}
+	rep, err := scan.Run(st.scan)
+	if err != nil {
+		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+		return exitError
+	}
+	sarifOpts := sarif.Options{Version: version, Category: st.category}
+	if st.sarif != "" {
+		if err := writeFile(st.sarif, func(w io.Writer) error { return sarif.Write(w, rep, sarifOpts) }); err != nil {
+			fmt.Fprintln(stderr, "ssm-guardrails:", err)
+			return exitError
+		}
+	}
+	write := func(w io.Writer) error {
+		switch st.format {
+		case "json":
+			return report.JSON(w, rep, st.failOn)
+		case "sarif":
+			return sarif.Write(w, rep, sarifOpts)
+		default:
+			return report.Text(w, rep, st.failOn)
+		}
+	}
+	if st.output != "" {
+		err = writeFile(st.output, write)
+	} else {
+		err = write(stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+		return exitError
+	}
+	if report.Failing(rep, st.failOn) > 0 {
+		return exitFindings
+	}
+	return exitClean
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,231 @@
+package scan
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// DefaultInclude and DefaultExclude are the globs used when none are given.
+var (
+	DefaultInclude = []string{"**/*.json", "**/*.jsonc", "**/*.yaml", "**/*.yml", "**/*.template"}
+	DefaultExclude = []string{"**/node_modules/**", "**/.git/**"}
+)
+
+// DefaultMaxFileSize is the size above which a file is skipped.
+const DefaultMaxFileSize = 10 << 20
+
+// candidate is a file chosen for scanning.
+type candidate struct {
+	path string // to open
+	name string // to show: relative to the base directory, forward slashes
+	size int64
+}
+
+// discoverer walks the scan roots. Every decision about which files to
+// read is made here, from directory entries and Lstat, so files that must
+// not be opened (FIFOs, devices, links out of the root) never are.
+type discoverer struct {
+	opts     Options
+	seen     map[string]bool
+	files    []candidate
+	warnings []Warning
+}
+
+func discover(opts Options) ([]candidate, []Warning, error) {
+	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
+		if !doublestar.ValidatePattern(g) {
+			return nil, nil, fmt.Errorf("invalid glob %q", g)
+		}
+	}
+	d := &discoverer{opts: opts, seen: map[string]bool{}}
+	for _, root := range opts.Paths {
+		if err := d.root(root); err != nil {
+			return nil, nil, err
+		}
+	}
+	return d.files, d.warnings, nil
+}
+
+func (d *discoverer) warn(path, format string, args ...any) {
+	d.warnings = append(d.warnings, Warning{File: d.display(path), Message: fmt.Sprintf(format, args...)})
+}
+
+// display is the path as every output shows it.
+func (d *discoverer) display(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	rel, err := filepath.Rel(d.opts.BaseDir, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
+func (d *discoverer) root(root string) error {
+	info, err := os.Stat(root)
+	if err != nil {
+		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		// A file named on the command line is scanned whatever the globs say.
+		d.add(root, info)
+		return nil
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
+	}
+	return filepath.WalkDir(root, func(path string, entry fs.DirEntry, err error) error {
+		if err != nil {
+			d.warn(path, "cannot read: %v", unwrapPathError(err))
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if entry.IsDir() {
+			if path != root && d.excluded(rel) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.included(rel) || d.excluded(rel) {
+			return nil
+		}
+		switch mode := entry.Type(); {
+		case mode&fs.ModeSymlink != 0:
+			d.symlink(path, realRoot)
+		case mode.IsRegular():
+			info, err := entry.Info()
+			if err != nil {
+				d.warn(path, "cannot read: %v", unwrapPathError(err))
+				return nil
+			}
+			d.add(path, info)
+		default:
+			d.warn(path, "skipped: not a regular file (%s)", describeMode(mode))
+		}
+		return nil
+	})
+}
+
+// symlink adds the file a link points to when it stays inside the scan
+// root; links to directories are not followed (their files inside the
+// root are scanned where they are, and loops cannot arise).
+func (d *discoverer) symlink(path, realRoot string) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		d.warn(path, "skipped: symbolic link cannot be resolved (%v)", unwrapPathError(err))
+		return
+	}
+	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		d.warn(path, "skipped: symbolic link points outside the scan root")
+		return
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		d.warn(path, "cannot read: %v", unwrapPathError(err))
+		return
+	}
+	if info.IsDir() {
+		return
+	}
+	d.add(path, info)
+}
+
+func (d *discoverer) add(path string, info fs.FileInfo) {
+	if !info.Mode().IsRegular() {
+		d.warn(path, "skipped: not a regular file (%s)", describeMode(info.Mode().Type()))
+		return
+	}
+	if d.opts.MaxFileSize > 0 && info.Size() > d.opts.MaxFileSize {
+		d.warn(path, "skipped: %s is larger than the %s limit (--max-file-size)", FormatSize(info.Size()), FormatSize(d.opts.MaxFileSize))
+		return
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil || d.seen[abs] {
+		return
+	}
+	d.seen[abs] = true
+	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size()})
+}
+
+func (d *discoverer) included(rel string) bool { return matchAny(d.opts.Include, rel) }
+
+// excluded also prunes directories: "**/node_modules/**" excludes the
+// node_modules directory itself.
+func (d *discoverer) excluded(rel string) bool {
+	return matchAny(d.opts.Exclude, rel) || matchAny(d.opts.Exclude, rel+"/")
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeDir != 0:
+		return "directory"
+	default:
+		return m.String()
+	}
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// FormatSize writes a byte count the way --max-file-size reads it.
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1fMiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB", n>>10)
+	default:
+		return fmt.Sprintf("%dB", n)
+	}
+}
+
+// ParseSize reads a size such as 10MiB, 512KiB, 2MB or 1000.
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
+			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	var n int64
+	if _, err := fmt.Sscan(t, &n); err != nil || n < 0 || fmt.Sprint(n) != t {
+		return 0, fmt.Errorf("invalid size %q: use a number of bytes or a size such as 10MiB", s)
+	}
+	return n * mult, nil
+}

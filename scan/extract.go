@@ -1,0 +1,302 @@
+package scan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Origin says where in a file a policy document sits.
+type Origin struct {
+	Resource     string `json:"resource,omitempty"`     // CloudFormation logical ID
+	ResourceType string `json:"resourceType,omitempty"` // e.g. AWS::IAM::Role
+	PolicyName   string `json:"policyName,omitempty"`   // PolicyName or ManagedPolicyName
+	CDKPath      string `json:"cdkPath,omitempty"`      // the resource's aws:cdk:path
+	Identity     string `json:"identity,omitempty"`     // the role, user or group of an AWS CLI export
+	Path         string `json:"path"`                   // the document's place in the file, e.g. Resources.Ops.Properties.PolicyDocument
+}
+
+// Document is one policy document found in a file.
+type Document struct {
+	Policy Policy
+	Origin Origin
+	// Holder is the CloudFormation resource that holds the policy, if
+	// any: its Metadata may suppress findings.
+	Holder *Node
+}
+
+// Extract finds the policy documents in the parsed documents of a file.
+func Extract(src *Source, roots []*Node) ([]Document, []Diagnostic) {
+	e := &extractor{src: src}
+	for _, root := range roots {
+		switch {
+		case isTemplate(root):
+			e.template(root)
+		case e.serverless(root):
+		default:
+			e.walk(root, Origin{}, 0)
+		}
+	}
+	return e.docs, e.diags
+}
+
+type extractor struct {
+	src   *Source
+	docs  []Document
+	diags []Diagnostic
+	path  []string // where the walk is, for Origin.Path
+	// holder is the CloudFormation resource being walked.
+	holder *Node
+	// sub is the Fn::Sub whose template is being walked, if any.
+	sub *substitution
+}
+
+// patterns resolves actions and resources; conditionValues resolves the
+// values conditions compare, where a pseudo parameter is one value.
+func (e *extractor) patterns() resolver        { return resolver{wildPseudo: true, sub: e.sub} }
+func (e *extractor) conditionValues() resolver { return resolver{sub: e.sub} }
+
+func (e *extractor) warn(n *Node, format string, args ...any) {
+	e.diags = append(e.diags, Diagnostic{Offset: n.Start, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (e *extractor) push(seg string) { e.path = append(e.path, seg) }
+func (e *extractor) pop()            { e.path = e.path[:len(e.path)-1] }
+
+func (e *extractor) pathString() string {
+	var b strings.Builder
+	for _, seg := range e.path {
+		if b.Len() > 0 && !strings.HasPrefix(seg, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	return b.String()
+}
+
+// trustPolicyKeys hold documents that say who may assume a role, not what
+// it may do.
+var trustPolicyKeys = map[string]bool{"AssumeRolePolicyDocument": true}
+
+// walk looks for policy documents anywhere below n: a map with a
+// Statement list or object is one. Names found on the way (PolicyName,
+// RoleName, ...) become the origin of the documents below them.
+func (e *extractor) walk(n *Node, origin Origin, depth int) {
+	if n == nil || depth > MaxDepth {
+		return
+	}
+	switch n.Kind {
+	case KindList:
+		for i, item := range n.Items {
+			e.push("[" + strconv.Itoa(i) + "]")
+			e.walk(item, origin, depth+1)
+			e.pop()
+		}
+	case KindMap:
+		if isPolicyDocument(n) {
+			e.document(n, origin)
+			return
+		}
+		if name, arg, ok := intrinsic(n); ok && name == "Fn::Sub" {
+			e.push(name)
+			e.subTemplate(arg, origin)
+			e.pop()
+			return
+		}
+		origin = namedOrigin(n, origin)
+		for _, f := range n.Fields {
+			if trustPolicyKeys[f.Key.Text] {
+				continue
+			}
+			e.push(f.Key.Text)
+			if f.Value.Kind == KindString {
+				e.embedded(f.Value, origin, e.sub)
+			} else {
+				e.walk(f.Value, origin, depth+1)
+			}
+			e.pop()
+		}
+	}
+}
+
+// subTemplate reads a policy written as the template string of a
+// Fn::Sub, in either of its forms: "template" or [template, variables].
+func (e *extractor) subTemplate(arg *Node, origin Origin) {
+	template, vars := arg, (*Node)(nil)
+	if arg.Kind == KindList && len(arg.Items) == 2 {
+		template, vars = arg.Items[0], arg.Items[1]
+	}
+	if template.Kind == KindString {
+		e.embedded(template, origin, &substitution{vars: vars})
+	}
+}
+
+// namedOrigin picks up the names a map gives the documents below it.
+func namedOrigin(n *Node, origin Origin) Origin {
+	for _, f := range n.Fields {
+		if !f.Value.IsScalar() {
+			continue
+		}
+		switch f.Key.Text {
+		case "PolicyName", "ManagedPolicyName":
+			origin.PolicyName = f.Value.Text
+		case "RoleName", "UserName", "GroupName":
+			origin.Identity = f.Value.Text
+		}
+	}
+	return origin
+}
+
+func isPolicyDocument(n *Node) bool {
+	st := n.Get("Statement")
+	return st != nil && (st.Kind == KindList || st.Kind == KindMap)
+}
+
+// document records the policy document n.
+func (e *extractor) document(n *Node, origin Origin) {
+	e.policy(n.Get("Statement").List(), n, origin)
+}
+
+// policy records the statements judged together as one policy; where is
+// the node that holds them.
+func (e *extractor) policy(statements []*Node, where *Node, origin Origin) {
+	origin.Path = e.pathString()
+	p := Policy{Span: e.src.NodeSpan(where)}
+	for _, item := range statements {
+		p.Statements = append(p.Statements, e.statements(item)...)
+	}
+	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
+}
+
+// statements reads one statement. An Fn::If around it yields both
+// branches, and an Fn::If around its Condition one statement per branch:
+// every branch is judged.
+func (e *extractor) statements(n *Node) []Statement {
+	if name, arg, ok := intrinsic(n); ok {
+		switch {
+		case name == "Fn::If" && arg.Kind == KindList && len(arg.Items) == 3:
+			return append(e.statements(arg.Items[1]), e.statements(arg.Items[2])...)
+		case name == "Ref" && arg.Text == "AWS::NoValue":
+			return nil
+		}
+	}
+	if n.Kind != KindMap {
+		e.warn(n, "a statement must be an object, not %s", describeKind(n))
+		return nil
+	}
+	s := Statement{
+		Sid:          scalarText(n.Get("Sid")),
+		Effect:       e.effect(n.Get("Effect")),
+		Action:       e.values(n, "Action"),
+		NotAction:    e.values(n, "NotAction"),
+		Resource:     e.values(n, "Resource"),
+		NotResource:  e.values(n, "NotResource"),
+		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
+		Span:         e.src.NodeSpan(n),
+	}
+	cond := n.Get("Condition")
+	if cond == nil {
+		return []Statement{s}
+	}
+	var out []Statement
+	for _, alt := range conditionAlternatives(cond) {
+		v := s
+		v.Conditions = e.conditions(alt)
+		out = append(out, v)
+	}
+	return out
+}
+
+// values reads an element that may be absent: absent gives nil, present
+// gives a non-nil list even when every value drops out.
+func (e *extractor) values(stmt *Node, key string) Values {
+	n := stmt.Get(key)
+	if n == nil {
+		return nil
+	}
+	v := e.patterns().values(n, e.src)
+	if v == nil {
+		v = Values{}
+	}
+	return v
+}
+
+func conditionAlternatives(n *Node) []*Node {
+	if name, arg, ok := intrinsic(n); ok && name == "Fn::If" && arg.Kind == KindList && len(arg.Items) == 3 {
+		return append(conditionAlternatives(arg.Items[1]), conditionAlternatives(arg.Items[2])...)
+	}
+	return []*Node{n}
+}
+
+// conditions flattens a Condition block into operator/key pairs.
+func (e *extractor) conditions(n *Node) []Condition {
+	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
+		return nil
+	}
+	if n.Kind != KindMap {
+		e.warn(n, "Condition must be an object, not %s", describeKind(n))
+		return nil
+	}
+	var out []Condition
+	for _, op := range n.Fields {
+		for _, block := range conditionAlternatives(op.Value) {
+			if block.Kind != KindMap {
+				e.warn(block, "condition operator %s must map keys to values, not %s", op.Key.Text, describeKind(block))
+				continue
+			}
+			for _, kv := range block.Fields {
+				out = append(out, Condition{
+					Operator: op.Key.Text,
+					Key:      kv.Key.Text,
+					Values:   e.conditionValues().values(kv.Value, e.src),
+					Span:     e.src.Span(kv.Key.Start, kv.Value.End),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// effect reads Effect; an intrinsic that may yield Allow counts as Allow.
+func (e *extractor) effect(n *Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.IsScalar() {
+		return n.Text
+	}
+	first := ""
+	for _, v := range e.conditionValues().resolve(n) {
+		if v.text == "Allow" {
+			return "Allow"
+		}
+		if first == "" {
+			first = v.text
+		}
+	}
+	return first
+}
+
+func scalarText(n *Node) string {
+	if n.IsScalar() {
+		return n.Text
+	}
+	return ""
+}
+
+func describeKind(n *Node) string {
+	switch n.Kind {
+	case KindNull:
+		return "null"
+	case KindBool:
+		return "a boolean"
+	case KindNumber:
+		return "a number"
+	case KindString:
+		return "a string"
+	case KindList:
+		return "a list"
+	default:
+		return "an object"
+	}
+}

@@ -1,0 +1,348 @@
+package scan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// located renders a finding as RULE@LINE:COL-ENDLINE:ENDCOL for compact
+// assertions on exact places.
+func located(f Finding) string {
+	return fmt.Sprintf("%s@%d:%d-%d:%d", f.RuleID, f.Span.Start.Line, f.Span.Start.Col, f.Span.End.Line, f.Span.End.Col)
+}
+
+const wildcardStatement = `{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}`
+
+func TestScanFilePositions(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		content string
+		want    []string // located findings, in ScanFile order
+		origin  Origin   // of the first finding, when set
+	}{
+		{
+			name: "bare policy JSON",
+			file: "p.json",
+			content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    " + wildcardStatement + "\n  ]\n}\n",
+			want:    []string{"IAM-SSM-1@4:5-4:70"},
+			origin:  Origin{Path: ""},
+		},
+		{
+			name:    "CRLF line endings",
+			file:    "p.json",
+			content: "{\r\n  \"Version\": \"2012-10-17\",\r\n  \"Statement\": [\r\n    " + wildcardStatement + "\r\n  ]\r\n}\r\n",
+			want:    []string{"IAM-SSM-1@4:5-4:70"},
+		},
+		{
+			name:    "byte-order mark takes no column",
+			file:    "p.json",
+			content: "\ufeff{\"Statement\": " + wildcardStatement + "}",
+			want:    []string{"IAM-SSM-1@1:15-1:80"},
+		},
+		{
+			name:    "lone CR line endings",
+			file:    "p.json",
+			content: "{\r\"Statement\": [\r" + wildcardStatement + "]}",
+			want:    []string{"IAM-SSM-1@3:1-3:66"},
+		},
+		{
+			name: "JSONC comments and trailing commas",
+			file: "p.jsonc",
+			content: "// ops policy\n{\n  /* reviewed */ \"Statement\": [\n    // the wildcard\n    " +
+				`{"Effect": "Allow", "Action": ["ssm:StartSession",], "Resource": "*",},` + "\n  ],\n}\n",
+			want: []string{"IAM-SSM-2@5:5-5:75"},
+		},
+		{
+			name: "get-policy-version export",
+			file: "export.json",
+			content: "{\n  \"PolicyVersion\": {\n    \"Document\": {\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n" +
+				"        " + wildcardStatement + "\n      ]\n    },\n    \"VersionId\": \"v3\",\n    \"IsDefaultVersion\": true\n  }\n}\n",
+			want:   []string{"IAM-SSM-1@6:9-6:74"},
+			origin: Origin{Path: "PolicyVersion.Document"},
+		},
+		{
+			name: "get-account-authorization-details export",
+			file: "auth.json",
+			content: `{
+  "RoleDetailList": [
+    {
+      "RoleName": "ops",
+      "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+      "RolePolicyList": [
+        {"PolicyName": "ops-inline", "PolicyDocument": {"Statement": [` + wildcardStatement + `]}}
+      ]
+    }
+  ],
+  "Policies": [
+    {
+      "PolicyName": "SessionsEverywhere",
+      "PolicyVersionList": [
+        {"Document": {"Statement": {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}}, "VersionId": "v1"}
+      ]
+    }
+  ]
+}
+`,
+			want:   []string{"IAM-SSM-1@7:71-7:136", "IAM-SSM-2@15:36-15:102"},
+			origin: Origin{PolicyName: "ops-inline", Identity: "ops", Path: "RoleDetailList[0].RolePolicyList[0].PolicyDocument"},
+		},
+		{
+			name:    "statement with Principal is not an identity grant",
+			file:    "bucket.json",
+			content: `{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ssm:SendCommand", "Resource": "*"}]}`,
+			want:    nil,
+		},
+		{
+			name:    "astral characters before a statement count two UTF-16 units",
+			file:    "emoji.json",
+			content: `{"Statement": [{"Sid": "😀😀", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}, ` + wildcardStatement + `]}`,
+			want:    []string{"IAM-SSM-1@1:86-1:151"},
+		},
+		{
+			name:    "invalid UTF-8 inside a string",
+			file:    "bad-utf8.json",
+			content: "{\"Statement\": [{\"Sid\": \"caf\xe9\", \"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}",
+			want:    []string{"IAM-SSM-1@1:16-1:96"},
+		},
+		{
+			name: "CloudFormation YAML with short-form tags",
+			file: "stack.yaml",
+			content: `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  OpsPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: ops
+      PolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Action: ssm:SendCommand
+            Resource: !Sub arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*
+          - Effect: Allow
+            Action: ssm:StartSession
+            Resource: !Sub arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${InstanceId}
+`,
+			want:   []string{"IAM-SSM-1@10:13-12:97"},
+			origin: Origin{Resource: "OpsPolicy", ResourceType: "AWS::IAM::ManagedPolicy", PolicyName: "ops", Path: "Resources.OpsPolicy.Properties.PolicyDocument"},
+		},
+		{
+			name: "pseudo parameter in a condition value is one specific value",
+			file: "stack.yaml",
+			content: `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: run
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ssm:SendCommand
+                Resource: "*"
+                Condition:
+                  StringLike:
+                    ssm:resourceTag/aws:cloudformation:stack-name: !Ref AWS::StackName
+                    ssm:resourceTag/team: !Ref AWS::StackName
+`,
+			want: nil,
+		},
+		{
+			name: "SSO InlinePolicy in a YAML block scalar",
+			file: "sso.yaml",
+			content: `Resources:
+  Ops:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      Name: ops
+      InlinePolicy: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}
+          ]
+        }
+`,
+			want:   []string{"IAM-SSM-2@10:13-10:79"},
+			origin: Origin{Resource: "Ops", ResourceType: "AWS::SSO::PermissionSet", Path: "Resources.Ops.Properties.InlinePolicy"},
+		},
+		{
+			name:    "policy in a JSON string with escapes",
+			file:    "stack.json",
+			content: `{"Resources": {"P": {"Type": "AWS::SSO::PermissionSet", "Properties": {"InlinePolicy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}"}}}}`,
+			want:    []string{"IAM-SSM-1@1:106-1:183"},
+		},
+		{
+			name: "Fn::Sub of a JSON policy string",
+			file: "stack.yaml",
+			content: `Resources:
+  P:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InlinePolicy: !Sub |
+        {"Statement": [
+          {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:managed-instance/*"},
+          {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${Id}"}
+        ]}
+`,
+			want: []string{"IAM-SSM-1@7:11-7:152"},
+		},
+		{
+			name: "Fn::If around a statement checks both branches",
+			file: "stack.json",
+			content: `{"Resources": {"R": {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "PolicyDocument": {"Statement": [
+  {"Fn::If": ["Prod",
+    {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc"},
+    {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]},
+  {"Ref": "AWS::NoValue"}
+]}}}}}
+`,
+			want: []string{"IAM-SSM-1@4:5-4:70"},
+		},
+		{
+			name: "Serverless Framework provider.iam.role.statements",
+			file: "serverless.yml",
+			content: `service: ops
+provider:
+  name: aws
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action:
+            - ssm:StartSession
+          Resource: "*"
+`,
+			want:   []string{"IAM-SSM-2@7:11-10:24"},
+			origin: Origin{Path: "provider.iam.role.statements"},
+		},
+		{
+			name: "SAM function Policies: statements, documents, templates and names",
+			file: "sam.yaml",
+			content: `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - AmazonSSMReadOnlyAccess
+        - SQSPollerPolicy:
+            QueueName: q
+        - Effect: Allow
+          Action: ssm:SendCommand
+          Resource: "*"
+        - Statement:
+            - Effect: Allow
+              Action: ssm:StartSession
+              Resource: "*"
+`,
+			want: []string{"IAM-SSM-1@10:11-12:24", "IAM-SSM-2@14:15-16:28"},
+		},
+		{
+			name: "CDK synth output carries the construct path",
+			file: "cdk.out/App.template.json",
+			content: `{
+ "Resources": {
+  "OpsRoleDefaultPolicy1234": {
+   "Type": "AWS::IAM::Policy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {
+       "Action": "ssm:SendCommand",
+       "Effect": "Allow",
+       "Resource": "*"
+      }
+     ],
+     "Version": "2012-10-17"
+    },
+    "PolicyName": "OpsRoleDefaultPolicy1234"
+   },
+   "Metadata": {"aws:cdk:path": "App/OpsRole/DefaultPolicy/Resource"}
+  }
+ }
+}
+`,
+			want:   []string{"IAM-SSM-1@8:7-12:8"},
+			origin: Origin{Resource: "OpsRoleDefaultPolicy1234", ResourceType: "AWS::IAM::Policy", PolicyName: "OpsRoleDefaultPolicy1234", CDKPath: "App/OpsRole/DefaultPolicy/Resource", Path: "Resources.OpsRoleDefaultPolicy1234.Properties.PolicyDocument"},
+		},
+		{
+			name: "unknown YAML tag is read as an intrinsic",
+			file: "stack.yaml",
+			content: `Statement:
+  - Effect: Allow
+    Action: !MyMacro ssm:SendCommand
+    Resource: "*"
+  - Effect: Allow
+    Action: ssm:StartSession
+    Resource: !Custom "*"
+`,
+			want: nil,
+		},
+		{
+			name: "YAML flow collections and quoted scalars",
+			file: "flow.yaml",
+			content: `Statement:
+  - {Effect: Allow, Action: [ssm:SendCommand, "ssm:StartSession"], Resource: '*'}
+`,
+			want: []string{"IAM-SSM-1@2:5-2:82", "IAM-SSM-2@2:5-2:82"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ScanFile(tt.file, []byte(tt.content))
+			if len(res.Warnings) > 0 {
+				t.Errorf("unexpected warnings: %v", res.Warnings)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, located(f))
+				if f.File != tt.file {
+					t.Errorf("finding file = %q, want %q", f.File, tt.file)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("findings = %q, want %q", got, tt.want)
+			}
+			if tt.origin != (Origin{}) && res.Findings[0].Origin != tt.origin {
+				t.Errorf("origin = %+v, want %+v", res.Findings[0].Origin, tt.origin)
+			}
+		})
+	}
+}
+
+func TestScanFileWarnings(t *testing.T) {
+	tests := []struct {
+		name     string
+		content  string
+		want     []string // LINE:COL: message substring
+		findings int
+	}{
+		{"broken JSON names the line", "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",,}\n  ]\n}\n", []string{`3:25: cannot parse: not valid JSON: unexpected '}', expected a quoted key`}, 0},
+		{"unterminated JSON string", "{\"Statement\": \"abc\n}", []string{"1:15: cannot parse: not valid JSON: string not closed"}, 0},
+		{"neither JSON nor YAML", "policy:\n  statements: [1, 2\n", []string{"cannot parse: not valid YAML: did not find expected ',' or ']'"}, 0},
+		{"duplicate JSON key", `{"Statement": [], "Statement": [` + wildcardStatement + `]}`, []string{`1:19: duplicate key "Statement" (also on line 1)`}, 1},
+		{"statement that is not an object", `{"Statement": ["ssm:SendCommand", ` + wildcardStatement + `]}`, []string{"1:16: a statement must be an object, not a string"}, 1},
+		{"broken policy inside a string", `{"InlinePolicy": "{\"Statement\": [}"}`, []string{"policy in a string: unexpected '}'"}, 0},
+		{"YAML alias to itself", "a: &x [*x]\n", []string{"cannot parse"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ScanFile("f.json", []byte(tt.content))
+			if len(res.Findings) != tt.findings {
+				t.Errorf("findings = %d, want %d: %v", len(res.Findings), tt.findings, res.Findings)
+			}
+			if len(res.Warnings) != len(tt.want) {
+				t.Fatalf("warnings = %v, want %q", res.Warnings, tt.want)
+			}
+			for i, w := range res.Warnings {
+				if !strings.Contains(w.String(), tt.want[i]) {
+					t.Errorf("warning %q does not contain %q", w.String(), tt.want[i])
+				}
+			}
+		})
+	}
+}

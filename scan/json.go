@@ -1,0 +1,311 @@
+package scan
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/tidwall/jsonc"
+)
+
+// MaxDepth bounds how deeply lists and maps may nest; real policies and
+// templates stay far below it, and the bound keeps hostile input from
+// exhausting the stack.
+const MaxDepth = 512
+
+// SyntaxError is a parse failure at a byte offset of the file.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+// parseJSON reads JSON, or JSON with comments and trailing commas. jsonc
+// blanks comments and trailing commas without moving any byte, so every
+// offset still points into the original file.
+func parseJSON(src *Source) (*Node, []Diagnostic, error) {
+	p := &jsonParser{data: jsonc.ToJSON(src.Data), src: src}
+	if hasBOM(p.data) {
+		p.pos = len(bom)
+	}
+	p.skipSpace()
+	root, err := p.value(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.skipSpace()
+	if p.pos < len(p.data) {
+		return nil, nil, p.errorf("unexpected %s after the top-level value", p.describe())
+	}
+	return root, p.warnings, nil
+}
+
+type jsonParser struct {
+	data     []byte
+	src      *Source
+	pos      int
+	warnings []Diagnostic
+}
+
+func (p *jsonParser) errorf(format string, args ...any) error {
+	return &SyntaxError{Offset: p.pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *jsonParser) describe() string {
+	if p.pos >= len(p.data) {
+		return "end of file"
+	}
+	c := p.data[p.pos]
+	if c >= 0x20 && c < 0x7f {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(depth int) (*Node, error) {
+	if depth > MaxDepth {
+		return nil, p.errorf("nesting deeper than %d levels", MaxDepth)
+	}
+	if p.pos >= len(p.data) {
+		return nil, p.errorf("unexpected end of file, expected a value")
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		start := p.pos
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		return &Node{Kind: KindString, Text: s, Start: start, End: p.pos, Quoted: true}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return p.literal("true", KindBool)
+	case c == 'f':
+		return p.literal("false", KindBool)
+	case c == 'n':
+		return p.literal("null", KindNull)
+	default:
+		return nil, p.errorf("unexpected %s, expected a value", p.describe())
+	}
+}
+
+func (p *jsonParser) literal(word string, kind Kind) (*Node, error) {
+	start := p.pos
+	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+		return nil, p.errorf("unexpected %s, expected a value", p.describe())
+	}
+	p.pos += len(word)
+	return &Node{Kind: kind, Text: word, Start: start, End: p.pos}, nil
+}
+
+func (p *jsonParser) number() (*Node, error) {
+	start := p.pos
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			break
+		}
+		p.pos++
+	}
+	text := string(p.data[start:p.pos])
+	if _, err := strconv.ParseFloat(text, 64); err != nil {
+		p.pos = start
+		return nil, p.errorf("invalid number %q", text)
+	}
+	return &Node{Kind: KindNumber, Text: text, Start: start, End: p.pos}, nil
+}
+
+func (p *jsonParser) object(depth int) (*Node, error) {
+	n := &Node{Kind: KindMap, Start: p.pos}
+	p.pos++ // {
+	var seen map[string]int
+	for {
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == '}' && len(n.Fields) == 0 {
+			break
+		}
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.errorf("unexpected %s, expected a quoted key", p.describe())
+		}
+		keyStart := p.pos
+		k, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		key := &Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos, Quoted: true}
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.errorf("unexpected %s, expected ':' after key %q", p.describe(), k)
+		}
+		p.pos++
+		p.skipSpace()
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if seen == nil {
+			seen = make(map[string]int)
+		}
+		if first, dup := seen[k]; dup {
+			p.warnings = append(p.warnings, Diagnostic{Offset: keyStart,
+				Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k, p.src.Pos(first).Line)})
+		}
+		seen[k] = keyStart
+		n.Fields = append(n.Fields, Field{Key: key, Value: v})
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == '}' {
+			break
+		}
+		return nil, p.errorf("unexpected %s, expected ',' or '}'", p.describe())
+	}
+	p.pos++ // }
+	n.End = p.pos
+	return n, nil
+}
+
+func (p *jsonParser) array(depth int) (*Node, error) {
+	n := &Node{Kind: KindList, Start: p.pos}
+	p.pos++ // [
+	for {
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ']' && len(n.Items) == 0 {
+			break
+		}
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		n.Items = append(n.Items, v)
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == ']' {
+			break
+		}
+		return nil, p.errorf("unexpected %s, expected ',' or ']'", p.describe())
+	}
+	p.pos++ // ]
+	n.End = p.pos
+	return n, nil
+}
+
+// str reads a quoted string at p.pos. Invalid UTF-8 and control bytes
+// other than line breaks are kept as they are: a policy with a stray byte
+// in a description is still a policy.
+func (p *jsonParser) str() (string, error) {
+	start := p.pos
+	p.pos++ // opening quote
+	// Fast path: no escapes.
+	for i := p.pos; i < len(p.data); i++ {
+		switch p.data[i] {
+		case '"':
+			s := string(p.data[p.pos:i])
+			p.pos = i + 1
+			return s, nil
+		case '\\', '\n', '\r':
+			i = len(p.data)
+		}
+	}
+	buf := make([]byte, 0, 64)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch c {
+		case '"':
+			p.pos++
+			return string(buf), nil
+		case '\n', '\r':
+			return "", &SyntaxError{Offset: start, Msg: "string not closed before the end of the line"}
+		case '\\':
+			r, err := p.escape()
+			if err != nil {
+				return "", err
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			buf = append(buf, c)
+			p.pos++
+		}
+	}
+	return "", &SyntaxError{Offset: start, Msg: "string not closed before the end of the file"}
+}
+
+// escape decodes one backslash escape at p.pos.
+func (p *jsonParser) escape() (rune, error) {
+	if p.pos+1 >= len(p.data) {
+		return 0, p.errorf("unfinished escape at end of file")
+	}
+	c := p.data[p.pos+1]
+	p.pos += 2
+	switch c {
+	case '"', '\\', '/':
+		return rune(c), nil
+	case 'b':
+		return '\b', nil
+	case 'f':
+		return '\f', nil
+	case 'n':
+		return '\n', nil
+	case 'r':
+		return '\r', nil
+	case 't':
+		return '\t', nil
+	case 'u':
+		r, ok := p.hex4()
+		if !ok {
+			return 0, p.errorf("invalid \\u escape")
+		}
+		if utf16.IsSurrogate(r) {
+			save := p.pos
+			if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+				p.pos += 2
+				if r2, ok := p.hex4(); ok {
+					if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+						return pair, nil
+					}
+				}
+			}
+			p.pos = save
+			return utf8.RuneError, nil
+		}
+		return r, nil
+	default:
+		p.pos -= 2
+		return 0, p.errorf("invalid escape \\%c", c)
+	}
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if p.pos+4 > len(p.data) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.data[p.pos:p.pos+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.pos += 4
+	return rune(v), true
+}

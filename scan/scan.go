@@ -1,0 +1,110 @@
+package scan
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+)
+
+// Options says what to scan.
+type Options struct {
+	Paths       []string // files or directories; default "."
+	Include     []string // doublestar globs relative to each path
+	Exclude     []string
+	MaxFileSize int64  // bytes; 0 means no limit
+	BaseDir     string // paths in results are relative to it; default the working directory
+	// LineHashes, when set, fingerprints every line of a file that has
+	// findings (SARIF's primaryLocationLineHash); it runs while the file
+	// is still in memory, so no file is read twice.
+	LineHashes func(content []byte) []string
+}
+
+// Report is the result of a scan.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	Warnings []Warning `json:"warnings"`
+	Files    int       `json:"filesScanned"`
+}
+
+// Run scans the files opts selects. The error is for what stops the whole
+// scan (a path that does not exist, a bad glob); a file that cannot be
+// read or parsed is a warning and costs no other file its findings.
+func Run(opts Options) (*Report, error) {
+	if len(opts.Paths) == 0 {
+		opts.Paths = []string{"."}
+	}
+	if opts.Include == nil {
+		opts.Include = DefaultInclude
+	}
+	if opts.Exclude == nil {
+		opts.Exclude = DefaultExclude
+	}
+	if opts.BaseDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		opts.BaseDir = wd
+	}
+	base, err := filepath.Abs(opts.BaseDir)
+	if err != nil {
+		return nil, err
+	}
+	opts.BaseDir = base
+	files, warnings, err := discover(opts)
+	if err != nil {
+		return nil, err
+	}
+	results := scanAll(files, opts.LineHashes)
+	rep := &Report{Findings: []Finding{}, Warnings: warnings, Files: len(files)}
+	for _, r := range results {
+		rep.Findings = append(rep.Findings, r.Findings...)
+		rep.Warnings = append(rep.Warnings, r.Warnings...)
+	}
+	if rep.Warnings == nil {
+		rep.Warnings = []Warning{}
+	}
+	SortFindings(rep.Findings)
+	SortWarnings(rep.Warnings)
+	return rep, nil
+}
+
+// scanAll reads and scans files on a pool of GOMAXPROCS workers; each
+// result lands at its file's index, so the order never depends on timing.
+func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
+	results := make([]FileResult, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = scanCandidate(files[i], lineHashes)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
+}
+
+func scanCandidate(c candidate, lineHashes func([]byte) []string) FileResult {
+	data, err := os.ReadFile(c.path)
+	if err != nil {
+		return FileResult{Warnings: []Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}
+	}
+	res := ScanFile(c.name, data)
+	if lineHashes != nil && len(res.Findings) > 0 {
+		hashes := lineHashes(data)
+		for i := range res.Findings {
+			if line := res.Findings[i].Span.Start.Line; line >= 1 && line <= len(hashes) {
+				res.Findings[i].LineHash = hashes[line-1]
+			}
+		}
+	}
+	return res
+}

@@ -1,0 +1,42 @@
+package scan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings; a higher value is more severe.
+type Severity int
+
+const (
+	SeverityNote Severity = iota
+	SeverityLow
+	SeverityMedium
+	SeverityHigh
+	SeverityCritical
+	// SeverityNone is above every severity: with --fail-on none nothing
+	// fails the run.
+	SeverityNone
+)
+
+var severityNames = [...]string{"note", "low", "medium", "high", "critical", "none"}
+
+func (s Severity) String() string {
+	if s < 0 || int(s) >= len(severityNames) {
+		return fmt.Sprintf("Severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// MarshalText writes the severity's name, so JSON shows "critical".
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ParseFailOn reads a --fail-on level: critical, high, medium, low or none.
+func ParseFailOn(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if Severity(i) != SeverityNote && strings.EqualFold(name, n) {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown level %q: use critical, high, medium, low or none", name)
+}
