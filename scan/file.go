@@ -29,10 +29,14 @@ func ScanFile(name string, data []byte) FileResult {
 	for _, d := range append(diags, more...) {
 		warn(d)
 	}
+	sup := &suppressor{src: src, file: name, warn: warn, lists: map[*Node][]*suppression{}}
 	for i := range docs {
 		for _, rule := range Rules {
-			res.Findings = append(res.Findings, findings(name, &docs[i], rule, Evaluate(&docs[i].Policy, rule.Action))...)
+			fs := findings(name, &docs[i], rule, Evaluate(&docs[i].Policy, rule.Action))
+			sup.apply(docs[i].Holder, fs)
+			res.Findings = append(res.Findings, fs...)
 		}
 	}
+	sup.unused()
 	return res
 }

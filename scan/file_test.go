@@ -24,8 +24,8 @@ func TestScanFilePositions(t *testing.T) {
 		origin  Origin   // of the first finding, when set
 	}{
 		{
-			name: "bare policy JSON",
-			file: "p.json",
+			name:    "bare policy JSON",
+			file:    "p.json",
 			content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    " + wildcardStatement + "\n  ]\n}\n",
 			want:    []string{"IAM-SSM-1@4:5-4:70"},
 			origin:  Origin{Path: ""},
@@ -341,6 +341,150 @@ func TestScanFileWarnings(t *testing.T) {
 			for i, w := range res.Warnings {
 				if !strings.Contains(w.String(), tt.want[i]) {
 					t.Errorf("warning %q does not contain %q", w.String(), tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestYAMLDuplicateKey(t *testing.T) {
+	res := ScanFile("dup.yaml", []byte("Statement:\n  - Effect: Deny\n    Effect: Allow\n    Action: ssm:SendCommand\n    Resource: '*'\n"))
+	if len(res.Warnings) != 1 || res.Warnings[0].String() != `dup.yaml:3:5: duplicate key "Effect" (also on line 2); the last one is used` {
+		t.Errorf("warnings = %v", res.Warnings)
+	}
+	if len(res.Findings) != 1 || located(res.Findings[0]) != "IAM-SSM-1@2:5-5:18" {
+		t.Errorf("findings = %v", res.Findings)
+	}
+}
+
+// TestRealWorldShapes covers policy shapes seen in public repositories
+// and AWS managed policies, written afresh: each case is a lesson from
+// scanning ../shared/corpus/realworld.
+func TestRealWorldShapes(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		content string
+		want    []string // RULE: Why substring
+	}{
+		{
+			name: "managed policy export: sessions only on instances of an IDE, by reserved tag presence",
+			file: "cloud9-like.json",
+			content: `{"PolicyVersion": {"Document": {"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["ssm:StartSession", "ssm:GetConnectionStatus"], "Resource": "arn:aws:ec2:*:*:instance/*",
+   "Condition": {"StringEquals": {"aws:CalledViaFirst": "cloud9.amazonaws.com"}, "StringLike": {"ssm:resourceTag/aws:cloud9:environment": "*"}}},
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "arn:aws:ssm:*:*:document/*"}]}, "VersionId": "v9", "IsDefaultVersion": true}}`,
+			want: nil,
+		},
+		{
+			name: "service role: presence of a user-settable tag key is not a scope",
+			file: "migration-like.json",
+			content: `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ec2:*:*:instance/*",
+  "Condition": {"Null": {"aws:ResourceTag/MigrationManaged": "false"}}}]}`,
+			want: []string{"IAM-SSM-1: Null 'false' on aws:ResourceTag/MigrationManaged only requires the tag key to exist"},
+		},
+		{
+			name: "service role: the resource account says nothing about the instance",
+			file: "scanner-like.json",
+			content: `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ec2:*:*:instance/*",
+  "Condition": {"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}]}`,
+			want: []string{"IAM-SSM-1: StringEquals on aws:ResourceAccount says nothing about the target instance"},
+		},
+		{
+			name:    "power user: NotAction that leaves ssm open",
+			file:    "poweruser-like.json",
+			content: `{"Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}]}`,
+			want:    []string{"IAM-SSM-1: no Condition", "IAM-SSM-2: no Condition"},
+		},
+		{
+			name: "container exec: sessions on tasks and a document are not instances",
+			file: "ecs-like.json",
+			content: `{"Statement": [{"Effect": "Allow", "Action": "ssm:StartSession",
+  "Resource": ["arn:aws:ecs:*:*:task/*", "arn:aws:ssm:*:*:document/AmazonECS-ExecuteInteractiveCommand"]}]}`,
+			want: nil,
+		},
+		{
+			name: "image builder: documents and buckets in one statement, instances by exact tag in another",
+			file: "builder-like.json",
+			content: `{"Statement": [
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": ["arn:aws:ssm:*:*:document/AWS-RunShellScript", "arn:aws:s3:::*"]},
+  {"Effect": "Allow", "Action": ["ssm:SendCommand"], "Resource": ["arn:aws:ec2:*:*:instance/*"], "Condition": {"StringEquals": {"ssm:resourceTag/CreatedBy": ["EC2 Image Builder"]}}}]}`,
+			want: nil,
+		},
+		{
+			name: "quick start template: instances of this stack only, by the reserved stack-name tag",
+			file: "quickstart-like.yaml",
+			content: `Resources:
+  AutomationRole:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: automation
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: ssm:SendCommand
+                Resource: !Sub arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*
+                Condition:
+                  StringEquals:
+                    'ssm:ResourceTag/aws:cloudformation:stack-name': !Ref AWS::StackName
+              - Effect: Allow
+                Action: ssm:*
+                Resource: '*'
+`,
+			want: []string{"IAM-SSM-1: no Condition", "IAM-SSM-2: no Condition"},
+		},
+		{
+			name: "Terraform template file: a placeholder account is still one account's every instance",
+			file: "session.tpl",
+			content: `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ssm:StartSession"],
+  "Resource": ["arn:aws:ec2:*:${account_id}:instance/*", "arn:aws:ssm:*:*:document/AWS-StartSSHSession"]}]}`,
+			want: []string{"IAM-SSM-2: no Condition"},
+		},
+		{
+			name: "Serverless parameters: ssm:* on parameters grants nothing on instances",
+			file: "serverless.yml",
+			content: `provider:
+  iam:
+    role:
+      statements:
+        - Effect: "Allow"
+          Action: ["ssm:*"]
+          Resource:
+            Fn::Sub: "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:custom.parameterName}"
+`,
+			want: nil,
+		},
+		{
+			name: "ssm:* on one account's every ssm resource covers managed instances",
+			file: "ssm-account.yaml",
+			content: `Statement:
+  - Effect: Allow
+    Action: ssm:StartSession
+    Resource:
+      Fn::Sub: "arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:*"
+`,
+			want: []string{"IAM-SSM-2: no Condition"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ScanFile(tt.file, []byte(tt.content))
+			if len(res.Warnings) > 0 {
+				t.Errorf("warnings: %v", res.Warnings)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.RuleID+": "+f.Message)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("findings = %q, want %q", got, tt.want)
+			}
+			for i, w := range tt.want {
+				rule, why, _ := strings.Cut(w, ": ")
+				if !strings.HasPrefix(got[i], rule+": ") || !strings.HasSuffix(got[i], why) {
+					t.Errorf("finding %q, want rule %s ending %q", got[i], rule, why)
 				}
 			}
 		})

@@ -16,6 +16,10 @@ type Finding struct {
 	Message  string   `json:"message"`
 	Sid      string   `json:"sid,omitempty"`
 	Origin   Origin   `json:"origin"`
+	// Exemption is set on a finding a config entry or template Metadata
+	// accepts; such findings are in Report.Exempted, never in
+	// Report.Findings.
+	Exemption *Exemption `json:"exemption,omitempty"`
 	// LineHash is GitHub's fingerprint of the finding's first line, when
 	// Options.LineHashes asked for it.
 	LineHash string `json:"-"`
@@ -56,7 +60,7 @@ func findings(file string, doc *Document, rule *Rule, exposures []Exposure) []Fi
 		}
 		if x.Ineffective {
 			f.Severity = SeverityNote
-			f.Message = fmt.Sprintf("Statement grants nothing on instances for %s (%s, %s): %s",
+			f.Message = fmt.Sprintf("Condition is ineffective for %s (%s, %s): %s",
 				rule.Action, x.Action, x.Resource, x.Why)
 		} else {
 			f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s",

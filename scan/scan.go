@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Options says what to scan.
@@ -19,11 +20,16 @@ type Options struct {
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
 	// is still in memory, so no file is read twice.
 	LineHashes func(content []byte) []string
+	// Config exempts findings; nil means none.
+	Config *Config
+	// Now is the clock exemption expiry is judged by; nil means time.Now.
+	Now func() time.Time
 }
 
 // Report is the result of a scan.
 type Report struct {
-	Findings []Finding `json:"findings"`
+	Findings []Finding `json:"findings"` // open findings, most severe first
+	Exempted []Finding `json:"exempted"` // accepted by config or template Metadata, with the reason
 	Warnings []Warning `json:"warnings"`
 	Files    int       `json:"filesScanned"`
 }
@@ -58,16 +64,28 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	results := scanAll(files, opts.LineHashes)
-	rep := &Report{Findings: []Finding{}, Warnings: warnings, Files: len(files)}
+	rep := &Report{Findings: []Finding{}, Exempted: []Finding{}, Warnings: warnings, Files: len(files)}
 	for _, r := range results {
-		rep.Findings = append(rep.Findings, r.Findings...)
+		for _, f := range r.Findings {
+			if f.Exemption != nil {
+				rep.Exempted = append(rep.Exempted, f)
+			} else {
+				rep.Findings = append(rep.Findings, f)
+			}
+		}
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
 	}
 	if rep.Warnings == nil {
 		rep.Warnings = []Warning{}
 	}
 	SortFindings(rep.Findings)
+	SortFindings(rep.Exempted)
 	SortWarnings(rep.Warnings)
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	opts.Config.Apply(rep, now())
 	return rep, nil
 }
 

@@ -43,7 +43,7 @@ func parseYAML(src *Source) ([]*Node, []Diagnostic, error) {
 		}
 		docs = append(docs, n)
 	}
-	return docs, nil, nil
+	return docs, c.warnings, nil
 }
 
 // yamlSafe returns data with the bytes the YAML reader refuses (invalid
@@ -93,10 +93,11 @@ func (c *yamlConverter) syntaxError(err error) error {
 }
 
 type yamlConverter struct {
-	src   *Source
-	memo  map[*yaml.Node]*Node
-	sizes map[*Node]int
-	nodes int
+	src      *Source
+	warnings []Diagnostic
+	memo     map[*yaml.Node]*Node
+	sizes    map[*Node]int
+	nodes    int
 }
 
 func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
@@ -124,11 +125,17 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
 	switch y.Kind {
 	case yaml.MappingNode:
 		n.Kind = KindMap
+		seen := map[string]int{}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, err := c.convert(y.Content[i], depth+1)
 			if err != nil {
 				return nil, err
 			}
+			if line, dup := seen[k.Text]; dup && k.Kind != KindMap {
+				c.warnings = append(c.warnings, Diagnostic{Offset: k.Start,
+					Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k.Text, line)})
+			}
+			seen[k.Text] = y.Content[i].Line
 			v, err := c.convert(y.Content[i+1], depth+1)
 			if err != nil {
 				return nil, err

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// TestGolden scans the bundled examples in every format and compares the
+// output with the golden files byte for byte.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		golden string
+		args   []string
+		exit   int
+	}{
+		{"examples.txt", []string{"testdata/examples"}, exitFindings},
+		{"examples.json", []string{"--format", "json", "testdata/examples"}, exitFindings},
+		{"examples.sarif", []string{"testdata/examples", "--format=sarif"}, exitFindings},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != tt.exit {
+				t.Fatalf("exit = %d, want %d; stderr: %s", code, tt.exit, stderr.String())
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", tt.golden), stdout.Bytes())
+			var again bytes.Buffer
+			run(tt.args, &again, &stderr)
+			if !bytes.Equal(stdout.Bytes(), again.Bytes()) {
+				t.Error("two runs over the same input differ")
+			}
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	critical := write("critical.json", `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]}`)
+	high := write("high.json", `{"Statement": [{"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*"}]}`)
+	clean := write("clean.json", `{"Statement": [{"Effect": "Allow", "Action": "ssm:GetParameter", "Resource": "*"}]}`)
+	note := write("note.json", `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*", "Condition": {"StringEquals": {"ec2:ResourceTag/a": "b"}}}]}`)
+	broken := write("broken.json", `{"Statement": [`)
+	tests := []struct {
+		name   string
+		args   []string
+		exit   int
+		stderr string
+	}{
+		{"clean file", []string{clean}, exitClean, ""},
+		{"critical finding fails at the default level", []string{critical}, exitFindings, ""},
+		{"high finding fails at the default level", []string{high}, exitFindings, ""},
+		{"high finding passes with --fail-on critical", []string{"--fail-on", "critical", high}, exitClean, ""},
+		{"critical finding passes with --fail-on none", []string{"--fail-on", "none", critical}, exitClean, ""},
+		{"a note never fails the run", []string{"--fail-on", "low", note}, exitClean, ""},
+		{"a broken file alone is a warning, not a failure", []string{broken}, exitClean, ""},
+		{"a broken file does not hide a bad one", []string{broken, critical}, exitFindings, ""},
+		{"unknown flag", []string{"--frobnicate", clean}, exitError, "flag provided but not defined"},
+		{"unknown format", []string{"--format", "xml", clean}, exitError, `unknown --format "xml"`},
+		{"unknown fail-on level", []string{"--fail-on", "severe", clean}, exitError, `unknown level "severe"`},
+		{"bad size", []string{"--max-file-size", "big", clean}, exitError, `invalid size "big"`},
+		{"bad glob", []string{"--include", "[", dir}, exitError, `invalid glob "["`},
+		{"missing path", []string{filepath.Join(dir, "nope")}, exitError, "no such file or directory"},
+		{"unwritable output", []string{"--output", filepath.Join(dir, "no", "such", "dir.txt"), clean}, exitError, "no such file or directory"},
+		{"version", []string{"--version"}, exitClean, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != tt.exit {
+				t.Errorf("exit = %d, want %d; stderr: %s", code, tt.exit, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.stderr)
+			}
+		})
+	}
+}
+
+// TestBrokenNextToBad checks that a file that cannot be parsed is named in
+// a warning while the file next to it still has its finding reported.
+func TestBrokenNextToBad(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"testdata/examples/broken"}, &stdout, &stderr)
+	want := "testdata/examples/broken/operator-typo.json:4:5: critical IAM-SSM-1 Allow grants ssm:SendCommand on all EC2 and managed instances" +
+		` (Action "ssm:SendCommand", Resource "*"): unknown condition operator "StringEqual" on ssm:resourceTag/team: the policy is malformed` + "\n" +
+		"warning: testdata/examples/broken/truncated.json:7:7: cannot parse: not valid JSON: unexpected '\"', expected ',' or '}'\n" +
+		"1 finding (1 critical) in 2 files, 1 warning; 1 at or above high\n"
+	if code != exitFindings || stdout.String() != want {
+		t.Errorf("exit %d, output:\n%s\nwant:\n%s", code, stdout.String(), want)
+	}
+}
+
+// TestOutputFiles checks --output and --sarif write their files and that
+// the SARIF written beside text output is the one --format sarif prints.
+func TestOutputFiles(t *testing.T) {
+	dir := t.TempDir()
+	out, sarifFile := filepath.Join(dir, "out.txt"), filepath.Join(dir, "out.sarif")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--output", out, "--sarif", sarifFile, "testdata/examples/policies"}, &stdout, &stderr); code != exitFindings {
+		t.Fatalf("exit = %d; stderr: %s", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout should be empty with --output, got %q", stdout.String())
+	}
+	text, _ := os.ReadFile(out)
+	if !strings.Contains(string(text), "testdata/examples/policies/fleet-operator.json:4:5: critical IAM-SSM-1") {
+		t.Errorf("text output lacks the finding:\n%s", text)
+	}
+	written, _ := os.ReadFile(sarifFile)
+	var printed bytes.Buffer
+	run([]string{"--format", "sarif", "testdata/examples/policies"}, &printed, &stderr)
+	if !bytes.Equal(written, printed.Bytes()) {
+		t.Error("--sarif file differs from --format sarif output")
+	}
+}
+
+func TestFlagsAfterPaths(t *testing.T) {
+	st, err := parseFlags([]string{"a", "--format", "json", "b", "--include", "**/*.tpl", "--include", "**/*.json"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(st.scan.Paths, " ") != "a b" || st.format != "json" || strings.Join(st.scan.Include, " ") != "**/*.tpl **/*.json" {
+		t.Errorf("parsed %+v", st)
+	}
+}
