@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/report"
@@ -32,12 +33,18 @@ func main() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan     scan.Options
-	format   string
-	output   string
-	sarif    string
-	category string
-	failOn   scan.Severity
+	scan            scan.Options
+	format          string
+	output          string
+	sarif           string
+	category        string
+	failOn          scan.Severity
+	config          string // exemptions config; "" means the default file, if any
+	sarifSuppressed bool   // also write exempted findings into the SARIF
+	// finish, when set, runs after the outputs are written, with the
+	// report and the findings' exit code, and returns the run's exit code:
+	// action mode adds annotations, the job summary and the upload there.
+	finish func(rep *scan.Report, code int) int
 }
 
 // stringList is a repeatable flag.
@@ -47,6 +54,9 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "action" {
+		return runAction(args[1:], os.Getenv, stdout, stderr)
+	}
 	st, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitClean
@@ -80,12 +90,14 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.\n")
 	}
-	fs.StringVar(&st.format, "format", "text", "output format: text, json or sarif")
+	fs.StringVar(&st.format, "format", "text", "output format: text, json, sarif or github (workflow annotation commands)")
 	fs.StringVar(&st.output, "output", "", "write the output to `FILE` instead of standard output")
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
 	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
+	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+scan.DefaultConfigFile+" in the working directory, if any)")
+	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
@@ -106,9 +118,9 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 		return st, errVersion
 	}
 	switch st.format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "github":
 	default:
-		return st, fmt.Errorf("unknown --format %q: use text, json or sarif", st.format)
+		return st, fmt.Errorf("unknown --format %q: use text, json, sarif or github", st.format)
 	}
 	var err error
 	if st.failOn, err = scan.ParseFailOn(failOn); err != nil {
@@ -131,12 +143,18 @@ func execute(st settings, stdout, stderr io.Writer) int {
 	if st.format == "sarif" || st.sarif != "" {
 		st.scan.LineHashes = sarif.LineHashes
 	}
+	cfg, err := loadConfig(st.config, st.scan.BaseDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+		return exitError
+	}
+	st.scan.Config = cfg
 	rep, err := scan.Run(st.scan)
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
 	}
-	sarifOpts := sarif.Options{Version: version, Category: st.category}
+	sarifOpts := sarif.Options{Version: version, Category: st.category, Suppressed: st.sarifSuppressed}
 	if st.sarif != "" {
 		if err := writeFile(st.sarif, func(w io.Writer) error { return sarif.Write(w, rep, sarifOpts) }); err != nil {
 			fmt.Fprintln(stderr, "ssm-guardrails:", err)
@@ -149,6 +167,8 @@ func execute(st settings, stdout, stderr io.Writer) int {
 			return report.JSON(w, rep, st.failOn)
 		case "sarif":
 			return sarif.Write(w, rep, sarifOpts)
+		case "github":
+			return report.Annotations(w, rep, report.GitHubLimits)
 		default:
 			return report.Text(w, rep, st.failOn)
 		}
@@ -162,10 +182,36 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
 	}
+	code := exitClean
 	if report.Failing(rep, st.failOn) > 0 {
-		return exitFindings
+		code = exitFindings
 	}
-	return exitClean
+	if st.finish != nil {
+		code = st.finish(rep, code)
+	}
+	return code
+}
+
+// loadConfig reads the exemptions config: the one named, which must
+// exist, or else .ssm-guardrails.yml in the base directory, if any. Its
+// path is shown relative to the base directory, like every other path.
+func loadConfig(named, base string) (*scan.Config, error) {
+	if base == "" {
+		base = "."
+	}
+	path, required := named, true
+	if path == "" {
+		path, required = filepath.Join(base, scan.DefaultConfigFile), false
+	}
+	cfg, err := scan.LoadConfig(path, required)
+	if cfg != nil {
+		absBase, errBase := filepath.Abs(base)
+		absPath, errPath := filepath.Abs(path)
+		if rel, errRel := filepath.Rel(absBase, absPath); errBase == nil && errPath == nil && errRel == nil {
+			cfg.Path = filepath.ToSlash(rel)
+		}
+	}
+	return cfg, err
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -22,6 +22,12 @@ func TestGolden(t *testing.T) {
 		{"examples.txt", []string{"testdata/examples"}, exitFindings},
 		{"examples.json", []string{"--format", "json", "testdata/examples"}, exitFindings},
 		{"examples.sarif", []string{"testdata/examples", "--format=sarif"}, exitFindings},
+		{"cloudformation.txt", []string{"testdata/cloudformation"}, exitFindings},
+		{"exemptions.txt", []string{"--config", "testdata/exemptions/.ssm-guardrails.yml", "testdata/exemptions"}, exitFindings},
+		{"exemptions.json", []string{"--config", "testdata/exemptions/.ssm-guardrails.yml", "--format", "json", "testdata/exemptions"}, exitFindings},
+		{"exemptions.sarif", []string{"--config", "testdata/exemptions/.ssm-guardrails.yml", "--format", "sarif", "testdata/exemptions"}, exitFindings},
+		{"exemptions-suppressed.sarif", []string{"--config", "testdata/exemptions/.ssm-guardrails.yml", "--format", "sarif", "--sarif-suppressed", "testdata/exemptions"}, exitFindings},
+		{"examples.github", []string{"--format", "github", "testdata/examples"}, exitFindings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
@@ -151,5 +157,41 @@ func TestFlagsAfterPaths(t *testing.T) {
 	}
 	if strings.Join(st.scan.Paths, " ") != "a b" || st.format != "json" || strings.Join(st.scan.Include, " ") != "**/*.tpl **/*.json" {
 		t.Errorf("parsed %+v", st)
+	}
+}
+
+// TestConfig covers how the exemptions config is found and what a bad one
+// does to the run.
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("admin.json", []byte(`{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]}`), 0o644)
+	tests := []struct {
+		name, config string // config written to .ssm-guardrails.yml ("" for none)
+		args         []string
+		exit         int
+		out, stderr  string
+	}{
+		{"no config: the finding fails the run", "", []string{"."}, exitFindings, "1 finding (1 critical) in 1 file; 1 at or above high", ""},
+		{"the default config in the working directory exempts", "exemptions:\n  - files: [admin.json]\n    reason: break-glass\n", []string{"."},
+			exitClean, "exempted: admin.json:1:16: critical IAM-SSM-1", ""},
+		{"a named config that does not exist", "", []string{"--config", "missing.yml", "."}, exitError, "", "missing.yml: cannot read: no such file or directory"},
+		{"an entry without a reason stops the run", "exemptions:\n  - files: [admin.json]\n", []string{"."}, exitError, "",
+			".ssm-guardrails.yml:2: exemption has no reason: say why this wildcard is accepted"},
+		{"an unknown key stops the run", "exemptions:\n  - file: [admin.json]\n    reason: x\n", []string{"."}, exitError, "",
+			`.ssm-guardrails.yml:2: unknown key "file" in exemption`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.Remove(".ssm-guardrails.yml")
+			if tt.config != "" {
+				os.WriteFile(".ssm-guardrails.yml", []byte(tt.config), 0o644)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"--include", "*.json"}, tt.args...), &stdout, &stderr)
+			if code != tt.exit || !strings.Contains(stdout.String(), tt.out) || !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, stdout.String(), stderr.String())
+			}
+		})
 	}
 }

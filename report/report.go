@@ -1,5 +1,5 @@
 // Package report writes a scan's findings for people and programs: text
-// for terminals and JSON.
+// for terminals, JSON, workflow annotations and the job summary.
 package report
 
 import (

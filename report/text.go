@@ -15,17 +15,30 @@ import (
 func Text(w io.Writer, rep *scan.Report, failOn scan.Severity) error {
 	b := bufio.NewWriter(w)
 	for _, f := range rep.Findings {
-		fmt.Fprintf(b, "%s:%d:%d: %s %s %s", f.File, f.Span.Start.Line, f.Span.Start.Col, f.Severity, f.RuleID, f.Message)
-		if o := describeOrigin(f.Origin); o != "" {
-			fmt.Fprintf(b, " [%s]", o)
-		}
+		writeFinding(b, f)
 		b.WriteByte('\n')
+	}
+	for _, f := range rep.Exempted {
+		b.WriteString("exempted: ")
+		writeFinding(b, f)
+		fmt.Fprintf(b, "; reason: %q (%s", f.Exemption.Reason, f.Exemption.Source())
+		if f.Exemption.Expires != "" {
+			fmt.Fprintf(b, ", expires %s", f.Exemption.Expires)
+		}
+		b.WriteString(")\n")
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", w)
 	}
 	fmt.Fprintln(b, summary(rep, failOn))
 	return b.Flush()
+}
+
+func writeFinding(b *bufio.Writer, f scan.Finding) {
+	fmt.Fprintf(b, "%s:%d:%d: %s %s %s", f.File, f.Span.Start.Line, f.Span.Start.Col, f.Severity, f.RuleID, f.Message)
+	if o := describeOrigin(f.Sid, f.Origin); o != "" {
+		fmt.Fprintf(b, " [%s]", o)
+	}
 }
 
 func summary(rep *scan.Report, failOn scan.Severity) string {
@@ -43,6 +56,9 @@ func summary(rep *scan.Report, failOn scan.Severity) string {
 	if len(parts) > 0 {
 		s = fmt.Sprintf("%s (%s) in %s", plural(len(rep.Findings), "finding"), strings.Join(parts, ", "), plural(rep.Files, "file"))
 	}
+	if len(rep.Exempted) > 0 {
+		s += fmt.Sprintf(", %d exempted", len(rep.Exempted))
+	}
 	if len(rep.Warnings) > 0 {
 		s += ", " + plural(len(rep.Warnings), "warning")
 	}
@@ -59,9 +75,12 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// describeOrigin names where a policy sits, most specific first.
-func describeOrigin(o scan.Origin) string {
+// describeOrigin names where a statement sits.
+func describeOrigin(sid string, o scan.Origin) string {
 	var parts []string
+	if sid != "" {
+		parts = append(parts, "sid "+sid)
+	}
 	if o.Resource != "" {
 		r := "resource " + o.Resource
 		if o.ResourceType != "" {

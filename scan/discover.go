@@ -21,9 +21,10 @@ const DefaultMaxFileSize = 10 << 20
 
 // candidate is a file chosen for scanning.
 type candidate struct {
-	path string // to open
-	name string // to show: relative to the base directory, forward slashes
-	size int64
+	path  string // to open
+	name  string // to show: relative to the base directory, forward slashes
+	size  int64
+	limit int64 // the size limit, checked again when the file is read
 }
 
 // discoverer walks the scan roots. Every decision about which files to
@@ -90,7 +91,7 @@ func (d *discoverer) root(root string) error {
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
 		if entry.IsDir() {
-			if path != root && d.excluded(rel) {
+			if path != root && (d.excluded(rel) || isCDKAssetDir(path, entry.Name())) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -121,7 +122,11 @@ func (d *discoverer) root(root string) error {
 func (d *discoverer) symlink(path, realRoot string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		d.warn(path, "skipped: symbolic link cannot be resolved (%v)", unwrapPathError(err))
+		if strings.Contains(err.Error(), "too many links") {
+			d.warn(path, "skipped: symbolic link loop")
+		} else {
+			d.warn(path, "skipped: symbolic link cannot be resolved (%v)", unwrapPathError(err))
+		}
 		return
 	}
 	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
@@ -153,7 +158,18 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		return
 	}
 	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size()})
+	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize})
+}
+
+// isCDKAssetDir reports whether dir is an asset folder of a CDK cloud
+// assembly (asset.<hash> beside the assembly's manifest.json): it holds the
+// app's bundled code, never synthesized policies.
+func isCDKAssetDir(dir, name string) bool {
+	if !strings.HasPrefix(name, "asset.") {
+		return false
+	}
+	_, err := os.Lstat(filepath.Join(filepath.Dir(dir), "manifest.json"))
+	return err == nil
 }
 
 func (d *discoverer) included(rel string) bool { return matchAny(d.opts.Include, rel) }

@@ -60,12 +60,27 @@ func (e *extractor) embedded(n *Node, origin Origin, sub *substitution) {
 // A decoded byte with no source byte of its own (the newline of a \n
 // escape, the bytes of a \u escape) maps to where the walk stands. The
 // result has one more entry than text, for the end.
+//
+// A byte that is not found leaves the walk where it stands, so the next
+// look steps over the same white space again; a hostile string (a long
+// run of spaces before many escapes) could make that quadratic. The
+// looks share a budget of alignBudget bytes per byte of text and file;
+// when it runs out, the bytes left map to where the walk stands. Real
+// strings use a small part of it.
 func alignOffsets(text string, data []byte, start, end int) []int {
 	offsets := make([]int, len(text)+1)
 	p := start
+	budget := alignBudget * (len(text) + end - start + 1)
 	for i := 0; i < len(text); i++ {
 		c := text[i]
-		if j := findAhead(data, p, end, c); j >= 0 {
+		j, cost := findAhead(data, p, end, c)
+		if budget -= cost; budget < 0 {
+			for ; i < len(text); i++ {
+				offsets[i] = p
+			}
+			break
+		}
+		if j >= 0 {
 			p = j
 			offsets[i] = p
 			p++
@@ -77,22 +92,27 @@ func alignOffsets(text string, data []byte, start, end int) []int {
 	return offsets
 }
 
+// alignBudget is how many bytes of the file the walk may look at, on
+// average, per byte of the string and of its text in the file.
+const alignBudget = 64
+
 // findAhead finds byte c at or after p: past any run of white space, then
-// at most alignWindow other bytes.
-func findAhead(data []byte, p, end int, c byte) int {
+// at most alignWindow other bytes. It also returns how many bytes it
+// looked at.
+func findAhead(data []byte, p, end int, c byte) (int, int) {
 	other := 0
 	for j := p; j < end; j++ {
 		if data[j] == c {
-			return j
+			return j, j - p + 1
 		}
 		if !isYAMLSpace(data[j]) {
 			other++
 			if other > alignWindow {
-				return -1
+				return -1, j - p + 1
 			}
 		}
 	}
-	return -1
+	return -1, end - p
 }
 
 func constantOffsets(n, off int) []int {

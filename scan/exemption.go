@@ -14,13 +14,17 @@ import (
 // Exemption says why a finding is accepted and who said so.
 type Exemption struct {
 	Reason string `json:"reason"`
-	// Source is where the exemption is written: the config entry or the
-	// template's Metadata, as PATH:LINE.
-	Source string `json:"source"`
+	// File and Line are where the exemption is written: the config entry
+	// or the template's Metadata.
+	File string `json:"file"`
+	Line int    `json:"line"`
 	// InSource tells template Metadata (true) from a config entry.
 	InSource bool   `json:"inSource"`
 	Expires  string `json:"expires,omitempty"`
 }
+
+// Source is where the exemption is written, as PATH:LINE.
+func (e *Exemption) Source() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
 
 // DefaultConfigFile is read from the working directory when no config is
 // named.
@@ -222,7 +226,7 @@ func (c *Config) Apply(rep *Report, now time.Time) {
 				continue
 			}
 			used[i] = true
-			f.Exemption = &Exemption{Reason: r.Reason, Source: fmt.Sprintf("%s:%d", c.Path, r.Line)}
+			f.Exemption = &Exemption{Reason: r.Reason, File: c.Path, Line: r.Line}
 			if !r.Expires.IsZero() {
 				f.Exemption.Expires = r.Expires.Format(time.DateOnly)
 			}

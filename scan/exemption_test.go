@@ -152,7 +152,7 @@ func TestConfigApply(t *testing.T) {
 			var got []string
 			for _, f := range rep.Exempted {
 				got = append(got, f.File+"/"+f.RuleID)
-				if f.Exemption == nil || f.Exemption.Reason == "" || !strings.HasPrefix(f.Exemption.Source, "cfg.yml:") || f.Exemption.InSource {
+				if f.Exemption == nil || f.Exemption.Reason == "" || !strings.HasPrefix(f.Exemption.Source(), "cfg.yml:") || f.Exemption.InSource {
 					t.Errorf("exemption = %+v", f.Exemption)
 				}
 			}
@@ -260,7 +260,7 @@ func TestMetadataSuppression(t *testing.T) {
 					if !f.Exemption.InSource {
 						t.Errorf("metadata exemption not marked in-source: %+v", f.Exemption)
 					}
-					exempted = append(exempted, at+" "+f.Exemption.Source+" "+f.Exemption.Reason)
+					exempted = append(exempted, at+" "+f.Exemption.Source()+" "+f.Exemption.Reason)
 				} else {
 					open = append(open, at)
 				}

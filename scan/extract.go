@@ -78,6 +78,9 @@ func (e *extractor) pathString() string {
 // it may do.
 var trustPolicyKeys = map[string]bool{"AssumeRolePolicyDocument": true}
 
+// policyKeys hold a single policy document in CloudFormation.
+var policyKeys = map[string]bool{"PolicyDocument": true, "InlinePolicy": true}
+
 // walk looks for policy documents anywhere below n: a map with a
 // Statement list or object is one. Names found on the way (PolicyName,
 // RoleName, ...) become the origin of the documents below them.
@@ -103,10 +106,16 @@ func (e *extractor) walk(n *Node, origin Origin, depth int) {
 			e.pop()
 			return
 		}
+		if st := n.Get("Statement"); st != nil && n.Get("Version") != nil {
+			e.warn(st, "Statement must be a list or an object, not %s", describeKind(st))
+		}
 		origin = namedOrigin(n, origin)
 		for _, f := range n.Fields {
 			if trustPolicyKeys[f.Key.Text] {
 				continue
+			}
+			if policyKeys[f.Key.Text] && (f.Value.Kind == KindList || f.Value.Kind == KindNumber || f.Value.Kind == KindBool) {
+				e.warn(f.Value, "%s must be an object or a JSON string, not %s", f.Key.Text, describeKind(f.Value))
 			}
 			e.push(f.Key.Text)
 			if f.Value.Kind == KindString {

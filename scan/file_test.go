@@ -490,3 +490,124 @@ func TestRealWorldShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestTemplateTypeWarnings(t *testing.T) {
+	res := ScanFile("bad.yaml", []byte(`Resources:
+  NotAMap: 42
+  BadProps:
+    Type: AWS::IAM::Policy
+    Properties: [a]
+  BadDoc:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument: [1, 2]
+  BadStatement:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement: ssm:SendCommand
+  Good:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument:
+        Statement: {Effect: Allow, Action: "ssm:SendCommand", Resource: "*"}
+`))
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"bad.yaml:2:12: resource NotAMap must be an object, not a number",
+		"bad.yaml:5:17: Properties of BadProps must be an object, not a list",
+		"bad.yaml:9:23: PolicyDocument must be an object or a JSON string, not a list",
+		"bad.yaml:15:20: Statement must be a list or an object, not a string",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Origin.Resource != "Good" {
+		t.Errorf("findings = %v", res.Findings)
+	}
+}
+
+// TestSameFindingsInEveryForm writes one policy as bare JSON,
+// CloudFormation YAML, CloudFormation JSON, CDK output and an SSO
+// InlinePolicy string, and expects the same findings from each.
+func TestSameFindingsInEveryForm(t *testing.T) {
+	forms := map[string]string{
+		"bare.json": `{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["ssm:SendCommand", "ssm:StartSession"], "Resource": "*", "Condition": {"StringLike": {"ssm:resourceTag/team": "*"}}},
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ssm:*:*:managed-instance/*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "ops"}}}]}`,
+		"cfn.yaml": `Resources:
+  Ops:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - Effect: Allow
+            Action: [ssm:SendCommand, ssm:StartSession]
+            Resource: "*"
+            Condition: {StringLike: {ssm:resourceTag/team: "*"}}
+          - Effect: Allow
+            Action: ssm:SendCommand
+            Resource: arn:aws:ssm:*:*:managed-instance/*
+            Condition:
+              Bool:
+                aws:MultiFactorAuthPresent: true
+          - Effect: Allow
+            Action: ssm:StartSession
+            Resource: "*"
+            Condition:
+              StringEquals:
+                aws:ResourceTag/team: ops
+`,
+		"cfn.json": `{"Resources": {"Ops": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": ["ssm:SendCommand", "ssm:StartSession"], "Resource": "*", "Condition": {"StringLike": {"ssm:resourceTag/team": "*"}}},
+  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "arn:aws:ssm:*:*:managed-instance/*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": true}}},
+  {"Effect": "Allow", "Action": "ssm:StartSession", "Resource": "*", "Condition": {"StringEquals": {"aws:ResourceTag/team": "ops"}}}]}}}}}`,
+		"cdk.out/Stack.template.json": `{
+ "Resources": {
+  "OpsPolicyA1B2": {
+   "Type": "AWS::IAM::ManagedPolicy",
+   "Properties": {
+    "PolicyDocument": {
+     "Statement": [
+      {"Action": ["ssm:SendCommand", "ssm:StartSession"], "Condition": {"StringLike": {"ssm:resourceTag/team": "*"}}, "Effect": "Allow", "Resource": "*"},
+      {"Action": "ssm:SendCommand", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}, "Effect": "Allow", "Resource": "arn:aws:ssm:*:*:managed-instance/*"},
+      {"Action": "ssm:StartSession", "Condition": {"StringEquals": {"aws:ResourceTag/team": "ops"}}, "Effect": "Allow", "Resource": "*"}
+     ],
+     "Version": "2012-10-17"
+    }
+   },
+   "Metadata": {"aws:cdk:path": "Stack/OpsPolicy/Resource"}
+  }
+ }
+}`,
+		"sso.yaml": `Resources:
+  Ops:
+    Type: AWS::SSO::PermissionSet
+    Properties:
+      InlinePolicy: "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"ssm:SendCommand\", \"ssm:StartSession\"], \"Resource\": \"*\", \"Condition\": {\"StringLike\": {\"ssm:resourceTag/team\": \"*\"}}}, {\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"arn:aws:ssm:*:*:managed-instance/*\", \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}}}, {\"Effect\": \"Allow\", \"Action\": \"ssm:StartSession\", \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:ResourceTag/team\": \"ops\"}}}]}"
+`,
+	}
+	want := []string{
+		`IAM-SSM-1 Allow grants ssm:SendCommand on all EC2 and managed instances (Action "ssm:SendCommand", Resource "*"): StringLike value '*' on ssm:resourceTag/team only requires the tag key to exist`,
+		`IAM-SSM-1 Allow grants ssm:SendCommand on all managed instances (Action "ssm:SendCommand", Resource "arn:aws:ssm:*:*:managed-instance/*"): Bool on aws:MultiFactorAuthPresent says nothing about the target instance`,
+		`IAM-SSM-2 Allow grants ssm:StartSession on all EC2 and managed instances (Action "ssm:StartSession", Resource "*"): StringLike value '*' on ssm:resourceTag/team only requires the tag key to exist`,
+	}
+	for name, content := range forms {
+		t.Run(name, func(t *testing.T) {
+			res := ScanFile(name, []byte(content))
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.RuleID+" "+f.Message)
+			}
+			if len(res.Warnings) > 0 || !slices.Equal(got, want) {
+				t.Errorf("findings:\n%s\nwarnings: %v", strings.Join(got, "\n"), res.Warnings)
+			}
+		})
+	}
+}

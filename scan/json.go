@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -25,8 +26,21 @@ func (e *SyntaxError) Error() string { return e.Msg }
 // parseJSON reads JSON, or JSON with comments and trailing commas. jsonc
 // blanks comments and trailing commas without moving any byte, so every
 // offset still points into the original file.
+//
+// Most files are plain JSON, which jsonc leaves as it is (it changes
+// nothing outside strings but comments and commas before a closing
+// bracket, and plain JSON has neither), so the file is first read as it
+// is, without jsonc's copy; only a file that fails is read again through
+// jsonc, and then everything reported comes from that second reading.
 func parseJSON(src *Source) (*Node, []Diagnostic, error) {
-	p := &jsonParser{data: jsonc.ToJSON(src.Data), src: src}
+	if root, warnings, err := parseJSONData(src, src.Data); err == nil {
+		return root, warnings, nil
+	}
+	return parseJSONData(src, jsonc.ToJSON(src.Data))
+}
+
+func parseJSONData(src *Source, data []byte) (*Node, []Diagnostic, error) {
+	p := &jsonParser{data: data, src: src}
 	if hasBOM(p.data) {
 		p.pos = len(bom)
 	}
@@ -47,6 +61,43 @@ type jsonParser struct {
 	src      *Source
 	pos      int
 	warnings []Diagnostic
+	// The tree is built with few allocations: nodes come from slabs, and
+	// the fields and items of the maps and lists being read wait on
+	// stacks until their map or list is complete, then get a slice of
+	// exactly their size.
+	slab   []Node
+	fields []Field
+	items  []*Node
+	keys   map[string]string // interned keys: templates repeat the same few
+}
+
+// node returns a new node from the slab.
+func (p *jsonParser) node(n Node) *Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]Node, 0, min(max(2*cap(p.slab), 16), 256))
+	}
+	p.slab = append(p.slab, n)
+	return &p.slab[len(p.slab)-1]
+}
+
+// maxInternedKeys bounds the interned keys, so a map of a million
+// distinct keys costs no more than it would without interning.
+const maxInternedKeys = 4096
+
+// key returns the text of a key that has no escapes, shared with every
+// equal key of the file.
+func (p *jsonParser) key(b []byte) string {
+	if k, ok := p.keys[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if p.keys == nil {
+		p.keys = make(map[string]string, 64)
+	}
+	if len(p.keys) < maxInternedKeys {
+		p.keys[k] = k
+	}
+	return k
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -89,11 +140,11 @@ func (p *jsonParser) value(depth int) (*Node, error) {
 		return p.array(depth)
 	case c == '"':
 		start := p.pos
-		s, err := p.str()
+		s, err := p.str(false)
 		if err != nil {
 			return nil, err
 		}
-		return &Node{Kind: KindString, Text: s, Start: start, End: p.pos, Quoted: true}, nil
+		return p.node(Node{Kind: KindString, Text: s, Start: start, End: p.pos, Quoted: true}), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -113,7 +164,7 @@ func (p *jsonParser) literal(word string, kind Kind) (*Node, error) {
 		return nil, p.errorf("unexpected %s, expected a value", p.describe())
 	}
 	p.pos += len(word)
-	return &Node{Kind: kind, Text: word, Start: start, End: p.pos}, nil
+	return p.node(Node{Kind: kind, Text: word, Start: start, End: p.pos}), nil
 }
 
 func (p *jsonParser) number() (*Node, error) {
@@ -130,27 +181,29 @@ func (p *jsonParser) number() (*Node, error) {
 		p.pos = start
 		return nil, p.errorf("invalid number %q", text)
 	}
-	return &Node{Kind: KindNumber, Text: text, Start: start, End: p.pos}, nil
+	return p.node(Node{Kind: KindNumber, Text: text, Start: start, End: p.pos}), nil
 }
 
 func (p *jsonParser) object(depth int) (*Node, error) {
-	n := &Node{Kind: KindMap, Start: p.pos}
+	n := p.node(Node{Kind: KindMap, Start: p.pos})
 	p.pos++ // {
-	var seen map[string]int
+	base := len(p.fields)
+	defer func() { p.fields = p.fields[:base] }()
+	var keys keyIndex
 	for {
 		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == '}' && len(n.Fields) == 0 {
+		if p.pos < len(p.data) && p.data[p.pos] == '}' && len(p.fields) == base {
 			break
 		}
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, p.errorf("unexpected %s, expected a quoted key", p.describe())
 		}
 		keyStart := p.pos
-		k, err := p.str()
+		k, err := p.str(true)
 		if err != nil {
 			return nil, err
 		}
-		key := &Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos, Quoted: true}
+		key := p.node(Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos, Quoted: true})
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			return nil, p.errorf("unexpected %s, expected ':' after key %q", p.describe(), k)
@@ -161,15 +214,11 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if seen == nil {
-			seen = make(map[string]int)
-		}
-		if first, dup := seen[k]; dup {
+		if first, dup := keys.seen(k, keyStart); dup {
 			p.warnings = append(p.warnings, Diagnostic{Offset: keyStart,
 				Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k, p.src.Pos(first).Line)})
 		}
-		seen[k] = keyStart
-		n.Fields = append(n.Fields, Field{Key: key, Value: v})
+		p.fields = append(p.fields, Field{Key: key, Value: v})
 		p.skipSpace()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -182,22 +231,27 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 	}
 	p.pos++ // }
 	n.End = p.pos
+	if len(p.fields) > base {
+		n.Fields = slices.Clone(p.fields[base:])
+	}
 	return n, nil
 }
 
 func (p *jsonParser) array(depth int) (*Node, error) {
-	n := &Node{Kind: KindList, Start: p.pos}
+	n := p.node(Node{Kind: KindList, Start: p.pos})
 	p.pos++ // [
+	base := len(p.items)
+	defer func() { p.items = p.items[:base] }()
 	for {
 		p.skipSpace()
-		if p.pos < len(p.data) && p.data[p.pos] == ']' && len(n.Items) == 0 {
+		if p.pos < len(p.data) && p.data[p.pos] == ']' && len(p.items) == base {
 			break
 		}
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		n.Items = append(n.Items, v)
+		p.items = append(p.items, v)
 		p.skipSpace()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -210,20 +264,28 @@ func (p *jsonParser) array(depth int) (*Node, error) {
 	}
 	p.pos++ // ]
 	n.End = p.pos
+	if len(p.items) > base {
+		n.Items = slices.Clone(p.items[base:])
+	}
 	return n, nil
 }
 
-// str reads a quoted string at p.pos. Invalid UTF-8 and control bytes
-// other than line breaks are kept as they are: a policy with a stray byte
-// in a description is still a policy.
-func (p *jsonParser) str() (string, error) {
+// str reads a quoted string at p.pos; isKey interns it. Invalid UTF-8
+// and control bytes other than line breaks are kept as they are: a
+// policy with a stray byte in a description is still a policy.
+func (p *jsonParser) str(isKey bool) (string, error) {
 	start := p.pos
 	p.pos++ // opening quote
 	// Fast path: no escapes.
 	for i := p.pos; i < len(p.data); i++ {
 		switch p.data[i] {
 		case '"':
-			s := string(p.data[p.pos:i])
+			var s string
+			if isKey {
+				s = p.key(p.data[p.pos:i])
+			} else {
+				s = string(p.data[p.pos:i])
+			}
 			p.pos = i + 1
 			return s, nil
 		case '\\', '\n', '\r':

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -97,8 +98,9 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
 		wg.Go(func() {
+			var buf []byte // this worker's file buffer, reused from file to file
 			for i := range next {
-				results[i] = scanCandidate(files[i], lineHashes)
+				results[i], buf = scanCandidate(files[i], lineHashes, buf)
 			}
 		})
 	}
@@ -110,10 +112,20 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 	return results
 }
 
-func scanCandidate(c candidate, lineHashes func([]byte) []string) FileResult {
-	data, err := os.ReadFile(c.path)
-	if err != nil {
-		return FileResult{Warnings: []Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}
+// scanCandidate reads a file into buf and scans it; it returns buf for the
+// next file (ScanFile keeps no reference to the bytes it is given).
+func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
+	data, err := readFile(c.path, c.limit, buf)
+	switch {
+	case errors.Is(err, errNotRegular):
+		return FileResult{Warnings: []Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
+	case errors.As(err, new(errTooLarge)):
+		return FileResult{Warnings: []Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
+	case err != nil:
+		return FileResult{Warnings: []Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
+	}
+	if !MayHoldPolicy(data) {
+		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	res := ScanFile(c.name, data)
 	if lineHashes != nil && len(res.Findings) > 0 {
@@ -124,5 +136,5 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string) FileResult {
 			}
 		}
 	}
-	return res
+	return res, data
 }

@@ -77,8 +77,7 @@ func (s *suppressor) apply(holder *Node, fs []Finding) {
 			continue
 		}
 		list[idx].used = true
-		fs[i].Exemption = &Exemption{Reason: list[idx].reason, InSource: true,
-			Source: fmt.Sprintf("%s:%d", s.file, s.src.Pos(list[idx].at).Line)}
+		fs[i].Exemption = &Exemption{Reason: list[idx].reason, InSource: true, File: s.file, Line: s.src.Pos(list[idx].at).Line}
 	}
 }
 

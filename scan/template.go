@@ -23,6 +23,11 @@ func (e *extractor) template(root *Node) {
 	for _, f := range root.Get("Resources").Fields {
 		res := f.Value
 		if res.Kind != KindMap {
+			e.warn(res, "resource %s must be an object, not %s", f.Key.Text, describeKind(res))
+			continue
+		}
+		if props := res.Get("Properties"); props != nil && props.Kind != KindMap {
+			e.warn(props, "Properties of %s must be an object, not %s", f.Key.Text, describeKind(props))
 			continue
 		}
 		origin := Origin{

@@ -22,7 +22,7 @@ const MaxYAMLNodes = 1_000_000
 // {"Fn::Sub": ...}); any other local tag is read the same way, so an
 // unknown tag is no error.
 func parseYAML(src *Source) ([]*Node, []Diagnostic, error) {
-	c := &yamlConverter{src: &Source{Data: yamlSafe(src.Data), lineStarts: src.lineStarts}, memo: map[*yaml.Node]*Node{}}
+	c := &yamlConverter{src: src.withData(yamlSafe(src.Data)), memo: map[*yaml.Node]*Node{}}
 	dec := yaml.NewDecoder(bytes.NewReader(c.src.Data))
 	var docs []*Node
 	for {
@@ -98,6 +98,11 @@ type yamlConverter struct {
 	memo     map[*yaml.Node]*Node
 	sizes    map[*Node]int
 	nodes    int
+	// flowEnds remembers where each flow collection found so far ends,
+	// by its opening bracket: an enclosing collection, whose end is
+	// found after its children's, steps over them instead of reading
+	// them again, which keeps deep nesting linear.
+	flowEnds map[int]int
 }
 
 func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
@@ -125,17 +130,16 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
 	switch y.Kind {
 	case yaml.MappingNode:
 		n.Kind = KindMap
-		seen := map[string]int{}
+		var keys keyIndex
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, err := c.convert(y.Content[i], depth+1)
 			if err != nil {
 				return nil, err
 			}
-			if line, dup := seen[k.Text]; dup && k.Kind != KindMap {
+			if line, dup := keys.seen(k.Text, y.Content[i].Line); dup && k.Kind != KindMap {
 				c.warnings = append(c.warnings, Diagnostic{Offset: k.Start,
 					Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k.Text, line)})
 			}
-			seen[k.Text] = y.Content[i].Line
 			v, err := c.convert(y.Content[i+1], depth+1)
 			if err != nil {
 				return nil, err
@@ -246,7 +250,7 @@ func (c *yamlConverter) end(y *yaml.Node, n *Node, off int) int {
 	data := c.src.Data
 	switch {
 	case y.Style&yaml.FlowStyle != 0 && (n.Kind == KindMap || n.Kind == KindList):
-		return flowEnd(data, off)
+		return c.flowEnd(off)
 	case n.Kind == KindMap:
 		if len(n.Fields) == 0 {
 			return off
@@ -268,11 +272,28 @@ func (c *yamlConverter) end(y *yaml.Node, n *Node, off int) int {
 	}
 }
 
-func flowEnd(data []byte, off int) int {
+// flowEnd returns the offset after the bracket that closes the flow
+// collection opened at off.
+func (c *yamlConverter) flowEnd(off int) int {
+	if c.flowEnds == nil {
+		c.flowEnds = map[int]int{}
+	}
+	end := flowEnd(c.src.Data, off, c.flowEnds)
+	c.flowEnds[off] = end
+	return end
+}
+
+// flowEnd scans for the bracket that closes the collection opened at off;
+// known holds the ends of collections inside it that were already found.
+func flowEnd(data []byte, off int, known map[int]int) int {
 	depth := 0
 	for i := off; i < len(data); i++ {
 		switch data[i] {
 		case '[', '{':
+			if end, ok := known[i]; ok && i != off {
+				i = end - 1 // the whole nested collection; the depth is unchanged
+				continue
+			}
 			depth++
 		case ']', '}':
 			depth--

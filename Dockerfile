@@ -1,0 +1,23 @@
+# The action's image: a static binary and the CA certificates on an empty
+# base. action.yml builds it on every run; releases also push it to ghcr.io
+# (.github/workflows/release.yml) for workflows that use the prebuilt image.
+
+# Pinned to the patch release that matches go.mod's go 1.26.
+FROM golang:1.26.8-bookworm AS build
+WORKDIR /src
+# Modules first, in a layer of their own: it is rebuilt only when go.mod or
+# go.sum change, not on every source change.
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=0.0.0-dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/ssm-guardrails .
+
+# scratch is empty, so nothing in it can drift or need patching. The CA
+# certificates let the upload verify api.github.com. No USER: the runner
+# mounts the workspace owned by root. No WORKDIR: the runner sets the
+# working directory to the workspace.
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /out/ssm-guardrails /ssm-guardrails
+ENTRYPOINT ["/ssm-guardrails"]

@@ -1,0 +1,147 @@
+// Package sarif writes a scan's findings as a SARIF 2.1.0 log that GitHub
+// code scanning accepts, places on the statement that causes each finding,
+// and tracks across commits (partialFingerprints).
+package sarif
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/ssm-guardrails/ssm-guardrails/scan"
+)
+
+// Options says how to describe the run.
+type Options struct {
+	Version  string // the tool's version, e.g. "1.4.0" (semanticVersion when it is one)
+	Category string // runAutomationDetails.id is Category + "/" (default "ssm-guardrails" when empty)
+	// Suppressed adds the exempted findings as results with suppressions.
+	// Off by default: GitHub code scanning ignores suppressions and would
+	// open alerts for them.
+	Suppressed bool
+}
+
+const (
+	toolName        = "ssm-guardrails"
+	informationURI  = "https://github.com/ssm-guardrails/ssm-guardrails"
+	defaultCategory = "ssm-guardrails"
+	// schemaURI is the final SARIF 2.1.0 schema (OASIS, with errata 01).
+	// go-sarif's Version210 points at a branch of the spec repository
+	// instead, which Microsoft's validator does not accept as final.
+	schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	// srcRoot is the uriBaseId of every artifact: the directory the scan
+	// ran in, which is the repository root in the GitHub Action.
+	srcRoot = "%SRCROOT%"
+)
+
+// Build turns a scan report into a SARIF log with one run.
+func Build(rep *scan.Report, opts Options) (*gosarif.Report, error) {
+	out, _, err := build(rep, opts, githubLimits)
+	return out, err
+}
+
+// Write writes the SARIF log of rep as indented JSON ending in a newline;
+// the same report and options always give the same bytes.
+func Write(w io.Writer, rep *scan.Report, opts Options) error {
+	_, data, err := build(rep, opts, githubLimits)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// build makes the log and its encoding; the encoding is needed anyway to
+// check the upload size limit.
+func build(rep *scan.Report, opts Options, lim limits) (*gosarif.Report, []byte, error) {
+	if rep == nil {
+		return nil, nil, errors.New("sarif: no report")
+	}
+	rules := scan.Rules
+	index := ruleIndexes(rules)
+	run := newRun(opts, rules)
+	inv := run.Invocations[0]
+	for _, w := range rep.Warnings {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, warningNotification(w))
+	}
+	// Notes are never results, and GitHub takes at most maxResults: see
+	// selectFindings.
+	findings := rep.Findings
+	if opts.Suppressed {
+		findings = append(append([]scan.Finding{}, rep.Findings...), rep.Exempted...)
+	}
+	kept, dropped := selectFindings(findings, lim.maxResults)
+	for i := range kept {
+		res, err := findingResult(&kept[i], index)
+		if err != nil {
+			return nil, nil, err
+		}
+		run.Results = append(run.Results, res)
+	}
+	if dropped > 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, droppedNotification(lim.maxResults, dropped))
+	}
+	out := &gosarif.Report{Version: string(gosarif.Version210), Schema: schemaURI, Runs: []*gosarif.Run{run}}
+	data, err := encode(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	if size, err := gzipSize(data); err != nil {
+		return nil, nil, err
+	} else if size > lim.maxGzipBytes {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, tooLargeNotification(size, lim.maxGzipBytes))
+		if data, err = encode(out); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, data, nil
+}
+
+func findingResult(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
+	if f.Exemption != nil {
+		return suppressedResult(f, index)
+	}
+	return result(f, index)
+}
+
+// newRun is a run with the tool, every rule and an empty result list.
+func newRun(opts Options, rules []*scan.Rule) *gosarif.Run {
+	category := strings.TrimRight(opts.Category, "/")
+	if category == "" {
+		category = defaultCategory
+	}
+	success := true
+	return &gosarif.Run{
+		Tool:    gosarif.Tool{Driver: driver(opts.Version, rules)},
+		Results: []*gosarif.Result{},
+		// GitHub counts columns in UTF-16 code units, as scan.Pos does.
+		ColumnKind: "utf16CodeUnits",
+		OriginalUriBaseIDs: map[string]*gosarif.ArtifactLocation{
+			// No uri: the root is wherever the log is read (the checkout),
+			// and an absolute path here would make the log depend on the
+			// machine that wrote it.
+			srcRoot: gosarif.NewArtifactLocation().WithDescriptionText(
+				"The directory the scan ran in (the repository root in the GitHub Action). Every result URI is relative to it."),
+		},
+		AutomationDetails: gosarif.NewRunAutomationDetails().WithID(category + "/"),
+		Invocations:       []*gosarif.Invocation{{ExecutionSuccessful: &success}},
+	}
+}
+
+// encode writes the log the way Write does: two-space indents, no HTML
+// escaping (policies are full of "<", ">" and "&" in conditions), a final
+// newline. Maps (properties, originalUriBaseIds) are written in key order.
+func encode(out *gosarif.Report) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

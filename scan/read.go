@@ -1,0 +1,71 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// errNotRegular is a path that discovery saw as a regular file but that is
+// something else by the time it is opened.
+var errNotRegular = errors.New("not a regular file")
+
+// errTooLarge is a file that grew past the size limit after discovery.
+type errTooLarge struct{ limit int64 }
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("larger than the %s limit (--max-file-size)", FormatSize(e.limit))
+}
+
+// readFile reads the file at path into buf's memory and returns its
+// contents. Discovery has already decided from directory entries that the
+// file is regular and small enough; readFile makes sure of both again
+// without trusting them, since the file may have changed in between: it
+// opens without blocking (a FIFO put in the file's place cannot stall the
+// scan), checks what it opened, and reads at most limit bytes (0: no
+// limit). Each worker reuses one buffer, so a scan allocates memory for
+// its largest file rather than for every file.
+func readFile(path string, limit int64, buf []byte) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return buf, err
+	}
+	if !info.Mode().IsRegular() {
+		return buf, errNotRegular
+	}
+	size := info.Size()
+	if limit > 0 && size > limit {
+		return buf, errTooLarge{limit}
+	}
+	var r io.Reader = f
+	if limit > 0 {
+		r = io.LimitReader(f, limit+1)
+	}
+	buf = buf[:0]
+	if need := int(size) + 1; cap(buf) < need { // +1: EOF is seen without growing
+		buf = make([]byte, 0, need)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	if limit > 0 && int64(len(buf)) > limit {
+		return buf, errTooLarge{limit}
+	}
+	return buf, nil
+}
