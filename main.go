@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/report"
@@ -28,7 +29,24 @@ const (
 )
 
 func main() {
+	tuneGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// A scan builds a tree for each file, judges it and drops it: it
+// allocates several bytes for every byte it parses and keeps almost none.
+// At the default GOGC=100 the heap goal stays at a few megabytes and the
+// collector runs so often that on two cores it costs more than the scan
+// (docs/performance.md has the figures). The binary gives it room, with a
+// soft limit that keeps a tree of large files near 160 MiB; a user who
+// sets GOGC or GOMEMLIMIT keeps their setting.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(160 << 20)
+	}
 }
 
 // settings is everything one run needs, from flags or action inputs.

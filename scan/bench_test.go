@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -101,16 +103,18 @@ func BenchmarkPrefilter(b *testing.B) {
 	_, files := benchTree(b)
 	b.SetBytes(totalBytes(files))
 	b.ReportAllocs()
-	kept := 0
+	kept, keptBytes := 0, 0
 	for b.Loop() {
-		kept = 0
+		kept, keptBytes = 0, 0
 		for _, f := range files {
 			if MayHoldPolicy(f.data) {
 				kept++
+				keptBytes += len(f.data)
 			}
 		}
 	}
 	b.ReportMetric(float64(kept)/float64(len(files)), "kept/file")
+	b.ReportMetric(float64(keptBytes)/float64(totalBytes(files)), "kept/byte")
 }
 
 // BenchmarkParseJSON parses every JSON file, as the scan would without
@@ -275,4 +279,20 @@ func BenchmarkManyStatements(b *testing.B) {
 			b.Fatalf("findings = %d", len(res.Findings))
 		}
 	}
+}
+
+// manyStatements is a policy of n statements, one a line from line 3,
+// each granting ssm:SendCommand on every instance.
+func manyStatements(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("{\n  \"Statement\": [\n")
+	for i := range n {
+		sep := ","
+		if i == n-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "    {\"Sid\": \"S%d\", \"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}%s\n", i, sep)
+	}
+	b.WriteString("  ]\n}\n")
+	return b.Bytes()
 }

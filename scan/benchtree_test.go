@@ -133,8 +133,10 @@ func (w *genWriter) unit(r *genRand, unit int, planted float64) error {
 		add(dir+stack+".template.json", data, marks)
 		data, _ = genJSON(m, " ")
 		add(dir+"manifest.json", data, nil)
-		data, marks = genJSON(tree, " ")
-		add(dir+"tree.json", data, marks)
+		// The construct tree repeats the template's policies; it is not
+		// read as a policy source, so its planted marks are not findings.
+		data, _ = genJSON(tree, " ")
+		add(dir+"tree.json", data, nil)
 	}
 	for _, f := range files {
 		if err := w.write(f.rel, f.data, f.marks); err != nil {

@@ -83,6 +83,11 @@ func (d *discoverer) root(root string) error {
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
 	}
+	if link, err := os.Lstat(root); err == nil && link.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a root that is a link to a directory;
+		// named with a trailing separator, the directory is walked.
+		root += string(filepath.Separator)
+	}
 	return filepath.WalkDir(root, func(path string, entry fs.DirEntry, err error) error {
 		if err != nil {
 			d.warn(path, "cannot read: %v", unwrapPathError(err))

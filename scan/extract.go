@@ -30,6 +30,9 @@ func Extract(src *Source, roots []*Node) ([]Document, []Diagnostic) {
 	e := &extractor{src: src}
 	for _, root := range roots {
 		switch {
+		case isCDKTree(root):
+			// tree.json repeats the synthesized templates' properties;
+			// the templates are scanned themselves.
 		case isTemplate(root):
 			e.template(root)
 		case e.serverless(root):
@@ -49,6 +52,35 @@ type extractor struct {
 	holder *Node
 	// sub is the Fn::Sub whose template is being walked, if any.
 	sub *substitution
+	// read marks the Shared nodes already walked or read as statements: a
+	// YAML alias repeats its anchor, which is read once, where it stands
+	// first.
+	read map[*Node]readAs
+}
+
+// readAs says how a node was read; a statement anchored outside any
+// policy is walked first and read as a statement later.
+type readAs uint8
+
+const (
+	readWalked readAs = 1 << iota
+	readStatement
+)
+
+// firstRead reports whether n is read as how for the first time, marking
+// it. Only Shared nodes are tracked: no other node can be reached twice.
+func (e *extractor) firstRead(n *Node, how readAs) bool {
+	if !n.Shared {
+		return true
+	}
+	if e.read[n]&how != 0 {
+		return false
+	}
+	if e.read == nil {
+		e.read = map[*Node]readAs{}
+	}
+	e.read[n] |= how
+	return true
 }
 
 // patterns resolves actions and resources; conditionValues resolves the
@@ -85,7 +117,7 @@ var policyKeys = map[string]bool{"PolicyDocument": true, "InlinePolicy": true}
 // Statement list or object is one. Names found on the way (PolicyName,
 // RoleName, ...) become the origin of the documents below them.
 func (e *extractor) walk(n *Node, origin Origin, depth int) {
-	if n == nil || depth > MaxDepth {
+	if n == nil || depth > MaxDepth || !e.firstRead(n, readWalked) {
 		return
 	}
 	switch n.Kind {
@@ -163,16 +195,17 @@ func isPolicyDocument(n *Node) bool {
 
 // document records the policy document n.
 func (e *extractor) document(n *Node, origin Origin) {
-	e.policy(n.Get("Statement").List(), n, origin)
+	e.policy(n.Get("Statement").List(), origin)
 }
 
-// policy records the statements judged together as one policy; where is
-// the node that holds them.
-func (e *extractor) policy(statements []*Node, where *Node, origin Origin) {
+// policy records the statements judged together as one policy.
+func (e *extractor) policy(statements []*Node, origin Origin) {
 	origin.Path = e.pathString()
-	p := Policy{Span: e.src.NodeSpan(where)}
+	var p Policy
 	for _, item := range statements {
-		p.Statements = append(p.Statements, e.statements(item)...)
+		if e.firstRead(item, readStatement) {
+			p.Statements = append(p.Statements, e.statements(item)...)
+		}
 	}
 	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
 }
@@ -223,7 +256,7 @@ func (e *extractor) values(stmt *Node, key string) Values {
 	if n == nil {
 		return nil
 	}
-	v := e.patterns().values(n, e.src)
+	v := e.patterns().values(n)
 	if v == nil {
 		v = Values{}
 	}
@@ -257,8 +290,7 @@ func (e *extractor) conditions(n *Node) []Condition {
 				out = append(out, Condition{
 					Operator: op.Key.Text,
 					Key:      kv.Key.Text,
-					Values:   e.conditionValues().values(kv.Value, e.src),
-					Span:     e.src.Span(kv.Key.Start, kv.Value.End),
+					Values:   e.conditionValues().values(kv.Value),
 				})
 			}
 		}

@@ -611,3 +611,65 @@ func TestSameFindingsInEveryForm(t *testing.T) {
 		})
 	}
 }
+
+// TestYAMLAliasesReadOnce: a statement or policy repeated through YAML
+// aliases is one finding at its anchor, not one per reference, and a
+// statement anchored outside any policy is still judged where it is used.
+func TestYAMLAliasesReadOnce(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          []string
+	}{
+		{"statement anchored outside the policy", `shared: &s {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+policy:
+  Statement: [*s, *s, *s]
+`, []string{"IAM-SSM-1@1:9-1:67"}},
+		{"amplified through nested aliases", `s: &s {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+p0: &p0 {Statement: [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]}
+p1: &p1 [*p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0]
+p2: &p2 [*p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1]
+p3: [*p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2]
+`, []string{"IAM-SSM-1@1:4-1:62"}},
+		{"one policy for two roles", `Resources:
+  A:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - &p {PolicyName: ops, PolicyDocument: {Statement: [{Effect: Allow, Action: ssm:StartSession, Resource: "*"}]}}
+  B:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies: [*p]
+`, []string{"IAM-SSM-2@6:61-6:117"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ScanFile("a.yaml", []byte(tt.content))
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, located(f))
+			}
+			if len(res.Warnings) > 0 || !slices.Equal(got, tt.want) {
+				t.Errorf("findings %q, want %q; warnings %v", got, tt.want, res.Warnings)
+			}
+		})
+	}
+}
+
+func TestCDKTreeIsNotAPolicySource(t *testing.T) {
+	doc := `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]}`
+	for _, tt := range []struct {
+		name, content string
+		findings      int
+	}{
+		{"construct tree", `{"version": "tree-0.1", "tree": {"id": "App", "children": {"P": {"attributes": {"aws:cdk:cloudformation:props": {"policyDocument": ` + doc + `}}}}}}`, 0},
+		{"a tree version without a tree is read", `{"version": "tree-0.1", "doc": ` + doc + `}`, 1},
+		{"a tree without a tree version is read", `{"tree": {"doc": ` + doc + `}}`, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if res := ScanFile("tree.json", []byte(tt.content)); len(res.Findings) != tt.findings || len(res.Warnings) != 0 {
+				t.Errorf("findings %v warnings %v, want %d findings", res.Findings, res.Warnings, tt.findings)
+			}
+		})
+	}
+}

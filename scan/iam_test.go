@@ -779,7 +779,7 @@ func TestMayMatchAny(t *testing.T) {
 }
 
 // policyFromJSON builds a Policy from an IAM policy document. Every value
-// gets Text = Source = the string and a nonzero Span; Condition blocks
+// gets Text = Source = the string, each statement a nonzero Span; Condition blocks
 // keep the order in which they are written.
 func policyFromJSON(t testing.TB, doc string) *Policy {
 	t.Helper()
@@ -798,7 +798,7 @@ func policyFromJSON(t testing.TB, doc string) *Policy {
 		stmts = []json.RawMessage{raw.Statement}
 	}
 	b := &policyBuilder{t: t}
-	p := &Policy{Span: b.span()}
+	p := &Policy{}
 	for _, s := range stmts {
 		var rs struct {
 			Sid                                      string
@@ -821,7 +821,7 @@ func policyFromJSON(t testing.TB, doc string) *Policy {
 		}
 		for _, op := range b.object(rs.Condition) {
 			for _, kv := range b.object(op.value) {
-				st.Conditions = append(st.Conditions, Condition{Operator: op.key, Key: kv.key, Values: b.values(kv.value), Span: b.span()})
+				st.Conditions = append(st.Conditions, Condition{Operator: op.key, Key: kv.key, Values: b.values(kv.value)})
 			}
 		}
 		p.Statements = append(p.Statements, st)
@@ -859,7 +859,7 @@ func (b *policyBuilder) values(raw json.RawMessage) Values {
 		if err := json.Unmarshal(item, &s); err != nil {
 			s = strings.TrimSpace(string(item)) // a boolean or number, as written
 		}
-		vs = append(vs, Value{Text: s, Source: s, Span: b.span()})
+		vs = append(vs, Value{Text: s, Source: s})
 	}
 	return vs
 }

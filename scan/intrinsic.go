@@ -44,11 +44,11 @@ func (r resolver) pseudo(name, source string) textValue {
 }
 
 // values resolves every item of an element.
-func (r resolver) values(n *Node, src *Source) Values {
+func (r resolver) values(n *Node) Values {
 	var out Values
 	for _, item := range n.List() {
 		for _, v := range r.resolve(item) {
-			out = append(out, Value{Text: v.text, Source: v.source, Span: src.NodeSpan(item)})
+			out = append(out, Value{Text: v.text, Source: v.source})
 		}
 	}
 	return out

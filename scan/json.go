@@ -65,19 +65,10 @@ type jsonParser struct {
 	// the fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
-	slab   []Node
+	nodeSlab
 	fields []Field
 	items  []*Node
 	keys   map[string]string // interned keys: templates repeat the same few
-}
-
-// node returns a new node from the slab.
-func (p *jsonParser) node(n Node) *Node {
-	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]Node, 0, min(max(2*cap(p.slab), 16), 256))
-	}
-	p.slab = append(p.slab, n)
-	return &p.slab[len(p.slab)-1]
 }
 
 // maxInternedKeys bounds the interned keys, so a map of a million
@@ -144,7 +135,7 @@ func (p *jsonParser) value(depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.node(Node{Kind: KindString, Text: s, Start: start, End: p.pos, Quoted: true}), nil
+		return p.node(Node{Kind: KindString, Text: s, Start: start, End: p.pos}), nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -203,7 +194,7 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		key := p.node(Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos, Quoted: true})
+		key := p.node(Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos})
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			return nil, p.errorf("unexpected %s, expected ':' after key %q", p.describe(), k)

@@ -23,9 +23,10 @@ type Node struct {
 	Fields []Field // map entries in file order
 	Start  int
 	End    int
-	// Quoted tells a YAML string that was quoted or a block scalar from a
-	// plain one: only plain scalars are resolved to numbers or dates.
-	Quoted bool
+	// Shared marks a YAML node that aliases reach from more than one
+	// place: the extractor reads it once, so that a policy repeated by
+	// aliases is one policy, not a finding per reference.
+	Shared bool
 }
 
 // Field is one key/value entry of a map.

@@ -24,7 +24,6 @@ type Span struct {
 type Value struct {
 	Text   string
 	Source string
-	Span   Span
 }
 
 // Opaque brackets a reference whose value is unknown when scanning.
@@ -39,7 +38,6 @@ type Condition struct {
 	Operator string // as written, e.g. "ForAnyValue:StringLike"
 	Key      string // as written, e.g. "ssm:resourceTag/env"
 	Values   Values
-	Span     Span // the key's entry
 }
 
 // Statement is one IAM policy statement.
@@ -61,5 +59,4 @@ type Statement struct {
 // together (a Deny in the same document can take back an Allow).
 type Policy struct {
 	Statements []Statement
-	Span       Span
 }

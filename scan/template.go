@@ -1,5 +1,15 @@
 package scan
 
+import "strings"
+
+// isCDKTree reports whether root is a CDK cloud assembly's tree.json: the
+// construct tree, whose attributes repeat every resource's properties.
+func isCDKTree(root *Node) bool {
+	v := root.Get("version")
+	t := root.Get("tree")
+	return v != nil && v.Kind == KindString && strings.HasPrefix(v.Text, "tree-") && t != nil && t.Kind == KindMap
+}
+
 // isTemplate reports whether root is a CloudFormation template: a map
 // whose Resources map holds resources with a Type.
 func isTemplate(root *Node) bool {
@@ -72,7 +82,7 @@ func (e *extractor) samStatements(props *Node, origin Origin) {
 	}
 	if len(statements) > 0 {
 		e.push("Policies")
-		e.policy(statements, policies, origin)
+		e.policy(statements, origin)
 		e.pop()
 	}
 }
@@ -91,7 +101,7 @@ func (e *extractor) serverless(root *Node) bool {
 			for _, key := range path {
 				e.push(key)
 			}
-			e.policy(n.Items, n, Origin{})
+			e.policy(n.Items, Origin{})
 			e.path = e.path[:len(e.path)-len(path)-1]
 			return true
 		}

@@ -13,8 +13,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// MaxYAMLNodes bounds the nodes a YAML file may expand to through
-// aliases, so that an alias bomb costs a warning, not the machine.
+// MaxYAMLNodes bounds the nodes aliases may add to a YAML file (each
+// alias counts the nodes below its anchor), so that an alias bomb costs a
+// warning, not the machine. The file's own nodes are bounded by the file
+// size cap instead.
 const MaxYAMLNodes = 1_000_000
 
 // parseYAML reads every document of a YAML stream. CloudFormation short
@@ -97,12 +99,14 @@ type yamlConverter struct {
 	warnings []Diagnostic
 	memo     map[*yaml.Node]*Node
 	sizes    map[*Node]int
-	nodes    int
+	// aliasNodes counts the nodes aliases add, for MaxYAMLNodes.
+	aliasNodes int
 	// flowEnds remembers where each flow collection found so far ends,
 	// by its opening bracket: an enclosing collection, whose end is
 	// found after its children's, steps over them instead of reading
 	// them again, which keeps deep nesting linear.
 	flowEnds map[int]int
+	nodeSlab
 }
 
 func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
@@ -114,22 +118,22 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
 		if target == nil {
 			return nil, &SyntaxError{Offset: c.src.Offset(y.Line, y.Column), Msg: "alias to an anchor that is not defined before it"}
 		}
-		c.nodes += c.size(target)
-		if c.nodes > MaxYAMLNodes {
+		c.aliasNodes += c.size(target)
+		if c.aliasNodes > MaxYAMLNodes {
 			return nil, &SyntaxError{Offset: c.src.Offset(y.Line, y.Column), Msg: fmt.Sprintf("aliases expand to more than %d nodes", MaxYAMLNodes)}
 		}
+		target.Shared = true
 		return target, nil
-	}
-	c.nodes++
-	if c.nodes > MaxYAMLNodes {
-		return nil, &SyntaxError{Offset: c.src.Offset(y.Line, y.Column), Msg: fmt.Sprintf("more than %d nodes", MaxYAMLNodes)}
 	}
 	start := c.src.Offset(y.Line, y.Column)
 	valueStart := skipYAMLProperties(c.src.Data, start)
-	n := &Node{Start: start}
+	n := c.node(Node{Start: start})
 	switch y.Kind {
 	case yaml.MappingNode:
 		n.Kind = KindMap
+		if len(y.Content) > 1 {
+			n.Fields = make([]Field, 0, len(y.Content)/2)
+		}
 		var keys keyIndex
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, err := c.convert(y.Content[i], depth+1)
@@ -148,6 +152,9 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
 		}
 	case yaml.SequenceNode:
 		n.Kind = KindList
+		if len(y.Content) > 0 {
+			n.Items = make([]*Node, 0, len(y.Content))
+		}
 		for _, item := range y.Content {
 			v, err := c.convert(item, depth+1)
 			if err != nil {
@@ -157,15 +164,19 @@ func (c *yamlConverter) convert(y *yaml.Node, depth int) (*Node, error) {
 		}
 	default:
 		n.Kind, n.Text = scalarKind(y), y.Value
-		n.Quoted = y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	}
 	n.End = c.end(y, n, valueStart)
+	// The children are converted and their places known: let them go, so
+	// that the reader's tree shrinks while ours grows and a large file
+	// does not hold both whole at once. (An alias finds its anchor
+	// through memo, by pointer, not through Content.)
+	y.Content = nil
 	if y.Anchor != "" {
 		c.memo[y] = n
 	}
 	if name, ok := intrinsicTag(y.Tag); ok {
-		key := &Node{Kind: KindString, Text: name, Start: start, End: start + len(y.Tag)}
-		n = &Node{Kind: KindMap, Fields: []Field{{Key: key, Value: n}}, Start: start, End: n.End}
+		key := c.node(Node{Kind: KindString, Text: name, Start: start, End: start + len(y.Tag)})
+		n = c.node(Node{Kind: KindMap, Fields: []Field{{Key: key, Value: n}}, Start: start, End: n.End})
 		if y.Anchor != "" {
 			c.memo[y] = n
 		}
@@ -255,12 +266,12 @@ func (c *yamlConverter) end(y *yaml.Node, n *Node, off int) int {
 		if len(n.Fields) == 0 {
 			return off
 		}
-		return n.Fields[len(n.Fields)-1].Value.End
+		return c.childEnd(y.Content[2*len(n.Fields)-1], n.Fields[len(n.Fields)-1].Value)
 	case n.Kind == KindList:
 		if len(n.Items) == 0 {
 			return off
 		}
-		return n.Items[len(n.Items)-1].End
+		return c.childEnd(y.Content[len(n.Items)-1], n.Items[len(n.Items)-1])
 	case y.Style&yaml.DoubleQuotedStyle != 0:
 		return quotedEnd(data, off, '"')
 	case y.Style&yaml.SingleQuotedStyle != 0:
@@ -270,6 +281,16 @@ func (c *yamlConverter) end(y *yaml.Node, n *Node, off int) int {
 	default:
 		return plainEnd(data, off, y.Value)
 	}
+}
+
+// childEnd is where child y, converted to n, ends in the file. An alias
+// ends where its *name does, not where the node it repeats (written
+// earlier in the file) ends.
+func (c *yamlConverter) childEnd(y *yaml.Node, n *Node) int {
+	if y.Kind == yaml.AliasNode {
+		return min(c.src.Offset(y.Line, y.Column)+len("*")+len(y.Value), len(c.src.Data))
+	}
+	return n.End
 }
 
 // flowEnd returns the offset after the bracket that closes the flow
