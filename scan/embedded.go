@@ -17,12 +17,11 @@ const alignWindow = 12
 // are then resolved in every value.
 func (e *extractor) embedded(n *Node, origin Origin, sub *substitution) {
 	text := n.Text
-	if !strings.Contains(text, "Statement") {
-		return
-	}
 	trimmed := strings.TrimSpace(text)
 	urlEncoded := len(trimmed) > 3 && strings.EqualFold(trimmed[:3], "%7B")
-	if !strings.HasPrefix(trimmed, "{") && !urlEncoded {
+	// The pre-filter's test, so that a string the filter would let
+	// through for its escapes (\u0053tatement, %53tatement) is read too.
+	if !strings.HasPrefix(trimmed, "{") && !urlEncoded || !MayHoldPolicy([]byte(trimmed)) {
 		return
 	}
 	var offsets []int

@@ -673,3 +673,23 @@ func TestCDKTreeIsNotAPolicySource(t *testing.T) {
 		})
 	}
 }
+
+// TestEscapedKeysInPolicyStrings: a policy string is read however its
+// keys are spelled, as IAM reads it.
+func TestEscapedKeysInPolicyStrings(t *testing.T) {
+	for _, tt := range []struct{ name, content string }{
+		{"JSON escape inside the string", `{"InlinePolicy": "{\"\\u0053tatement\": [{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}"}`},
+		{"URL-encoded letters", `{"PolicyDocument": "%7B%22%53t%61t%65ment%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22ssm%3ASendCommand%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"}`},
+		{"YAML string with a JSON escape", "InlinePolicy: '{\"St\\u0061tement\": [{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}'\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if !MayHoldPolicy([]byte(tt.content)) {
+				t.Fatal("the pre-filter drops the file")
+			}
+			res := ScanFile("f", []byte(tt.content))
+			if len(res.Findings) != 1 || res.Findings[0].RuleID != "IAM-SSM-1" || len(res.Warnings) > 0 {
+				t.Errorf("findings %v warnings %v", res.Findings, res.Warnings)
+			}
+		})
+	}
+}
