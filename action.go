@@ -17,8 +17,9 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-githubactions"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/codescanning"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/report"
-	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -205,7 +206,7 @@ func readAction(in *inputs, getenv func(string) string) (*actionRun, error) {
 	failOn, maxSize := in.get("fail-on"), in.get("max-file-size")
 	var errs []error
 	var err error
-	if st.failOn, err = scan.ParseFailOn(failOn); err != nil {
+	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
 		errs = append(errs, fmt.Errorf("input fail-on: %w", err))
 	}
 	if st.scan.MaxFileSize, err = scan.ParseSize(maxSize); err != nil {
@@ -306,7 +307,7 @@ func (r *actionRun) uploadSARIF(code int) int {
 	if err != nil {
 		return fail("reading the SARIF file: %v", err)
 	}
-	u := &sarif.Uploader{
+	u := &codescanning.Uploader{
 		APIURL:     r.apiURL,
 		Repository: r.repo,
 		Token:      r.token,
@@ -314,7 +315,7 @@ func (r *actionRun) uploadSARIF(code int) int {
 		Logf:       func(format string, args ...any) { fmt.Fprintf(r.stdout, format+"\n", args...) },
 	}
 	ctx := context.Background()
-	id, err := u.Upload(ctx, sarif.Analysis{
+	id, err := u.Upload(ctx, codescanning.Analysis{
 		CommitSHA:   r.sha,
 		Ref:         r.ref,
 		CheckoutURI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.workspace)}).String(),
@@ -322,7 +323,7 @@ func (r *actionRun) uploadSARIF(code int) int {
 		StartedAt:   r.started,
 		Log:         log,
 	})
-	var apiErr *sarif.APIError
+	var apiErr *codescanning.APIError
 	switch {
 	case errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound):
 		r.gh.IssueCommand(&githubactions.Command{Name: "warning", Message: unavailableHelp(apiErr),
@@ -357,7 +358,7 @@ func (r *actionRun) uploadSARIF(code int) int {
 
 // unavailableHelp explains a 403 or 404 from the upload: code scanning is
 // off, or the token may not write security events.
-func unavailableHelp(e *sarif.APIError) string {
+func unavailableHelp(e *codescanning.APIError) string {
 	return fmt.Sprintf("Code scanning did not accept the SARIF upload: %d %s%s.\n"+
 		"The SARIF file, the annotations and the job summary are written, and the step's result depends on the findings only. "+
 		"To see the findings in the Security tab and on pull requests:\n"+

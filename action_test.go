@@ -6,14 +6,13 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
 	"maps"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-githubactions"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -203,67 +203,18 @@ func binary(t *testing.T) string {
 	return buildOnce.bin
 }
 
-// fakeGitHub stands in for the code scanning API. Each POST takes the next
-// of uploadReplies (the last repeats); each GET of an upload's status
-// answers statusReply.
-type fakeGitHub struct {
-	mu            sync.Mutex
-	uploadReplies []apiReply
-	statusReply   apiReply
-	requests      []apiRequest
-}
-
-type apiReply struct {
-	status  int
-	body    string
-	headers map[string]string
-}
-
-type apiRequest struct {
-	method, path string
-	header       http.Header
-	body         []byte
-}
-
-func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.requests = append(f.requests, apiRequest{r.Method, r.URL.Path, r.Header.Clone(), body})
-	reply := apiReply{status: 404, body: `{"message":"Not Found"}`}
-	switch {
-	case r.Method == "POST" && r.URL.Path == "/repos/"+testRepo+"/code-scanning/sarifs" && len(f.uploadReplies) > 0:
-		reply = f.uploadReplies[0]
-		if len(f.uploadReplies) > 1 {
-			f.uploadReplies = f.uploadReplies[1:]
-		}
-	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/repos/"+testRepo+"/code-scanning/sarifs/"):
-		reply = f.statusReply
-	}
-	for k, v := range reply.headers {
-		w.Header().Set(k, v)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(reply.status)
-	io.WriteString(w, reply.body)
-}
-
-func (f *fakeGitHub) posts() []apiRequest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []apiRequest
-	for _, r := range f.requests {
-		if r.method == "POST" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
+const uploadPath = "/repos/" + testRepo + "/code-scanning/sarifs"
 
 var (
-	accepted = apiReply{status: 202, body: `{"id":"6c8bb0a2-sarif","url":"https://api.github.com/x"}`}
-	complete = apiReply{status: 200, body: `{"processing_status":"complete","analyses_url":"https://api.github.com/y"}`}
+	accepted = testkit.Reply{Status: 202, Body: `{"id":"6c8bb0a2-sarif","url":"https://api.github.com/x"}`}
+	complete = testkit.Reply{Status: 200, Body: `{"processing_status":"complete","analyses_url":"https://api.github.com/y"}`}
 )
+
+// codeScanning is a stand-in API that answers uploads with uploads (in
+// turn, the last repeating) and each status request with status.
+func codeScanning(status testkit.Reply, uploads ...testkit.Reply) *testkit.FakeGitHub {
+	return new(testkit.FakeGitHub).On("POST", uploadPath, uploads...).On("GET", uploadPath+"/", status)
+}
 
 // actionResult is one run of the binary and what it left behind.
 type actionResult struct {
@@ -276,19 +227,10 @@ type actionResult struct {
 
 // runActionE2E runs the action over files (path -> content) with the given
 // input overrides against api.
-func runActionE2E(t *testing.T, files map[string]string, inputs map[string]string, api *fakeGitHub) actionResult {
+func runActionE2E(t *testing.T, files map[string]string, inputs map[string]string, api *testkit.FakeGitHub) actionResult {
 	t.Helper()
 	bin := binary(t)
-	ws := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(ws, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ws := testkit.WriteTree(t, files)
 	// The runner's file commands live outside the workspace.
 	runnerDir := t.TempDir()
 	outputFile := filepath.Join(runnerDir, "set_output")
@@ -298,8 +240,7 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
+	apiURL := api.Start(t)
 
 	args := commandLine(t, bin)
 	cmd := exec.Command(args[0], args[1:]...)
@@ -314,7 +255,7 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 		"GITHUB_REF=" + testRef,
 		"GITHUB_EVENT_NAME=pull_request",
 		"GITHUB_SERVER_URL=https://github.com",
-		"GITHUB_API_URL=" + srv.URL,
+		"GITHUB_API_URL=" + apiURL,
 		"GITHUB_OUTPUT=" + outputFile,
 		"GITHUB_STEP_SUMMARY=" + summaryFile,
 	}, inputEnv(t, inputs)...)
@@ -322,7 +263,8 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		t.Fatal(err)
@@ -473,19 +415,19 @@ func parseSARIF(t *testing.T, data []byte) sarifLog {
 
 // decodeUpload checks the POST's headers and returns its fields and the
 // SARIF log it carried (base64, then gunzip).
-func decodeUpload(t *testing.T, req apiRequest) (map[string]string, []byte) {
+func decodeUpload(t *testing.T, req testkit.Request) (map[string]string, []byte) {
 	t.Helper()
-	if got := req.header.Get("Authorization"); got != "Bearer "+testToken {
+	if got := req.Header.Get("Authorization"); got != "Bearer "+testToken {
 		t.Errorf("Authorization header %q", got)
 	}
-	if got := req.header.Get("Accept"); got != "application/vnd.github+json" {
+	if got := req.Header.Get("Accept"); got != "application/vnd.github+json" {
 		t.Errorf("Accept header %q", got)
 	}
-	if got := req.header.Get("User-Agent"); got != "ssm-guardrails/"+testVersion {
+	if got := req.Header.Get("User-Agent"); got != "ssm-guardrails/"+testVersion {
 		t.Errorf("User-Agent %q", got)
 	}
 	var body map[string]string
-	if err := json.Unmarshal(req.body, &body); err != nil {
+	if err := json.Unmarshal(req.Body, &body); err != nil {
 		t.Fatalf("upload body: %v", err)
 	}
 	gz, err := base64.StdEncoding.DecodeString(body["sarif"])
@@ -526,7 +468,7 @@ func annotations(stdout string) []string {
 }
 
 func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
-	api := &fakeGitHub{uploadReplies: []apiReply{accepted}, statusReply: complete}
+	api := codeScanning(complete, accepted)
 	res := runActionE2E(t, findingFiles, nil, api)
 	if res.code != exitFindings {
 		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, exitFindings, res.stdout, res.stderr)
@@ -550,7 +492,7 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 	}
 
 	// The upload: one POST carrying exactly that file, for the commit and ref.
-	posts := api.posts()
+	posts := api.Requests("POST")
 	if len(posts) != 1 {
 		t.Fatalf("%d uploads, want 1", len(posts))
 	}
@@ -572,8 +514,9 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 		t.Errorf("started_at %q: %v", body["started_at"], err)
 	}
 	// wait-for-processing polled the upload's status.
-	if last := api.requests[len(api.requests)-1]; last.method != "GET" || last.path != "/repos/"+testRepo+"/code-scanning/sarifs/6c8bb0a2-sarif" {
-		t.Errorf("last request %s %s, want the status poll", last.method, last.path)
+	all := api.Requests("")
+	if last := all[len(all)-1]; last.Method != "GET" || last.Path != uploadPath+"/6c8bb0a2-sarif" {
+		t.Errorf("last request %s %s, want the status poll", last.Method, last.Path)
 	}
 
 	// Outputs.
@@ -630,13 +573,13 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 }
 
 func TestActionUploadForbiddenIsAWarning(t *testing.T) {
-	api := &fakeGitHub{uploadReplies: []apiReply{{status: 403, body: `{"message":"Resource not accessible by integration"}`}}}
+	api := codeScanning(complete, testkit.Reply{Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
 	res := runActionE2E(t, findingFiles, nil, api)
 	// The findings decide the exit code; the upload's 403 does not.
 	if res.code != exitFindings {
 		t.Fatalf("exit %d, want %d\n%s%s", res.code, exitFindings, res.stdout, res.stderr)
 	}
-	if n := len(api.posts()); n != 1 {
+	if n := len(api.Requests("POST")); n != 1 {
 		t.Errorf("%d POSTs: a 403 must not be retried", n)
 	}
 	var warning string
@@ -664,19 +607,16 @@ func TestActionUploadForbiddenIsAWarning(t *testing.T) {
 
 func TestActionRetriesABadGateway(t *testing.T) {
 	// Retry-After: 0 keeps the test fast; the backoff itself is tested in sarif.
-	api := &fakeGitHub{
-		uploadReplies: []apiReply{{status: 502, body: "<html>bad gateway</html>", headers: map[string]string{"Retry-After": "0"}}, accepted},
-		statusReply:   complete,
-	}
+	api := codeScanning(complete, testkit.Reply{Status: 502, Body: "<html>bad gateway</html>", Headers: map[string]string{"Retry-After": "0"}}, accepted)
 	res := runActionE2E(t, findingFiles, nil, api)
 	if res.code != exitFindings {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	posts := api.posts()
+	posts := api.Requests("POST")
 	if len(posts) != 2 {
 		t.Fatalf("%d POSTs, want the 502 and its retry", len(posts))
 	}
-	if !bytes.Equal(posts[0].body, posts[1].body) {
+	if !bytes.Equal(posts[0].Body, posts[1].Body) {
 		t.Error("the retry sent a different body")
 	}
 	if !strings.Contains(res.stdout, "502 Bad Gateway") || !strings.Contains(res.stdout, "retrying in 0s") {
@@ -688,12 +628,12 @@ func TestActionRetriesABadGateway(t *testing.T) {
 }
 
 func TestActionFailsOnARejectedUpload(t *testing.T) {
-	api := &fakeGitHub{uploadReplies: []apiReply{{status: 400, body: `{"message":"Invalid request: sarif is not valid"}`}}}
+	api := codeScanning(complete, testkit.Reply{Status: 400, Body: `{"message":"Invalid request: sarif is not valid"}`})
 	res := runActionE2E(t, findingFiles, nil, api)
 	if res.code != exitError {
 		t.Fatalf("exit %d, want %d\n%s%s", res.code, exitError, res.stdout, res.stderr)
 	}
-	if n := len(api.posts()); n != 1 {
+	if n := len(api.Requests("POST")); n != 1 {
 		t.Errorf("%d POSTs: a 400 must not be retried", n)
 	}
 	if !strings.Contains(res.stdout, "::error title=Code scanning upload failed::") || !strings.Contains(res.stdout, "sarif is not valid") {
@@ -712,10 +652,7 @@ func TestActionFailsOnARejectedUpload(t *testing.T) {
 }
 
 func TestActionReportsProcessingErrors(t *testing.T) {
-	api := &fakeGitHub{
-		uploadReplies: []apiReply{accepted},
-		statusReply:   apiReply{status: 200, body: `{"processing_status":"failed","errors":["locationFromSarifResult: expected artifact location"]}`},
-	}
+	api := codeScanning(testkit.Reply{Status: 200, Body: `{"processing_status":"failed","errors":["locationFromSarifResult: expected artifact location"]}`}, accepted)
 	res := runActionE2E(t, findingFiles, nil, api)
 	if res.code != exitError || !strings.Contains(res.stdout, "expected artifact location") {
 		t.Fatalf("exit %d\n%s", res.code, res.stdout)
@@ -723,12 +660,12 @@ func TestActionReportsProcessingErrors(t *testing.T) {
 }
 
 func TestActionCleanTreeStillUploads(t *testing.T) {
-	api := &fakeGitHub{uploadReplies: []apiReply{accepted}, statusReply: complete}
+	api := codeScanning(complete, accepted)
 	res := runActionE2E(t, map[string]string{"policies/scoped.json": scopedPolicy}, nil, api)
 	if res.code != exitClean {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	posts := api.posts()
+	posts := api.Requests("POST")
 	if len(posts) != 1 {
 		t.Fatalf("%d uploads: a clean tree must upload too, to close fixed alerts", len(posts))
 	}
@@ -755,13 +692,13 @@ func TestActionCapsAnnotations(t *testing.T) {
 	for i := range 60 {
 		files[fmt.Sprintf("policies/p%02d.json", i)] = criticalPolicy
 	}
-	api := &fakeGitHub{}
+	api := new(testkit.FakeGitHub)
 	res := runActionE2E(t, files, map[string]string{"upload": "false", "paths": "policies\n"}, api)
 	if res.code != exitFindings {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if len(api.requests) != 0 {
-		t.Errorf("upload: false still sent %d requests", len(api.requests))
+	if len(api.Requests("")) != 0 {
+		t.Errorf("upload: false still sent %d requests", len(api.Requests("")))
 	}
 	anns := annotations(res.stdout)
 	if len(anns) != 11 {
@@ -784,7 +721,7 @@ func TestActionCapsAnnotations(t *testing.T) {
 }
 
 func TestActionInputErrors(t *testing.T) {
-	api := &fakeGitHub{}
+	api := new(testkit.FakeGitHub)
 	res := runActionE2E(t, findingFiles, map[string]string{"fail-on": "severe", "upload": "yes"}, api)
 	if res.code != exitError {
 		t.Fatalf("exit %d, want %d", res.code, exitError)
@@ -995,7 +932,7 @@ func TestActionDocs(t *testing.T) {
 // the annotations and the summary.
 func TestActionKeepsScannedTextFromActingAsCommands(t *testing.T) {
 	evil := strings.Replace(criticalPolicy, `"Sid": "RunAnything"`, `"Sid": "x\n::error file=README.md::injected"`, 1)
-	res := runActionE2E(t, map[string]string{"policies/evil.json": evil}, map[string]string{"upload": "false"}, &fakeGitHub{})
+	res := runActionE2E(t, map[string]string{"policies/evil.json": evil}, map[string]string{"upload": "false"}, new(testkit.FakeGitHub))
 	if res.code != exitFindings {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
@@ -1031,7 +968,7 @@ func TestActionExemptions(t *testing.T) {
 		suppressed int // suppressed results in the uploaded SARIF
 	}{{"false", 0}, {"true", 1}} {
 		t.Run("sarif-suppressed "+tt.input, func(t *testing.T) {
-			api := &fakeGitHub{uploadReplies: []apiReply{accepted}, statusReply: complete}
+			api := codeScanning(complete, accepted)
 			res := runActionE2E(t, files, map[string]string{"sarif-suppressed": tt.input}, api)
 			if res.code != exitClean {
 				t.Fatalf("exit %d: an exempted finding must not fail the step\n%s%s", res.code, res.stdout, res.stderr)
@@ -1046,7 +983,7 @@ func TestActionExemptions(t *testing.T) {
 			if res.outputs["findings"] != "0" {
 				t.Errorf("findings output %q, want 0", res.outputs["findings"])
 			}
-			_, uploaded := decodeUpload(t, api.posts()[0])
+			_, uploaded := decodeUpload(t, api.Requests("POST")[0])
 			if n := strings.Count(string(uploaded), `"suppressions"`); n != tt.suppressed {
 				t.Errorf("%d suppressed results uploaded, want %d", n, tt.suppressed)
 			}

@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/report"
 	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
@@ -56,7 +58,7 @@ type settings struct {
 	output          string
 	sarif           string
 	category        string
-	failOn          scan.Severity
+	failOn          rules.Severity
 	config          string // exemptions config; "" means the default file, if any
 	sarifSuppressed bool   // also write exempted findings into the SARIF
 	// finish, when set, runs after the outputs are written, with the
@@ -114,7 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
 	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
-	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+scan.DefaultConfigFile+" in the working directory, if any)")
+	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+exempt.DefaultConfigFile+" in the working directory, if any)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
@@ -141,7 +143,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 		return st, fmt.Errorf("unknown --format %q: use text, json, sarif or github", st.format)
 	}
 	var err error
-	if st.failOn, err = scan.ParseFailOn(failOn); err != nil {
+	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
 		return st, fmt.Errorf("--fail-on: %w", err)
 	}
 	if st.scan.MaxFileSize, err = scan.ParseSize(maxSize); err != nil {
@@ -213,15 +215,15 @@ func execute(st settings, stdout, stderr io.Writer) int {
 // loadConfig reads the exemptions config: the one named, which must
 // exist, or else .ssm-guardrails.yml in the base directory, if any. Its
 // path is shown relative to the base directory, like every other path.
-func loadConfig(named, base string) (*scan.Config, error) {
+func loadConfig(named, base string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
 	}
 	path, required := named, true
 	if path == "" {
-		path, required = filepath.Join(base, scan.DefaultConfigFile), false
+		path, required = filepath.Join(base, exempt.DefaultConfigFile), false
 	}
-	cfg, err := scan.LoadConfig(path, required)
+	cfg, err := exempt.LoadConfig(path, required)
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)

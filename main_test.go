@@ -2,14 +2,13 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
+)
 
 // TestGolden scans the bundled examples in every format and compares the
 // output with the golden files byte for byte.
@@ -35,30 +34,13 @@ func TestGolden(t *testing.T) {
 			if code := run(tt.args, &stdout, &stderr); code != tt.exit {
 				t.Fatalf("exit = %d, want %d; stderr: %s", code, tt.exit, stderr.String())
 			}
-			checkGolden(t, filepath.Join("testdata", "golden", tt.golden), stdout.Bytes())
+			testkit.Golden(t, filepath.Join("testdata", "golden", tt.golden), stdout.Bytes())
 			var again bytes.Buffer
 			run(tt.args, &again, &stderr)
 			if !bytes.Equal(stdout.Bytes(), again.Bytes()) {
 				t.Error("two runs over the same input differ")
 			}
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/sethvargo/go-githubactions"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -73,12 +75,12 @@ func Annotations(w io.Writer, rep *scan.Report, limits AnnotationLimits) error {
 	return b.Flush()
 }
 
-func findingCommand(f scan.Finding) *githubactions.Command {
+func findingCommand(f rules.Finding) *githubactions.Command {
 	name := "notice"
 	switch {
-	case f.Severity >= scan.SeverityHigh:
+	case f.Severity >= rules.SeverityHigh:
 		name = "error"
-	case f.Severity >= scan.SeverityLow:
+	case f.Severity >= rules.SeverityLow:
 		name = "warning"
 	}
 	msg := f.Message
@@ -91,7 +93,7 @@ func findingCommand(f scan.Finding) *githubactions.Command {
 }
 
 // ruleTitle is the rule's id and name, "IAM-SSM-1 UnscopedSendCommand".
-func ruleTitle(f scan.Finding) string {
+func ruleTitle(f rules.Finding) string {
 	if f.Rule == nil {
 		return f.RuleID
 	}
@@ -102,7 +104,7 @@ func ruleTitle(f scan.Finding) string {
 // an annotation with col or endColumn whose line and endLine differ, so a
 // statement over several lines gets lines only. GitHub's endColumn is the
 // last column of the region; Span's End.Col is one past it.
-func spanProperties(file string, sp scan.Span) githubactions.CommandProperties {
+func spanProperties(file string, sp source.Span) githubactions.CommandProperties {
 	props := githubactions.CommandProperties{"file": file}
 	if sp.Start.Line < 1 {
 		return props
@@ -116,7 +118,7 @@ func spanProperties(file string, sp scan.Span) githubactions.CommandProperties {
 	return props
 }
 
-func warningCommand(wn scan.Warning) *githubactions.Command {
+func warningCommand(wn source.Warning) *githubactions.Command {
 	props := githubactions.CommandProperties{"file": wn.File, "title": "ssm-guardrails warning"}
 	if wn.Line >= 1 {
 		props["line"] = strconv.Itoa(wn.Line)

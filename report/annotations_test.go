@@ -6,29 +6,32 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // finding makes a finding of rule id at the given lines of file.
-func finding(id string, sev scan.Severity, file string, sp scan.Span) scan.Finding {
-	r := scan.RuleByID(id)
-	return scan.Finding{Rule: r, RuleID: id, Severity: sev, File: file, Span: sp, Message: "Allow grants " + r.Action + " on all instances"}
+func finding(id string, sev rules.Severity, file string, sp source.Span) rules.Finding {
+	r := rules.ByID(id)
+	return rules.Finding{Rule: r, RuleID: id, Severity: sev, File: file, Span: sp, Message: "Allow grants " + r.Action + " on all instances"}
 }
 
-func span(l1, c1, l2, c2 int) scan.Span {
-	return scan.Span{Start: scan.Pos{Line: l1, Col: c1}, End: scan.Pos{Line: l2, Col: c2}}
+func span(l1, c1, l2, c2 int) source.Span {
+	return source.Span{Start: source.Pos{Line: l1, Col: c1}, End: source.Pos{Line: l2, Col: c2}}
 }
 
 func TestAnnotationsFormat(t *testing.T) {
-	send := finding("IAM-SSM-1", scan.SeverityCritical, "policies/a,b.json", span(4, 5, 12, 6))
-	send.Origin = scan.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role"}
+	send := finding("IAM-SSM-1", rules.SeverityCritical, "policies/a,b.json", span(4, 5, 12, 6))
+	send.Origin = iam.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role"}
 	send.Message = "50% of\nthe fleet: x::y"
-	session := finding("IAM-SSM-2", scan.SeverityHigh, "b.yaml", span(3, 7, 3, 40))
-	medium := finding("IAM-SSM-2", scan.SeverityMedium, "c.json", span(1, 1, 1, 2))
-	note := finding("IAM-SSM-1", scan.SeverityNote, "d.json", span(2, 3, 5, 4))
+	session := finding("IAM-SSM-2", rules.SeverityHigh, "b.yaml", span(3, 7, 3, 40))
+	medium := finding("IAM-SSM-2", rules.SeverityMedium, "c.json", span(1, 1, 1, 2))
+	note := finding("IAM-SSM-1", rules.SeverityNote, "d.json", span(2, 3, 5, 4))
 	rep := &scan.Report{
-		Findings: []scan.Finding{send, session, medium, note},
-		Warnings: []scan.Warning{{File: "broken.json", Line: 3, Col: 1, Message: "cannot parse: unexpected end of file"}},
+		Findings: []rules.Finding{send, session, medium, note},
+		Warnings: []source.Warning{{File: "broken.json", Line: 3, Col: 1, Message: "cannot parse: unexpected end of file"}},
 	}
 	var out strings.Builder
 	if err := Annotations(&out, rep, GitHubLimits); err != nil {
@@ -69,16 +72,16 @@ func countCommands(t *testing.T, out string) map[string]int {
 func TestAnnotationsStopAtGitHubsLimits(t *testing.T) {
 	var rep scan.Report
 	for i := range 30 {
-		rep.Findings = append(rep.Findings, finding("IAM-SSM-1", scan.SeverityCritical, fmt.Sprintf("c%02d.json", i), span(1, 1, 2, 1)))
+		rep.Findings = append(rep.Findings, finding("IAM-SSM-1", rules.SeverityCritical, fmt.Sprintf("c%02d.json", i), span(1, 1, 2, 1)))
 	}
 	for i := range 25 {
-		rep.Findings = append(rep.Findings, finding("IAM-SSM-2", scan.SeverityLow, fmt.Sprintf("l%02d.json", i), span(1, 1, 2, 1)))
+		rep.Findings = append(rep.Findings, finding("IAM-SSM-2", rules.SeverityLow, fmt.Sprintf("l%02d.json", i), span(1, 1, 2, 1)))
 	}
 	for i := range 12 {
-		rep.Findings = append(rep.Findings, finding("IAM-SSM-2", scan.SeverityNote, fmt.Sprintf("n%02d.json", i), span(1, 1, 2, 1)))
+		rep.Findings = append(rep.Findings, finding("IAM-SSM-2", rules.SeverityNote, fmt.Sprintf("n%02d.json", i), span(1, 1, 2, 1)))
 	}
 	for i := range 3 {
-		rep.Warnings = append(rep.Warnings, scan.Warning{File: fmt.Sprintf("w%d.json", i), Message: "cannot read"})
+		rep.Warnings = append(rep.Warnings, source.Warning{File: fmt.Sprintf("w%d.json", i), Message: "cannot read"})
 	}
 	var out strings.Builder
 	if err := Annotations(&out, &rep, GitHubLimits); err != nil {
@@ -108,7 +111,7 @@ func TestAnnotationsStopAtGitHubsLimits(t *testing.T) {
 func TestAnnotationsTotalLimit(t *testing.T) {
 	var rep scan.Report
 	for i := range 8 {
-		rep.Findings = append(rep.Findings, finding("IAM-SSM-1", scan.SeverityCritical, fmt.Sprintf("c%d.json", i), span(1, 1, 2, 1)))
+		rep.Findings = append(rep.Findings, finding("IAM-SSM-1", rules.SeverityCritical, fmt.Sprintf("c%d.json", i), span(1, 1, 2, 1)))
 	}
 	var out strings.Builder
 	// One slot is kept for the notice, so 5 in all allow 4 errors.

@@ -3,11 +3,12 @@
 package report
 
 import (
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // Failing counts the findings at or above failOn.
-func Failing(rep *scan.Report, failOn scan.Severity) int {
+func Failing(rep *scan.Report, failOn rules.Severity) int {
 	n := 0
 	for _, f := range rep.Findings {
 		if f.Severity >= failOn {
@@ -27,17 +28,17 @@ type Counts struct {
 }
 
 // Count tallies findings by severity.
-func Count(fs []scan.Finding) Counts {
+func Count(fs []rules.Finding) Counts {
 	var c Counts
 	for _, f := range fs {
 		switch f.Severity {
-		case scan.SeverityCritical:
+		case rules.SeverityCritical:
 			c.Critical++
-		case scan.SeverityHigh:
+		case rules.SeverityHigh:
 			c.High++
-		case scan.SeverityMedium:
+		case rules.SeverityMedium:
 			c.Medium++
-		case scan.SeverityLow:
+		case rules.SeverityLow:
 			c.Low++
 		default:
 			c.Note++

@@ -7,12 +7,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // SummaryOptions says what a job summary links to and how large it may be.
 type SummaryOptions struct {
-	FailOn scan.Severity
+	FailOn rules.Severity
 	// BlobURL is where files are shown, SERVER/OWNER/REPO/blob/SHA; a
 	// finding links to BlobURL/PATH#Lstart-Lend. Empty means no links.
 	BlobURL string
@@ -95,7 +97,7 @@ func (s section) size() int {
 	return n
 }
 
-func findingRows(fs []scan.Finding, blobURL string) []string {
+func findingRows(fs []rules.Finding, blobURL string) []string {
 	rows := make([]string, len(fs))
 	for i, f := range fs {
 		// Which statement and where its policy sits; the place in the
@@ -107,24 +109,21 @@ func findingRows(fs []scan.Finding, blobURL string) []string {
 	return rows
 }
 
-func exemptedRows(fs []scan.Finding, blobURL string) []string {
-	rows := make([]string, len(fs))
-	for i, f := range fs {
-		reason, by := "", ""
-		if e := f.Exemption; e != nil {
-			reason, by = e.Reason, e.Source()
-			if e.Expires != "" {
-				by += ", expires " + e.Expires
-			}
+func exemptedRows(es []exempt.Exempted, blobURL string) []string {
+	rows := make([]string, len(es))
+	for i, e := range es {
+		by := e.Exemption.Source()
+		if e.Exemption.Expires != "" {
+			by += ", expires " + e.Exemption.Expires
 		}
 		rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
-			f.Severity, findingLink(f, blobURL), cell(ruleTitle(f)), cell(reason), cell(by))
+			e.Severity, findingLink(e.Finding, blobURL), cell(ruleTitle(e.Finding)), cell(e.Exemption.Reason), cell(by))
 	}
 	return rows
 }
 
 // findingLink is PATH:LINE, linked to the lines at the analysed commit.
-func findingLink(f scan.Finding, blobURL string) string {
+func findingLink(f rules.Finding, blobURL string) string {
 	text := cell(fmt.Sprintf("%s:%d", f.File, f.Span.Start.Line))
 	if blobURL == "" {
 		return text

@@ -5,22 +5,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 func TestSummary(t *testing.T) {
-	send := finding("IAM-SSM-1", scan.SeverityCritical, "policies/ops team.json", span(4, 5, 12, 6))
-	send.Origin = scan.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role"}
+	send := finding("IAM-SSM-1", rules.SeverityCritical, "policies/ops team.json", span(4, 5, 12, 6))
+	send.Origin = iam.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role"}
 	send.Sid = "Run_All"
 	send.Message = "grants <b>|everything|</b> *now*\nreally"
-	session := finding("IAM-SSM-2", scan.SeverityHigh, "b.yaml", span(3, 7, 3, 40))
+	session := finding("IAM-SSM-2", rules.SeverityHigh, "b.yaml", span(3, 7, 3, 40))
 	rep := &scan.Report{
-		Findings: []scan.Finding{send, session},
-		Warnings: []scan.Warning{{File: "broken.json", Line: 3, Col: 1, Message: "cannot parse: unexpected end of file"}},
+		Findings: []rules.Finding{send, session},
+		Warnings: []source.Warning{{File: "broken.json", Line: 3, Col: 1, Message: "cannot parse: unexpected end of file"}},
 		Files:    3,
 	}
 	var out strings.Builder
-	err := Summary(&out, rep, SummaryOptions{FailOn: scan.SeverityHigh, BlobURL: "https://github.com/octo/repo/blob/abc123", MaxBytes: 1 << 20})
+	err := Summary(&out, rep, SummaryOptions{FailOn: rules.SeverityHigh, BlobURL: "https://github.com/octo/repo/blob/abc123", MaxBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,13 +52,13 @@ func TestSummary(t *testing.T) {
 }
 
 func TestSummaryListsExemptedFindings(t *testing.T) {
-	f := finding("IAM-SSM-1", scan.SeverityCritical, "policies/admin-ops.json", span(3, 5, 8, 6))
-	f.Exemption = &scan.Exemption{Reason: "break-glass role | SEC-101", File: ".ssm-guardrails.yml", Line: 4, Expires: "2027-06-30"}
-	g := finding("IAM-SSM-2", scan.SeverityHigh, "t.yaml", span(9, 7, 12, 1))
-	g.Exemption = &scan.Exemption{Reason: "support desk", File: "t.yaml", Line: 5, InSource: true}
-	rep := &scan.Report{Exempted: []scan.Finding{f, g}, Files: 2}
+	f := exempt.Exempted{Finding: finding("IAM-SSM-1", rules.SeverityCritical, "policies/admin-ops.json", span(3, 5, 8, 6)),
+		Exemption: exempt.Exemption{Reason: "break-glass role | SEC-101", File: ".ssm-guardrails.yml", Line: 4, Expires: "2027-06-30"}}
+	g := exempt.Exempted{Finding: finding("IAM-SSM-2", rules.SeverityHigh, "t.yaml", span(9, 7, 12, 1)),
+		Exemption: exempt.Exemption{Reason: "support desk", File: "t.yaml", Line: 5, InSource: true}}
+	rep := &scan.Report{Exempted: []exempt.Exempted{f, g}, Files: 2}
 	var out strings.Builder
-	if err := Summary(&out, rep, SummaryOptions{FailOn: scan.SeverityHigh, BlobURL: "https://github.com/o/r/blob/s"}); err != nil {
+	if err := Summary(&out, rep, SummaryOptions{FailOn: rules.SeverityHigh, BlobURL: "https://github.com/o/r/blob/s"}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -74,16 +78,16 @@ func TestSummaryListsExemptedFindings(t *testing.T) {
 
 func TestSummaryWithoutLinksOrFindings(t *testing.T) {
 	var out strings.Builder
-	if err := Summary(&out, &scan.Report{Files: 2}, SummaryOptions{FailOn: scan.SeverityHigh}); err != nil {
+	if err := Summary(&out, &scan.Report{Files: 2}, SummaryOptions{FailOn: rules.SeverityHigh}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
 	if !strings.Contains(got, "0 findings in 2 files; 0 at or above high.") || strings.Contains(got, "### Findings") || strings.Contains(got, "### Warnings") {
 		t.Errorf("clean summary:\n%s", got)
 	}
-	rep := &scan.Report{Findings: []scan.Finding{finding("IAM-SSM-1", scan.SeverityCritical, "a.json", span(1, 2, 1, 9))}}
+	rep := &scan.Report{Findings: []rules.Finding{finding("IAM-SSM-1", rules.SeverityCritical, "a.json", span(1, 2, 1, 9))}}
 	out.Reset()
-	if err := Summary(&out, rep, SummaryOptions{FailOn: scan.SeverityNone}); err != nil {
+	if err := Summary(&out, rep, SummaryOptions{FailOn: rules.SeverityNone}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "| critical | a.json:1 | IAM-SSM-1") {
@@ -94,16 +98,16 @@ func TestSummaryWithoutLinksOrFindings(t *testing.T) {
 func TestSummaryStaysUnderTheCap(t *testing.T) {
 	rep := &scan.Report{}
 	for i := range 5000 {
-		f := finding("IAM-SSM-1", scan.SeverityCritical, fmt.Sprintf("dir/policy-%04d.json", i), span(1, 1, 9, 2))
+		f := finding("IAM-SSM-1", rules.SeverityCritical, fmt.Sprintf("dir/policy-%04d.json", i), span(1, 1, 9, 2))
 		f.Message = strings.Repeat("long message ", 20)
 		rep.Findings = append(rep.Findings, f)
 	}
 	for i := range 2000 {
-		rep.Warnings = append(rep.Warnings, scan.Warning{File: fmt.Sprintf("bad-%04d.json", i), Message: strings.Repeat("cannot parse ", 10)})
+		rep.Warnings = append(rep.Warnings, source.Warning{File: fmt.Sprintf("bad-%04d.json", i), Message: strings.Repeat("cannot parse ", 10)})
 	}
 	const limit = 64 << 10
 	var out strings.Builder
-	if err := Summary(&out, rep, SummaryOptions{FailOn: scan.SeverityHigh, BlobURL: "https://github.com/o/r/blob/s", MaxBytes: limit}); err != nil {
+	if err := Summary(&out, rep, SummaryOptions{FailOn: rules.SeverityHigh, BlobURL: "https://github.com/o/r/blob/s", MaxBytes: limit}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -6,24 +6,26 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // Text writes one line per finding, most severe first, in the
 // PATH:LINE:COL form editors and terminals link, then the warnings and a
 // one-line summary.
-func Text(w io.Writer, rep *scan.Report, failOn scan.Severity) error {
+func Text(w io.Writer, rep *scan.Report, failOn rules.Severity) error {
 	b := bufio.NewWriter(w)
 	for _, f := range rep.Findings {
 		writeFinding(b, f)
 		b.WriteByte('\n')
 	}
-	for _, f := range rep.Exempted {
+	for _, e := range rep.Exempted {
 		b.WriteString("exempted: ")
-		writeFinding(b, f)
-		fmt.Fprintf(b, "; reason: %q (%s", f.Exemption.Reason, f.Exemption.Source())
-		if f.Exemption.Expires != "" {
-			fmt.Fprintf(b, ", expires %s", f.Exemption.Expires)
+		writeFinding(b, e.Finding)
+		fmt.Fprintf(b, "; reason: %q (%s", e.Exemption.Reason, e.Exemption.Source())
+		if e.Exemption.Expires != "" {
+			fmt.Fprintf(b, ", expires %s", e.Exemption.Expires)
 		}
 		b.WriteString(")\n")
 	}
@@ -34,14 +36,14 @@ func Text(w io.Writer, rep *scan.Report, failOn scan.Severity) error {
 	return b.Flush()
 }
 
-func writeFinding(b *bufio.Writer, f scan.Finding) {
+func writeFinding(b *bufio.Writer, f rules.Finding) {
 	fmt.Fprintf(b, "%s:%d:%d: %s %s %s", f.File, f.Span.Start.Line, f.Span.Start.Col, f.Severity, f.RuleID, f.Message)
 	if o := describeOrigin(f.Sid, f.Origin); o != "" {
 		fmt.Fprintf(b, " [%s]", o)
 	}
 }
 
-func summary(rep *scan.Report, failOn scan.Severity) string {
+func summary(rep *scan.Report, failOn rules.Severity) string {
 	c := Count(rep.Findings)
 	var parts []string
 	for _, p := range []struct {
@@ -62,7 +64,7 @@ func summary(rep *scan.Report, failOn scan.Severity) string {
 	if len(rep.Warnings) > 0 {
 		s += ", " + plural(len(rep.Warnings), "warning")
 	}
-	if failOn != scan.SeverityNone {
+	if failOn != rules.SeverityNone {
 		s += fmt.Sprintf("; %d at or above %s", Failing(rep, failOn), failOn)
 	}
 	return s
@@ -76,7 +78,7 @@ func plural(n int, noun string) string {
 }
 
 // describeOrigin names where a statement sits.
-func describeOrigin(sid string, o scan.Origin) string {
+func describeOrigin(sid string, o iam.Origin) string {
 	var parts []string
 	if sid != "" {
 		parts = append(parts, "sid "+sid)

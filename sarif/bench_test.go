@@ -6,6 +6,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -25,7 +27,7 @@ func benchReport(files, perFile int) *scan.Report {
 	policy.WriteString("  ]\n}\n")
 	data := policy.Bytes()
 	hashes := LineHashes(data)
-	rep := &scan.Report{Findings: []scan.Finding{}, Exempted: []scan.Finding{}, Warnings: []scan.Warning{}, Files: files}
+	rep := &scan.Report{Rules: rules.All, Findings: []rules.Finding{}, Warnings: []source.Warning{}, Files: files}
 	for f := range files {
 		res := scan.ScanFile(fmt.Sprintf("services/svc-%03d/policy.json", f), data)
 		for i := range res.Findings {
@@ -33,7 +35,7 @@ func benchReport(files, perFile int) *scan.Report {
 		}
 		rep.Findings = append(rep.Findings, res.Findings...)
 	}
-	scan.SortFindings(rep.Findings)
+	rules.SortFindings(rep.Findings)
 	return rep
 }
 

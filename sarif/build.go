@@ -12,6 +12,8 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -61,22 +63,26 @@ func build(rep *scan.Report, opts Options, lim limits) (*gosarif.Report, []byte,
 	if rep == nil {
 		return nil, nil, errors.New("sarif: no report")
 	}
-	rules := scan.Rules
-	index := ruleIndexes(rules)
-	run := newRun(opts, rules)
+	index := ruleIndexes(rep.Rules)
+	run := newRun(opts, rep.Rules)
 	inv := run.Invocations[0]
 	for _, w := range rep.Warnings {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, warningNotification(w))
 	}
 	// Notes are never results, and GitHub takes at most maxResults: see
 	// selectFindings.
-	findings := rep.Findings
-	if opts.Suppressed {
-		findings = append(append([]scan.Finding{}, rep.Findings...), rep.Exempted...)
+	candidates := make([]candidate, 0, len(rep.Findings))
+	for i := range rep.Findings {
+		candidates = append(candidates, candidate{finding: &rep.Findings[i]})
 	}
-	kept, dropped := selectFindings(findings, lim.maxResults)
-	for i := range kept {
-		res, err := findingResult(&kept[i], index)
+	if opts.Suppressed {
+		for i := range rep.Exempted {
+			candidates = append(candidates, candidate{finding: &rep.Exempted[i].Finding, exemption: &rep.Exempted[i].Exemption})
+		}
+	}
+	kept, dropped := selectFindings(candidates, lim.maxResults)
+	for _, c := range kept {
+		res, err := c.result(index)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -101,15 +107,22 @@ func build(rep *scan.Report, opts Options, lim limits) (*gosarif.Report, []byte,
 	return out, data, nil
 }
 
-func findingResult(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
-	if f.Exemption != nil {
-		return suppressedResult(f, index)
+// candidate is a finding that may become a result: open, or with the
+// exemption that accepts it.
+type candidate struct {
+	finding   *rules.Finding
+	exemption *exempt.Exemption // nil for an open finding
+}
+
+func (c candidate) result(index map[string]uint) (*gosarif.Result, error) {
+	if c.exemption != nil {
+		return suppressedResult(c.finding, c.exemption, index)
 	}
-	return result(f, index)
+	return result(c.finding, index)
 }
 
 // newRun is a run with the tool, every rule and an empty result list.
-func newRun(opts Options, rules []*scan.Rule) *gosarif.Run {
+func newRun(opts Options, rules []*rules.Rule) *gosarif.Run {
 	category := strings.TrimRight(opts.Category, "/")
 	if category == "" {
 		category = defaultCategory
@@ -118,7 +131,7 @@ func newRun(opts Options, rules []*scan.Rule) *gosarif.Run {
 	return &gosarif.Run{
 		Tool:    gosarif.Tool{Driver: driver(opts.Version, rules)},
 		Results: []*gosarif.Result{},
-		// GitHub counts columns in UTF-16 code units, as scan.Pos does.
+		// GitHub counts columns in UTF-16 code units, as source.Pos does.
 		ColumnKind: "utf16CodeUnits",
 		OriginalUriBaseIDs: map[string]*gosarif.ArtifactLocation{
 			// No uri: the root is wherever the log is read (the checkout),

@@ -1,16 +1,12 @@
 package sarif
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden SARIF files in testdata/")
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
+)
 
 // goldenCases are the input trees under testdata/: testdata/NAME/ is
 // scanned and testdata/NAME.sarif is its log.
@@ -31,63 +27,32 @@ var goldenCases = []struct {
 }
 
 func TestGolden(t *testing.T) {
-	sch := loadSchema(t)
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			got := writeLog(t, scanTree(t, c.name), c.opts)
-			path := filepath.Join("testdata", c.name+".sarif")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./sarif -update to write it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the output: %s\n(if the change is intended, run go test ./sarif -update)", path, firstDiff(want, got))
-			}
-			if err := validateSchema(sch, want); err != nil {
-				t.Errorf("%s does not match the SARIF schema: %v", path, err)
-			}
+			testkit.Golden(t, filepath.Join("testdata", c.name+".sarif"), writeLog(t, scanTree(t, c.name), c.opts))
 		})
 	}
 }
 
-// firstDiff describes the first line where want and got differ.
-func firstDiff(want, got []byte) string {
-	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return "line " + strconv.Itoa(i+1) + ":\n  golden: " + wl + "\n  output: " + gl
-		}
+// TestGoldenSchema validates every golden log, this package's and the
+// command-line tests' (../testdata/golden): each must be one GitHub's
+// upload-sarif accepts, with no JSON null.
+func TestGoldenSchema(t *testing.T) {
+	sch := testkit.SARIFSchema(t)
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.sarif"))
+	if err != nil || len(paths) != len(goldenCases) {
+		t.Fatalf("golden logs %v (%v), want one per case", paths, err)
 	}
-	return "no line differs"
-}
-
-// TestCLIGoldenSchema validates the SARIF goldens of the command-line
-// tests (../testdata/golden) too: every golden log must be one GitHub's
-// upload-sarif accepts.
-func TestCLIGoldenSchema(t *testing.T) {
-	sch := loadSchema(t)
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.sarif"))
-	if err != nil || len(paths) == 0 {
+	cli, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.sarif"))
+	if err != nil || len(cli) == 0 {
 		t.Fatalf("no CLI golden SARIF found (%v)", err)
 	}
-	for _, path := range paths {
+	for _, path := range append(paths, cli...) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := validateSchema(sch, data); err != nil {
+		if err := testkit.ValidateSARIF(sch, data); err != nil {
 			t.Errorf("%s does not match the SARIF schema: %v", path, err)
 		}
 		if p, err := findNull(data); err != nil || p != "" {

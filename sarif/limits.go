@@ -4,7 +4,7 @@ import (
 	"compress/gzip"
 	"slices"
 
-	"github.com/ssm-guardrails/ssm-guardrails/scan"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
 // limits are what GitHub code scanning accepts; tests shrink them.
@@ -20,21 +20,21 @@ var githubLimits = limits{maxResults: 25_000, maxGzipBytes: 10_000_000}
 // selectFindings picks the findings that become results, most severe
 // first, at most max of them, and says how many were left out over max.
 //
-// Notes (scan.SeverityNote: a condition key such as ec2:ResourceTag that
+// Notes (rules.SeverityNote: a condition key such as ec2:ResourceTag that
 // makes a statement grant nothing) are never results. They are not
 // alerts, and GitHub would rank them by their rule's security-severity,
 // showing "statement grants nothing" as a critical alert. The text and
 // JSON outputs list them.
-func selectFindings(fs []scan.Finding, max int) (kept []scan.Finding, dropped int) {
-	kept = make([]scan.Finding, 0, min(len(fs), max))
-	for _, f := range fs {
-		if f.Severity > scan.SeverityNote {
-			kept = append(kept, f)
+func selectFindings(cs []candidate, max int) (kept []candidate, dropped int) {
+	kept = make([]candidate, 0, min(len(cs), max))
+	for _, c := range cs {
+		if c.finding.Severity > rules.SeverityNote {
+			kept = append(kept, c)
 		}
 	}
 	// The scan sorts most severe first; sort again (stably) so that the
 	// cut keeps the most severe whatever the caller passed.
-	slices.SortStableFunc(kept, func(a, b scan.Finding) int { return int(b.Severity - a.Severity) })
+	slices.SortStableFunc(kept, func(a, b candidate) int { return int(b.finding.Severity - a.finding.Severity) })
 	if len(kept) > max {
 		return kept[:max], len(kept) - max
 	}

@@ -7,6 +7,8 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -14,18 +16,18 @@ import (
 // says how many it left out.
 func TestResultLimit(t *testing.T) {
 	const critical, high, low, notes = 3, 25_000, 2, 4
-	var fs []scan.Finding
-	add := func(n int, sev scan.Severity, id string) {
+	var fs []rules.Finding
+	add := func(n int, sev rules.Severity, id string) {
 		for i := range n {
 			fs = append(fs, testFinding(id, sev, fmt.Sprintf("%s/p%05d.json", sev, i), 1))
 		}
 	}
 	// Most severe first, as scan.Run sorts them.
-	add(critical, scan.SeverityCritical, "IAM-SSM-1")
-	add(high, scan.SeverityHigh, "IAM-SSM-2")
-	add(low, scan.SeverityLow, "IAM-SSM-2")
-	add(notes, scan.SeverityNote, "IAM-SSM-1")
-	rep := &scan.Report{Findings: fs}
+	add(critical, rules.SeverityCritical, "IAM-SSM-1")
+	add(high, rules.SeverityHigh, "IAM-SSM-2")
+	add(low, rules.SeverityLow, "IAM-SSM-2")
+	add(notes, rules.SeverityNote, "IAM-SSM-1")
+	rep := &scan.Report{Rules: rules.All, Findings: fs}
 
 	data := writeLog(t, rep, Options{})
 	log, err := gosarif.FromBytes(data)
@@ -49,12 +51,12 @@ func TestResultLimit(t *testing.T) {
 		!strings.Contains(deref(ns[0].Message.Text), "25,000") {
 		t.Errorf("notifications %s, want one saying %d results were left out", notificationTexts(ns), dropped)
 	}
-	if err := validateSchema(loadSchema(t), data); err != nil {
+	if err := testkit.ValidateSARIF(testkit.SARIFSchema(t), data); err != nil {
 		t.Errorf("the capped log does not match the schema: %v", err)
 	}
 
 	// At the limit nothing is dropped and nothing is said.
-	log, err = Build(&scan.Report{Findings: fs[:25_000]}, Options{})
+	log, err = Build(&scan.Report{Rules: rules.All, Findings: fs[:25_000]}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,17 +68,21 @@ func TestResultLimit(t *testing.T) {
 // TestSelectFindingsOrder: the cut keeps the most severe even when the
 // findings come unsorted.
 func TestSelectFindingsOrder(t *testing.T) {
-	fs := []scan.Finding{
-		testFinding("IAM-SSM-2", scan.SeverityLow, "low.json", 1),
-		testFinding("IAM-SSM-2", scan.SeverityHigh, "high.json", 1),
-		testFinding("IAM-SSM-1", scan.SeverityNote, "note.json", 1),
-		testFinding("IAM-SSM-1", scan.SeverityCritical, "critical.json", 1),
+	fs := []rules.Finding{
+		testFinding("IAM-SSM-2", rules.SeverityLow, "low.json", 1),
+		testFinding("IAM-SSM-2", rules.SeverityHigh, "high.json", 1),
+		testFinding("IAM-SSM-1", rules.SeverityNote, "note.json", 1),
+		testFinding("IAM-SSM-1", rules.SeverityCritical, "critical.json", 1),
 	}
-	kept, dropped := selectFindings(fs, 2)
-	if len(kept) != 2 || kept[0].File != "critical.json" || kept[1].File != "high.json" || dropped != 1 {
-		t.Errorf("selectFindings kept %v, dropped %d; want critical.json, high.json and 1", findingFiles(kept), dropped)
+	cs := make([]candidate, len(fs))
+	for i := range fs {
+		cs[i] = candidate{finding: &fs[i]}
 	}
-	if fs[0].File != "low.json" {
+	kept, dropped := selectFindings(cs, 2)
+	if len(kept) != 2 || kept[0].finding.File != "critical.json" || kept[1].finding.File != "high.json" || dropped != 1 {
+		t.Errorf("selectFindings kept %v, dropped %d; want critical.json, high.json and 1", candidateFiles(kept), dropped)
+	}
+	if cs[0].finding.File != "low.json" {
 		t.Error("selectFindings reordered its argument")
 	}
 }
@@ -126,9 +132,9 @@ func TestThousands(t *testing.T) {
 // TestSchemaRejects keeps the schema check honest: it must refuse a log
 // that GitHub would refuse.
 func TestSchemaRejects(t *testing.T) {
-	sch := loadSchema(t)
-	good := writeLog(t, &scan.Report{Findings: []scan.Finding{testFinding("IAM-SSM-1", scan.SeverityCritical, "p.json", 1)}}, Options{})
-	if err := validateSchema(sch, good); err != nil {
+	sch := testkit.SARIFSchema(t)
+	good := writeLog(t, &scan.Report{Rules: rules.All, Findings: []rules.Finding{testFinding("IAM-SSM-1", rules.SeverityCritical, "p.json", 1)}}, Options{})
+	if err := testkit.ValidateSARIF(sch, good); err != nil {
 		t.Fatalf("a good log fails: %v", err)
 	}
 	for _, c := range []struct{ name, from, to string }{
@@ -141,7 +147,7 @@ func TestSchemaRejects(t *testing.T) {
 		if bad == string(good) {
 			t.Fatalf("%s: %q not in the log", c.name, c.from)
 		}
-		if err := validateSchema(sch, []byte(bad)); err == nil {
+		if err := testkit.ValidateSARIF(sch, []byte(bad)); err == nil {
 			t.Errorf("%s: the schema accepts it", c.name)
 		}
 	}
@@ -155,10 +161,10 @@ func notificationTexts(ns []*gosarif.Notification) string {
 	return fmt.Sprintf("%q", texts)
 }
 
-func findingFiles(fs []scan.Finding) []string {
+func candidateFiles(cs []candidate) []string {
 	var out []string
-	for _, f := range fs {
-		out = append(out, f.File)
+	for _, c := range cs {
+		out = append(out, c.finding.File)
 	}
 	return out
 }

@@ -4,13 +4,12 @@ import (
 	"fmt"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/ssm-guardrails/ssm-guardrails/scan"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // warningNotification reports a file, or a part of one, that could not be
 // read or parsed, with its place when the scan knows it.
-func warningNotification(w scan.Warning) *gosarif.Notification {
+func warningNotification(w source.Warning) *gosarif.Notification {
 	n := &gosarif.Notification{Level: "warning", Message: gosarif.NewTextMessage(sentence(w.String()))}
 	// A path the scan could not make relative stays in the message only.
 	uri, err := fileURI(w.File)

@@ -4,13 +4,13 @@ import (
 	"fmt"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/ssm-guardrails/ssm-guardrails/scan"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
 // result is the SARIF result of one finding: its rule, level, message and
 // exactly one location, the statement that grants the action.
-func result(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
+func result(f *rules.Finding, index map[string]uint) (*gosarif.Result, error) {
 	i, ok := index[f.RuleID]
 	if !ok {
 		return nil, fmt.Errorf("sarif: %s: finding of undeclared rule %q", f.File, f.RuleID)
@@ -22,7 +22,7 @@ func result(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
 	res := &gosarif.Result{
 		RuleID:    ptr(f.RuleID),
 		RuleIndex: ptr(i),
-		Level:     ptr(level(f.Severity)),
+		Level:     ptr(f.Severity.Level()),
 		Message:   *gosarif.NewTextMessage(sentence(f.Message)),
 		Locations: []*gosarif.Location{loc},
 	}
@@ -34,7 +34,7 @@ func result(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
 
 // findingLocation places a finding on its statement, in the file and in
 // the template or policy that holds it.
-func findingLocation(f *scan.Finding) (*gosarif.Location, error) {
+func findingLocation(f *rules.Finding) (*gosarif.Location, error) {
 	uri, err := fileURI(f.File)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func findingLocation(f *scan.Finding) (*gosarif.Location, error) {
 //   - else the document's place in the file (Origin.Path), kind "object".
 //
 // A bare policy file at the top level has none.
-func logicalLocation(o scan.Origin) *gosarif.LogicalLocation {
+func logicalLocation(o iam.Origin) *gosarif.LogicalLocation {
 	holder, qualified := o.Resource, o.Resource
 	if o.CDKPath != "" && o.Resource != "" {
 		qualified = o.CDKPath

@@ -7,6 +7,9 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -45,19 +48,19 @@ func TestFileURI(t *testing.T) {
 func TestLogicalLocation(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		origin scan.Origin
+		origin iam.Origin
 		want   *gosarif.LogicalLocation // nil: none
 	}{
-		{"bare policy", scan.Origin{}, nil},
-		{"nested document", scan.Origin{Path: "Policies[0].PolicyDocument"},
+		{"bare policy", iam.Origin{}, nil},
+		{"nested document", iam.Origin{Path: "Policies[0].PolicyDocument"},
 			ll("Policies[0].PolicyDocument", "Policies[0].PolicyDocument", "object")},
-		{"named policy", scan.Origin{PolicyName: "Ops", Path: "PolicyDocument"}, ll("Ops", "Ops", "object")},
-		{"resource", scan.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role", Path: "Resources.OpsRole"},
+		{"named policy", iam.Origin{PolicyName: "Ops", Path: "PolicyDocument"}, ll("Ops", "Ops", "object")},
+		{"resource", iam.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role", Path: "Resources.OpsRole"},
 			ll("OpsRole", "OpsRole", "resource")},
-		{"resource policy", scan.Origin{Resource: "OpsRole", PolicyName: "OpsAccess"}, ll("OpsRole", "OpsRole/OpsAccess", "resource")},
-		{"cdk", scan.Origin{Resource: "WorkerPolicy1A2B", CDKPath: "App/Worker/DefaultPolicy/Resource", PolicyName: "WorkerPolicy1A2B"},
+		{"resource policy", iam.Origin{Resource: "OpsRole", PolicyName: "OpsAccess"}, ll("OpsRole", "OpsRole/OpsAccess", "resource")},
+		{"cdk", iam.Origin{Resource: "WorkerPolicy1A2B", CDKPath: "App/Worker/DefaultPolicy/Resource", PolicyName: "WorkerPolicy1A2B"},
 			ll("WorkerPolicy1A2B", "App/Worker/DefaultPolicy/Resource/WorkerPolicy1A2B", "resource")},
-		{"cli export", scan.Origin{Identity: "ops-admin", PolicyName: "inline"}, ll("ops-admin", "ops-admin/inline", "resource")},
+		{"cli export", iam.Origin{Identity: "ops-admin", PolicyName: "inline"}, ll("ops-admin", "ops-admin/inline", "resource")},
 	} {
 		got := logicalLocation(c.origin)
 		if (got == nil) != (c.want == nil) || got != nil && (deref(got.Name) != deref(c.want.Name) ||
@@ -79,17 +82,17 @@ func llString(l *gosarif.LogicalLocation) string {
 }
 
 // testFinding is a finding of rule id on lines line to line+2.
-func testFinding(id string, sev scan.Severity, file string, line int) scan.Finding {
-	return scan.Finding{
-		Rule: scan.RuleByID(id), RuleID: id, Severity: sev, File: file,
-		Span:    scan.Span{Start: scan.Pos{Line: line, Col: 5}, End: scan.Pos{Line: line + 2, Col: 6}},
+func testFinding(id string, sev rules.Severity, file string, line int) rules.Finding {
+	return rules.Finding{
+		Rule: rules.ByID(id), RuleID: id, Severity: sev, File: file,
+		Span:    source.Span{Start: source.Pos{Line: line, Col: 5}, End: source.Pos{Line: line + 2, Col: 6}},
 		Message: "Allow grants ssm:SendCommand on every instance",
 	}
 }
 
 func TestResult(t *testing.T) {
-	f := testFinding("IAM-SSM-2", scan.SeverityHigh, "p.json", 3)
-	res, err := result(&f, ruleIndexes(scan.Rules))
+	f := testFinding("IAM-SSM-2", rules.SeverityHigh, "p.json", 3)
+	res, err := result(&f, ruleIndexes(rules.All))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +103,12 @@ func TestResult(t *testing.T) {
 		t.Errorf("partialFingerprints %v without a LineHash, want none", res.PartialFingerprints)
 	}
 	f.LineHash = "1a2b:1"
-	if res, _ = result(&f, ruleIndexes(scan.Rules)); res.PartialFingerprints["primaryLocationLineHash"] != "1a2b:1" {
+	if res, _ = result(&f, ruleIndexes(rules.All)); res.PartialFingerprints["primaryLocationLineHash"] != "1a2b:1" {
 		t.Errorf("partialFingerprints %v, want the LineHash", res.PartialFingerprints)
 	}
 	// One line: the end column stays; an empty span has only a start.
-	f.Span = scan.Span{Start: scan.Pos{Line: 1, Col: 3}, End: scan.Pos{Line: 1, Col: 3}}
-	res, _ = result(&f, ruleIndexes(scan.Rules))
+	f.Span = source.Span{Start: source.Pos{Line: 1, Col: 3}, End: source.Pos{Line: 1, Col: 3}}
+	res, _ = result(&f, ruleIndexes(rules.All))
 	if r := res.Locations[0].PhysicalLocation.Region; r.EndLine != nil || r.EndColumn != nil {
 		t.Errorf("empty span gives end %d:%d, want none", deref(r.EndLine), deref(r.EndColumn))
 	}
@@ -114,14 +117,14 @@ func TestResult(t *testing.T) {
 func TestResultErrors(t *testing.T) {
 	for _, c := range []struct {
 		name  string
-		f     scan.Finding
+		f     rules.Finding
 		error string
 	}{
-		{"undeclared rule", testFinding("IAM-SSM-99", scan.SeverityHigh, "p.json", 1), "undeclared rule"},
-		{"absolute path", testFinding("IAM-SSM-1", scan.SeverityCritical, "/repo/p.json", 1), "not relative"},
-		{"no position", testFinding("IAM-SSM-1", scan.SeverityCritical, "p.json", 0), "no position"},
+		{"undeclared rule", testFinding("IAM-SSM-99", rules.SeverityHigh, "p.json", 1), "undeclared rule"},
+		{"absolute path", testFinding("IAM-SSM-1", rules.SeverityCritical, "/repo/p.json", 1), "not relative"},
+		{"no position", testFinding("IAM-SSM-1", rules.SeverityCritical, "p.json", 0), "no position"},
 	} {
-		rep := &scan.Report{Findings: []scan.Finding{c.f}}
+		rep := &scan.Report{Rules: rules.All, Findings: []rules.Finding{c.f}}
 		if _, err := Build(rep, Options{}); err == nil || !strings.Contains(err.Error(), c.error) {
 			t.Errorf("%s: Build error %v, want %q", c.name, err, c.error)
 		}
@@ -134,10 +137,10 @@ func TestResultErrors(t *testing.T) {
 // TestNotesAreNotResults: an ineffective condition is not an alert, and
 // GitHub would rank it by its rule's critical security-severity.
 func TestNotesAreNotResults(t *testing.T) {
-	rep := &scan.Report{Findings: []scan.Finding{
-		testFinding("IAM-SSM-1", scan.SeverityCritical, "a.json", 1),
-		testFinding("IAM-SSM-1", scan.SeverityNote, "a.json", 10),
-		testFinding("IAM-SSM-2", scan.SeverityNote, "b.json", 1),
+	rep := &scan.Report{Rules: rules.All, Findings: []rules.Finding{
+		testFinding("IAM-SSM-1", rules.SeverityCritical, "a.json", 1),
+		testFinding("IAM-SSM-1", rules.SeverityNote, "a.json", 10),
+		testFinding("IAM-SSM-2", rules.SeverityNote, "b.json", 1),
 	}}
 	log, err := Build(rep, Options{})
 	if err != nil {
@@ -151,7 +154,7 @@ func TestNotesAreNotResults(t *testing.T) {
 	tree := scanTree(t, "findings")
 	notes := 0
 	for _, f := range tree.Findings {
-		if f.Severity == scan.SeverityNote {
+		if f.Severity == rules.SeverityNote {
 			notes++
 		}
 	}
@@ -167,7 +170,7 @@ func TestCategory(t *testing.T) {
 		{"iam/prod", "iam/prod/"},
 		{"iam/", "iam/"},
 	} {
-		log, err := Build(&scan.Report{}, Options{Category: c.category})
+		log, err := Build(&scan.Report{Rules: rules.All}, Options{Category: c.category})
 		if err != nil {
 			t.Fatal(err)
 		}

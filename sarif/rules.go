@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/ssm-guardrails/ssm-guardrails/scan"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
 // semver is Semantic Versioning 2.0.0 (semver.org's pattern).
@@ -18,11 +17,11 @@ var semver = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
 // driver describes the tool and declares every rule, not only those that
 // fired: GitHub closes the alerts of a rule that is declared and has no
 // result, and leaves alone those of rules it does not see.
-func driver(version string, rules []*scan.Rule) *gosarif.ToolComponent {
+func driver(version string, rs []*rules.Rule) *gosarif.ToolComponent {
 	d := &gosarif.ToolComponent{
 		Name:           toolName,
 		InformationURI: ptr(informationURI),
-		Rules:          make([]*gosarif.ReportingDescriptor, 0, len(rules)),
+		Rules:          make([]*gosarif.ReportingDescriptor, 0, len(rs)),
 	}
 	// Release tags are "v1.2.3"; semanticVersion is "1.2.3". A build
 	// without a semantic version (a commit hash) still says which it is.
@@ -34,14 +33,14 @@ func driver(version string, rules []*scan.Rule) *gosarif.ToolComponent {
 	case version != "":
 		d.Version = ptr(version)
 	}
-	for _, r := range rules {
+	for _, r := range rs {
 		d.Rules = append(d.Rules, rule(r))
 	}
 	return d
 }
 
 // rule is the reportingDescriptor of one guardrail.
-func rule(r *scan.Rule) *gosarif.ReportingDescriptor {
+func rule(r *rules.Rule) *gosarif.ReportingDescriptor {
 	tags := slices.Clone(r.Tags)
 	if tags == nil {
 		tags = []string{} // never null
@@ -54,7 +53,7 @@ func rule(r *scan.Rule) *gosarif.ReportingDescriptor {
 		Help:             gosarif.NewMultiformatMessageString(r.Help()).WithMarkdown(r.HelpMarkdown()),
 		HelpURI:          ptr(r.HelpURI()),
 		DefaultConfiguration: &gosarif.ReportingConfiguration{
-			Level: level(r.Severity),
+			Level: r.Severity.Level(),
 		},
 		Properties: gosarif.Properties{
 			"tags":      tags,
@@ -66,23 +65,10 @@ func rule(r *scan.Rule) *gosarif.ReportingDescriptor {
 	}
 }
 
-// level is the SARIF level of a severity. GitHub shows security results by
-// security-severity; level is what other SARIF viewers go by.
-func level(s scan.Severity) string {
-	switch {
-	case s >= scan.SeverityHigh:
-		return "error"
-	case s == scan.SeverityMedium:
-		return "warning"
-	default:
-		return "note"
-	}
-}
-
 // ruleIndexes maps each rule id to its place in the driver's rules.
-func ruleIndexes(rules []*scan.Rule) map[string]uint {
-	m := make(map[string]uint, len(rules))
-	for i, r := range rules {
+func ruleIndexes(rs []*rules.Rule) map[string]uint {
+	m := make(map[string]uint, len(rs))
+	for i, r := range rs {
 		m[r.ID] = uint(i)
 	}
 	return m

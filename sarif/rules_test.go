@@ -9,22 +9,23 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // TestRuleDescriptors checks what GitHub shows and filters on for every
 // declared rule.
 func TestRuleDescriptors(t *testing.T) {
-	log, err := Build(&scan.Report{}, Options{Version: "1.0.0"})
+	log, err := Build(&scan.Report{Rules: rules.All}, Options{Version: "1.0.0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := log.Runs[0].Tool.Driver.Rules
-	if len(rules) != len(scan.Rules) {
-		t.Fatalf("%d rules declared, want %d", len(rules), len(scan.Rules))
+	declared := log.Runs[0].Tool.Driver.Rules
+	if len(declared) != len(rules.All) {
+		t.Fatalf("%d rules declared, want %d", len(declared), len(rules.All))
 	}
-	for i, r := range rules {
-		src := scan.Rules[i]
+	for i, r := range declared {
+		src := rules.All[i]
 		t.Run(r.ID, func(t *testing.T) {
 			if r.ID != src.ID || deref(r.Name) != src.Name || src.Name == "" {
 				t.Errorf("id %q name %q, want %q %q", r.ID, deref(r.Name), src.ID, src.Name)
@@ -47,10 +48,10 @@ func TestRuleDescriptors(t *testing.T) {
 			if !strings.HasPrefix(deref(r.HelpURI), "https://github.com/ssm-guardrails/ssm-guardrails#") {
 				t.Errorf("helpUri %q", deref(r.HelpURI))
 			}
-			if r.DefaultConfiguration == nil || r.DefaultConfiguration.Level != level(src.Severity) {
-				t.Errorf("defaultConfiguration %+v, want level %q", r.DefaultConfiguration, level(src.Severity))
+			if r.DefaultConfiguration == nil || r.DefaultConfiguration.Level != src.Severity.Level() {
+				t.Errorf("defaultConfiguration %+v, want level %q", r.DefaultConfiguration, src.Severity.Level())
 			}
-			if src.Severity >= scan.SeverityHigh && r.DefaultConfiguration.Level != "error" {
+			if src.Severity >= rules.SeverityHigh && r.DefaultConfiguration.Level != "error" {
 				t.Errorf("a %s rule has level %q, want error", src.Severity, r.DefaultConfiguration.Level)
 			}
 			tags, _ := r.Properties["tags"].([]string)
@@ -68,27 +69,10 @@ func TestRuleDescriptors(t *testing.T) {
 			if err != nil || score <= 0 || score > 10 {
 				t.Errorf("security-severity %q, want a number in (0, 10]", sev)
 			}
-			if src.Severity == scan.SeverityCritical && score <= 9 || src.Severity == scan.SeverityHigh && (score < 7 || score >= 9) {
+			if src.Severity == rules.SeverityCritical && score <= 9 || src.Severity == rules.SeverityHigh && (score < 7 || score >= 9) {
 				t.Errorf("security-severity %q does not rank as %s on GitHub", sev, src.Severity)
 			}
 		})
-	}
-}
-
-func TestLevel(t *testing.T) {
-	for _, c := range []struct {
-		sev  scan.Severity
-		want string
-	}{
-		{scan.SeverityCritical, "error"},
-		{scan.SeverityHigh, "error"},
-		{scan.SeverityMedium, "warning"},
-		{scan.SeverityLow, "note"},
-		{scan.SeverityNote, "note"},
-	} {
-		if got := level(c.sev); got != c.want {
-			t.Errorf("level(%s) = %q, want %q", c.sev, got, c.want)
-		}
 	}
 }
 
@@ -104,7 +88,7 @@ func TestDriverVersion(t *testing.T) {
 		{"v1.2", "", "v1.2"},
 		{"", "", ""},
 	} {
-		d := driver(c.version, scan.Rules)
+		d := driver(c.version, rules.All)
 		if deref(d.SemanticVersion) != c.semantic || deref(d.Version) != c.plain {
 			t.Errorf("driver(%q): semanticVersion %q version %q, want %q %q",
 				c.version, deref(d.SemanticVersion), deref(d.Version), c.semantic, c.plain)

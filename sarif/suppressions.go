@@ -6,19 +6,18 @@ import (
 	"path/filepath"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/ssm-guardrails/ssm-guardrails/scan"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
 // suppressedResult is the result of an exempted finding, for SARIF
 // consumers other than GitHub code scanning (which ignores suppressions
 // and would open an alert): the suppression says who accepted it and why.
-func suppressedResult(f *scan.Finding, index map[string]uint) (*gosarif.Result, error) {
+func suppressedResult(f *rules.Finding, ex *exempt.Exemption, index map[string]uint) (*gosarif.Result, error) {
 	res, err := result(f, index)
 	if err != nil {
 		return nil, err
 	}
-	ex := f.Exemption
 	kind := "external"
 	if ex.InSource {
 		kind = "inSource"
@@ -42,7 +41,7 @@ func suppressedResult(f *scan.Finding, index map[string]uint) (*gosarif.Result, 
 // exemptionLocation places the config entry or template Metadata that
 // exempts a finding. A config named by an absolute path outside the
 // working directory gets a file URI: it is not part of the repository.
-func exemptionLocation(ex *scan.Exemption) (*gosarif.Location, error) {
+func exemptionLocation(ex *exempt.Exemption) (*gosarif.Location, error) {
 	artifact := gosarif.NewSimpleArtifactLocation("file://" + filepath.ToSlash(ex.File))
 	if !filepath.IsAbs(ex.File) {
 		uri, err := fileURI(ex.File)

@@ -9,6 +9,8 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
@@ -16,7 +18,7 @@ import (
 // break-glass policy; the template's Metadata exempts its sessions.
 func exemptedReport(t *testing.T) *scan.Report {
 	t.Helper()
-	cfg, err := scan.ParseConfig(".ssm-guardrails.yml", []byte("exemptions:\n  - files: [admin-*.json]\n    reason: break-glass, SEC-101\n"))
+	cfg, err := exempt.ParseConfig(".ssm-guardrails.yml", []byte("exemptions:\n  - files: [admin-*.json]\n    reason: break-glass, SEC-101\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func exemptedReport(t *testing.T) *scan.Report {
 
 func TestSuppressedResults(t *testing.T) {
 	rep := exemptedReport(t)
-	sch := loadSchema(t)
+	sch := testkit.SARIFSchema(t)
 	tests := []struct {
 		name string
 		opts Options
@@ -50,7 +52,7 @@ func TestSuppressedResults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := writeLog(t, rep, tt.opts)
-			if err := validateSchema(sch, data); err != nil {
+			if err := testkit.ValidateSARIF(sch, data); err != nil {
 				t.Fatalf("schema: %v", err)
 			}
 			if p, err := findNull(data); err != nil || p != "" {

@@ -7,6 +7,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit/synth"
 )
 
 // The benchmarks run each stage of the scan over the synthetic tree
@@ -30,7 +36,7 @@ func benchTree(b *testing.B) (string, []benchFile) {
 	root := *benchTreeDir
 	if root == "" {
 		root = b.TempDir()
-		if _, err := writeBenchTree(root, 20e6, 1); err != nil {
+		if _, err := synth.WriteTree(root, 20e6, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -107,7 +113,7 @@ func BenchmarkPrefilter(b *testing.B) {
 	for b.Loop() {
 		kept, keptBytes = 0, 0
 		for _, f := range files {
-			if MayHoldPolicy(f.data) {
+			if extract.MayHoldPolicy(f.data) {
 				kept++
 				keptBytes += len(f.data)
 			}
@@ -121,12 +127,12 @@ func BenchmarkPrefilter(b *testing.B) {
 // the pre-filter.
 func BenchmarkParseJSON(b *testing.B) {
 	_, files := benchTree(b)
-	files = filter(files, looksLikeJSON)
+	files = filter(files, syntax.LooksLikeJSON)
 	b.SetBytes(totalBytes(files))
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, f := range files {
-			if _, _, err := parseJSON(NewSource(f.data)); err != nil {
+			if _, _, err := syntax.ParseJSON(source.NewSource(f.data)); err != nil {
 				b.Fatal(f.name, err)
 			}
 		}
@@ -135,12 +141,12 @@ func BenchmarkParseJSON(b *testing.B) {
 
 func BenchmarkParseYAML(b *testing.B) {
 	_, files := benchTree(b)
-	files = filter(files, func(d []byte) bool { return !looksLikeJSON(d) })
+	files = filter(files, func(d []byte) bool { return !syntax.LooksLikeJSON(d) })
 	b.SetBytes(totalBytes(files))
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, f := range files {
-			if _, _, err := parseYAML(NewSource(f.data)); err != nil {
+			if _, _, err := syntax.ParseYAML(source.NewSource(f.data)); err != nil {
 				b.Fatal(f.name, err)
 			}
 		}
@@ -149,15 +155,15 @@ func BenchmarkParseYAML(b *testing.B) {
 
 // parsedFile is a file that passed the filter, parsed.
 type parsedFile struct {
-	src   *Source
-	roots []*Node
+	src   *source.Source
+	roots []*syntax.Node
 }
 
 func parseAll(b *testing.B, files []benchFile) []parsedFile {
 	var out []parsedFile
-	for _, f := range filter(files, MayHoldPolicy) {
-		src := NewSource(f.data)
-		roots, _, err := Parse(src)
+	for _, f := range filter(files, extract.MayHoldPolicy) {
+		src := source.NewSource(f.data)
+		roots, _, err := syntax.Parse(src)
 		if err != nil {
 			b.Fatal(f.name, err)
 		}
@@ -183,7 +189,7 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range parsed {
-			Extract(p.src, p.roots)
+			extract.Extract(p.src, p.roots)
 		}
 	}
 }
@@ -193,9 +199,9 @@ func BenchmarkExtract(b *testing.B) {
 func BenchmarkEvaluate(b *testing.B) {
 	_, files := benchTree(b)
 	parsed := parseAll(b, files)
-	var docs []Document
+	var docs []extract.Document
 	for _, p := range parsed {
-		d, _ := Extract(p.src, p.roots)
+		d, _ := extract.Extract(p.src, p.roots)
 		docs = append(docs, d...)
 	}
 	b.SetBytes(parsedBytes(parsed))
@@ -204,8 +210,9 @@ func BenchmarkEvaluate(b *testing.B) {
 	for b.Loop() {
 		n = 0
 		for i := range docs {
-			for _, rule := range Rules {
-				n += len(findings("f", &docs[i], rule, Evaluate(&docs[i].Policy, rule.Action)))
+			for _, rule := range rules.All {
+				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Origin: docs[i].Origin,
+					Report: func(rules.Finding) { n++ }})
 			}
 		}
 	}
@@ -234,7 +241,7 @@ func BenchmarkScanFilePrefiltered(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, f := range files {
-			if MayHoldPolicy(f.data) {
+			if extract.MayHoldPolicy(f.data) {
 				ScanFile(f.name, f.data)
 			}
 		}

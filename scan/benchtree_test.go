@@ -3,17 +3,13 @@ package scan
 import (
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit/synth"
 )
 
-// The benchmark tree is a synthetic monorepo: services with CloudFormation
-// stacks in JSON and YAML, package-lock.json files, Kubernetes manifests,
-// Serverless files, CDK synth output and bare policies, with findings
-// planted at known lines. The same seed and size write the same bytes.
+// The benchmark tree is the synthetic monorepo of package synth.
 //
 //	go test ./scan -run TestWriteBenchTree -args -benchtree=/tmp/tree -benchtree-mb=90
 var (
@@ -22,141 +18,17 @@ var (
 	benchTreeSeed = flag.Uint64("benchtree-seed", 1, "seed of the synthetic tree")
 )
 
-// expectedFindingsFile lists the planted findings, "path:line RULE" per
-// line, at the root of a written tree; its name is not one the scanner
-// reads.
-const expectedFindingsFile = "expected-findings.txt"
-
-// genTree is what writeBenchTree wrote.
-type genTree struct {
-	files    int
-	bytes    int64
-	expected []string // "path:line RULE", sorted
-}
-
-// genWriter writes the files of a tree and tallies them.
-type genWriter struct {
-	root string
-	tree genTree
-}
-
-func (w *genWriter) write(rel string, data []byte, marks []genPlace) error {
-	path := filepath.Join(w.root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		return err
-	}
-	w.tree.files++
-	w.tree.bytes += int64(len(data))
-	for _, m := range marks {
-		for _, rule := range m.rules {
-			w.tree.expected = append(w.tree.expected, fmt.Sprintf("%s:%d %s", rel, m.line, rule))
-		}
-	}
-	return nil
-}
-
-// writeBenchTree writes a tree of at least size bytes under root.
-func writeBenchTree(root string, size int64, seed uint64) (*genTree, error) {
-	r := newGenRand(seed)
-	w := &genWriter{root: root}
-	const planted = 0.05 // chance that an IAM resource carries a finding
-	for unit := 0; w.tree.bytes < size; unit++ {
-		if err := w.unit(r, unit, planted); err != nil {
-			return nil, err
-		}
-	}
-	slices.Sort(w.tree.expected)
-	list := strings.Join(w.tree.expected, "\n") + "\n"
-	if err := os.WriteFile(filepath.Join(root, expectedFindingsFile), []byte(list), 0o644); err != nil {
-		return nil, err
-	}
-	return &w.tree, nil
-}
-
-// unit writes one service of the monorepo, and every fourth unit a CDK app.
-func (w *genWriter) unit(r *genRand, unit int, planted float64) error {
-	svc := fmt.Sprintf("services/%s-%03d", r.word(), unit)
-	var files []struct {
-		rel   string
-		data  []byte
-		marks []genPlace
-	}
-	add := func(rel string, data []byte, marks []genPlace) {
-		files = append(files, struct {
-			rel   string
-			data  []byte
-			marks []genPlace
-		}{rel, data, marks})
-	}
-	data, marks := genJSON(r.template(40+r.IntN(160), planted), "  ")
-	add(svc+"/infra/template.json", data, marks)
-	if unit%2 == 0 {
-		data, marks = genYAML(r.template(30+r.IntN(90), planted))
-		add(svc+"/infra/template.yaml", data, marks)
-	}
-	if unit%3 != 2 {
-		data, _ = genJSON(r.packageLock(300+r.IntN(2700)), "  ")
-		add(svc+"/package-lock.json", data, nil)
-	}
-	if unit%7 == 0 {
-		data, marks = genYAML(r.serverless(r.chance(0.3)))
-		add(svc+"/serverless.yml", data, marks)
-	}
-	if unit%3 == 0 {
-		var docs []string
-		for range 3 {
-			d, _ := genYAML(r.k8sManifest())
-			docs = append(docs, string(d))
-		}
-		add(svc+"/deploy/k8s.yaml", []byte(strings.Join(docs, "---\n")), nil)
-	}
-	data, _ = genJSON(genObj{{"compilerOptions", genObj{{"target", "ES2022"}, {"module", "commonjs"}, {"strict", true}, {"outDir", "dist"}}}}, "  ")
-	add(svc+"/tsconfig.json", data, nil)
-	for i := range 3 + r.IntN(8) { // small files: test fixtures, locales, configs
-		data, _ = genJSON(r.fixture(), "  ")
-		add(fmt.Sprintf("%s/test/fixtures/%s-%d.json", svc, r.word(), i), data, nil)
-	}
-	data, _ = genYAML(r.workflow())
-	add(svc+"/.github/workflows/ci.yml", data, nil)
-	for range 2 {
-		data, marks = genJSON(r.policyDocument(2+r.IntN(8), r.chance(0.1)), "  ")
-		add(fmt.Sprintf("policies/%s/%s-%03d.json", r.word(), r.word(), unit), data, marks)
-	}
-	if unit%4 == 0 {
-		stack := r.title() + "Stack"
-		dir := fmt.Sprintf("cdk/%s-%03d/cdk.out/", r.word(), unit)
-		t, m, tree := r.cdkApp(stack, 20+r.IntN(80), planted)
-		data, marks = genJSON(t, " ")
-		add(dir+stack+".template.json", data, marks)
-		data, _ = genJSON(m, " ")
-		add(dir+"manifest.json", data, nil)
-		// The construct tree repeats the template's policies; it is not
-		// read as a policy source, so its planted marks are not findings.
-		data, _ = genJSON(tree, " ")
-		add(dir+"tree.json", data, nil)
-	}
-	for _, f := range files {
-		if err := w.write(f.rel, f.data, f.marks); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // TestWriteBenchTree writes the tree for the documented timing commands;
 // without -benchtree it does nothing.
 func TestWriteBenchTree(t *testing.T) {
 	if *benchTreeDir == "" {
 		t.Skip("no -benchtree=DIR given")
 	}
-	tree, err := writeBenchTree(*benchTreeDir, int64(*benchTreeMB)*1e6, *benchTreeSeed)
+	tree, err := synth.WriteTree(*benchTreeDir, int64(*benchTreeMB)*1e6, *benchTreeSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %d files, %d bytes, %d planted findings under %s", tree.files, tree.bytes, len(tree.expected), *benchTreeDir)
+	t.Logf("wrote %d files, %d bytes, %d planted findings under %s", tree.Files, tree.Bytes, len(tree.Expected), *benchTreeDir)
 }
 
 // TestBenchTreeFindings scans a small tree and finds every planted finding
@@ -164,7 +36,7 @@ func TestWriteBenchTree(t *testing.T) {
 // whole pipeline agree.
 func TestBenchTreeFindings(t *testing.T) {
 	root := t.TempDir()
-	tree, err := writeBenchTree(root, 2e6, 7)
+	tree, err := synth.WriteTree(root, 2e6, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +52,13 @@ func TestBenchTreeFindings(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Span.Start.Line, f.RuleID))
 	}
 	slices.Sort(got)
-	if len(tree.expected) < 10 {
-		t.Errorf("only %d planted findings; the tree should plant more", len(tree.expected))
+	if len(tree.Expected) < 10 {
+		t.Errorf("only %d planted findings; the tree should plant more", len(tree.Expected))
 	}
-	if !slices.Equal(got, tree.expected) {
-		t.Errorf("findings differ from the planted ones\n got: %q\nwant: %q", got, tree.expected)
+	if !slices.Equal(got, tree.Expected) {
+		t.Errorf("findings differ from the planted ones\n got: %q\nwant: %q", got, tree.Expected)
 	}
-	if rep.Files != tree.files {
-		t.Errorf("scanned %d files, wrote %d", rep.Files, tree.files)
+	if rep.Files != tree.Files {
+		t.Errorf("scanned %d files, wrote %d", rep.Files, tree.Files)
 	}
 }

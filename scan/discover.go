@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // DefaultInclude and DefaultExclude are the globs used when none are given.
@@ -34,10 +37,10 @@ type discoverer struct {
 	opts     Options
 	seen     map[string]bool
 	files    []candidate
-	warnings []Warning
+	warnings []source.Warning
 }
 
-func discover(opts Options) ([]candidate, []Warning, error) {
+func discover(opts Options) ([]candidate, []source.Warning, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
 			return nil, nil, fmt.Errorf("invalid glob %q", g)
@@ -53,7 +56,7 @@ func discover(opts Options) ([]candidate, []Warning, error) {
 }
 
 func (d *discoverer) warn(path, format string, args ...any) {
-	d.warnings = append(d.warnings, Warning{File: d.display(path), Message: fmt.Sprintf(format, args...)})
+	d.warnings = append(d.warnings, source.Warning{File: d.display(path), Message: fmt.Sprintf(format, args...)})
 }
 
 // display is the path as every output shows it.
@@ -210,43 +213,9 @@ func describeMode(m fs.FileMode) string {
 }
 
 func unwrapPathError(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
-}
-
-// FormatSize writes a byte count the way --max-file-size reads it.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dMiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1fMiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%dKiB", n>>10)
-	default:
-		return fmt.Sprintf("%dB", n)
-	}
-}
-
-// ParseSize reads a size such as 10MiB, 512KiB, 2MB or 1000.
-func ParseSize(s string) (int64, error) {
-	t := strings.TrimSpace(s)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
-			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
-			break
-		}
-	}
-	var n int64
-	if _, err := fmt.Sscan(t, &n); err != nil || n < 0 || fmt.Sprint(n) != t {
-		return 0, fmt.Errorf("invalid size %q: use a number of bytes or a size such as 10MiB", s)
-	}
-	return n * mult, nil
 }

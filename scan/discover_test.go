@@ -9,26 +9,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
 
-// tree writes files (path -> content) under a new directory.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestDiscover(t *testing.T) {
-	dir := tree(t, map[string]string{
+	dir := testkit.WriteTree(t, map[string]string{
 		"b.json":                             "{}",
 		"a/c.yaml":                           "a: 1",
 		"a/d.yml":                            "a: 1",
@@ -44,7 +30,7 @@ func TestDiscover(t *testing.T) {
 		"assets/asset.notcdk.json":           "{}",
 		"big.json":                           strings.Repeat(" ", 2048) + "{}",
 	})
-	outside := tree(t, map[string]string{"secret.json": "{}"})
+	outside := testkit.WriteTree(t, map[string]string{"secret.json": "{}"})
 	must := func(err error) {
 		if err != nil {
 			t.Fatal(err)

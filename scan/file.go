@@ -1,42 +1,55 @@
 package scan
 
+import (
+	"errors"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
+)
+
 // FileResult is what one file yields.
 type FileResult struct {
-	Findings []Finding
-	Warnings []Warning
+	Findings []rules.Finding
+	Exempted []exempt.Exempted // suppressed by the template's own Metadata
+	Warnings []source.Warning
 }
 
-// ScanFile parses, extracts and evaluates one file. It does no I/O: name
-// is only the path shown in the results, so files can be scanned in any
-// order and at once.
+// ScanFile parses, extracts and evaluates one file with every rule. It
+// does no I/O: name is only the path shown in the results, so files can
+// be scanned in any order and at once.
 func ScanFile(name string, data []byte) FileResult {
 	var res FileResult
-	src := NewSource(data)
-	warn := func(d Diagnostic) {
-		p := src.Pos(d.Offset)
-		res.Warnings = append(res.Warnings, Warning{File: name, Line: p.Line, Col: p.Col, Message: d.Msg})
-	}
-	roots, diags, err := Parse(src)
+	src := source.NewSource(data)
+	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
+	roots, diags, err := syntax.Parse(src)
 	if err != nil {
-		d := Diagnostic{Msg: "cannot parse: " + err.Error()}
-		if se, ok := err.(*SyntaxError); ok {
+		d := source.Diagnostic{Msg: "cannot parse: " + err.Error()}
+		var se *syntax.SyntaxError
+		if errors.As(err, &se) {
 			d.Offset = se.Offset
 		}
 		warn(d)
 		return res
 	}
-	docs, more := Extract(src, roots)
+	docs, more := extract.Extract(src, roots)
 	for _, d := range append(diags, more...) {
 		warn(d)
 	}
-	sup := &suppressor{src: src, file: name, warn: warn, lists: map[*Node][]*suppression{}}
+	sup := exempt.NewSuppressor(src, name, warn)
 	for i := range docs {
-		for _, rule := range Rules {
-			fs := findings(name, &docs[i], rule, Evaluate(&docs[i].Policy, rule.Action))
-			sup.apply(docs[i].Holder, fs)
-			res.Findings = append(res.Findings, fs...)
+		doc := &docs[i]
+		for _, rule := range rules.All {
+			var found []rules.Finding
+			rule.Check(&rules.Pass{Rule: rule, File: name, Policy: &doc.Policy, Origin: doc.Origin,
+				Report: func(f rules.Finding) { found = append(found, f) }})
+			open, exempted := sup.Apply(doc.Holder, found)
+			res.Findings = append(res.Findings, open...)
+			res.Exempted = append(res.Exempted, exempted...)
 		}
 	}
-	sup.unused()
+	sup.Unused()
 	return res
 }

@@ -5,11 +5,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
 // located renders a finding as RULE@LINE:COL-ENDLINE:ENDCOL for compact
 // assertions on exact places.
-func located(f Finding) string {
+func located(f rules.Finding) string {
 	return fmt.Sprintf("%s@%d:%d-%d:%d", f.RuleID, f.Span.Start.Line, f.Span.Start.Col, f.Span.End.Line, f.Span.End.Col)
 }
 
@@ -20,15 +24,15 @@ func TestScanFilePositions(t *testing.T) {
 		name    string
 		file    string
 		content string
-		want    []string // located findings, in ScanFile order
-		origin  Origin   // of the first finding, when set
+		want    []string   // located findings, in ScanFile order
+		origin  iam.Origin // of the first finding, when set
 	}{
 		{
 			name:    "bare policy JSON",
 			file:    "p.json",
 			content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    " + wildcardStatement + "\n  ]\n}\n",
 			want:    []string{"IAM-SSM-1@4:5-4:70"},
-			origin:  Origin{Path: ""},
+			origin:  iam.Origin{Path: ""},
 		},
 		{
 			name:    "CRLF line endings",
@@ -61,7 +65,7 @@ func TestScanFilePositions(t *testing.T) {
 			content: "{\n  \"PolicyVersion\": {\n    \"Document\": {\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n" +
 				"        " + wildcardStatement + "\n      ]\n    },\n    \"VersionId\": \"v3\",\n    \"IsDefaultVersion\": true\n  }\n}\n",
 			want:   []string{"IAM-SSM-1@6:9-6:74"},
-			origin: Origin{Path: "PolicyVersion.Document"},
+			origin: iam.Origin{Path: "PolicyVersion.Document"},
 		},
 		{
 			name: "get-account-authorization-details export",
@@ -87,7 +91,7 @@ func TestScanFilePositions(t *testing.T) {
 }
 `,
 			want:   []string{"IAM-SSM-1@7:71-7:136", "IAM-SSM-2@15:36-15:102"},
-			origin: Origin{PolicyName: "ops-inline", Identity: "ops", Path: "RoleDetailList[0].RolePolicyList[0].PolicyDocument"},
+			origin: iam.Origin{PolicyName: "ops-inline", Identity: "ops", Path: "RoleDetailList[0].RolePolicyList[0].PolicyDocument"},
 		},
 		{
 			name:    "statement with Principal is not an identity grant",
@@ -127,7 +131,7 @@ Resources:
             Resource: !Sub arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/${InstanceId}
 `,
 			want:   []string{"IAM-SSM-1@10:13-12:97"},
-			origin: Origin{Resource: "OpsPolicy", ResourceType: "AWS::IAM::ManagedPolicy", PolicyName: "ops", Path: "Resources.OpsPolicy.Properties.PolicyDocument"},
+			origin: iam.Origin{Resource: "OpsPolicy", ResourceType: "AWS::IAM::ManagedPolicy", PolicyName: "ops", Path: "Resources.OpsPolicy.Properties.PolicyDocument"},
 		},
 		{
 			name: "pseudo parameter in a condition value is one specific value",
@@ -167,7 +171,7 @@ Resources:
         }
 `,
 			want:   []string{"IAM-SSM-2@10:13-10:79"},
-			origin: Origin{Resource: "Ops", ResourceType: "AWS::SSO::PermissionSet", Path: "Resources.Ops.Properties.InlinePolicy"},
+			origin: iam.Origin{Resource: "Ops", ResourceType: "AWS::SSO::PermissionSet", Path: "Resources.Ops.Properties.InlinePolicy"},
 		},
 		{
 			name:    "policy in a JSON string with escapes",
@@ -217,7 +221,7 @@ provider:
           Resource: "*"
 `,
 			want:   []string{"IAM-SSM-2@7:11-10:24"},
-			origin: Origin{Path: "provider.iam.role.statements"},
+			origin: iam.Origin{Path: "provider.iam.role.statements"},
 		},
 		{
 			name: "SAM function Policies: statements, documents, templates and names",
@@ -267,7 +271,7 @@ Resources:
 }
 `,
 			want:   []string{"IAM-SSM-1@8:7-12:8"},
-			origin: Origin{Resource: "OpsRoleDefaultPolicy1234", ResourceType: "AWS::IAM::Policy", PolicyName: "OpsRoleDefaultPolicy1234", CDKPath: "App/OpsRole/DefaultPolicy/Resource", Path: "Resources.OpsRoleDefaultPolicy1234.Properties.PolicyDocument"},
+			origin: iam.Origin{Resource: "OpsRoleDefaultPolicy1234", ResourceType: "AWS::IAM::Policy", PolicyName: "OpsRoleDefaultPolicy1234", CDKPath: "App/OpsRole/DefaultPolicy/Resource", Path: "Resources.OpsRoleDefaultPolicy1234.Properties.PolicyDocument"},
 		},
 		{
 			name: "unknown YAML tag is read as an intrinsic",
@@ -307,7 +311,7 @@ Resources:
 			if !slices.Equal(got, tt.want) {
 				t.Fatalf("findings = %q, want %q", got, tt.want)
 			}
-			if tt.origin != (Origin{}) && res.Findings[0].Origin != tt.origin {
+			if tt.origin != (iam.Origin{}) && res.Findings[0].Origin != tt.origin {
 				t.Errorf("origin = %+v, want %+v", res.Findings[0].Origin, tt.origin)
 			}
 		})
@@ -683,7 +687,7 @@ func TestEscapedKeysInPolicyStrings(t *testing.T) {
 		{"YAML string with a JSON escape", "InlinePolicy: '{\"St\\u0061tement\": [{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}'\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if !MayHoldPolicy([]byte(tt.content)) {
+			if !extract.MayHoldPolicy([]byte(tt.content)) {
 				t.Fatal("the pre-filter drops the file")
 			}
 			res := ScanFile("f", []byte(tt.content))

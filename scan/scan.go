@@ -8,6 +8,11 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // Options says what to scan.
@@ -22,17 +27,18 @@ type Options struct {
 	// is still in memory, so no file is read twice.
 	LineHashes func(content []byte) []string
 	// Config exempts findings; nil means none.
-	Config *Config
+	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
 	Now func() time.Time
 }
 
 // Report is the result of a scan.
 type Report struct {
-	Findings []Finding `json:"findings"` // open findings, most severe first
-	Exempted []Finding `json:"exempted"` // accepted by config or template Metadata, with the reason
-	Warnings []Warning `json:"warnings"`
-	Files    int       `json:"filesScanned"`
+	Rules    []*rules.Rule     // the rules that ran
+	Findings []rules.Finding   // open findings, most severe first
+	Exempted []exempt.Exempted // accepted by config or template Metadata, with the reason
+	Warnings []source.Warning
+	Files    int
 }
 
 // Run scans the files opts selects. The error is for what stops the whole
@@ -65,28 +71,24 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	results := scanAll(files, opts.LineHashes)
-	rep := &Report{Findings: []Finding{}, Exempted: []Finding{}, Warnings: warnings, Files: len(files)}
+	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
+	var findings []rules.Finding
 	for _, r := range results {
-		for _, f := range r.Findings {
-			if f.Exemption != nil {
-				rep.Exempted = append(rep.Exempted, f)
-			} else {
-				rep.Findings = append(rep.Findings, f)
-			}
-		}
+		findings = append(findings, r.Findings...)
+		rep.Exempted = append(rep.Exempted, r.Exempted...)
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
 	}
-	if rep.Warnings == nil {
-		rep.Warnings = []Warning{}
-	}
-	SortFindings(rep.Findings)
-	SortFindings(rep.Exempted)
-	SortWarnings(rep.Warnings)
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	opts.Config.Apply(rep, now())
+	rules.SortFindings(findings)
+	open, exempted, configWarnings := opts.Config.Apply(findings, now())
+	rep.Findings = append([]rules.Finding{}, open...)
+	rep.Exempted = append(rep.Exempted, exempted...)
+	rep.Warnings = append(rep.Warnings, configWarnings...)
+	exempt.Sort(rep.Exempted)
+	source.SortWarnings(rep.Warnings)
 	return rep, nil
 }
 
@@ -118,22 +120,28 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 	data, err := readFile(c.path, c.limit, buf)
 	switch {
 	case errors.Is(err, errNotRegular):
-		return FileResult{Warnings: []Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
+		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
 	case errors.As(err, new(errTooLarge)):
-		return FileResult{Warnings: []Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
+		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
 	case err != nil:
-		return FileResult{Warnings: []Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
+		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
 	}
-	if !MayHoldPolicy(data) {
+	if !extract.MayHoldPolicy(data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	res := ScanFile(c.name, data)
-	if lineHashes != nil && len(res.Findings) > 0 {
+	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
 		hashes := lineHashes(data)
-		for i := range res.Findings {
-			if line := res.Findings[i].Span.Start.Line; line >= 1 && line <= len(hashes) {
-				res.Findings[i].LineHash = hashes[line-1]
+		hash := func(f *rules.Finding) {
+			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
+				f.LineHash = hashes[line-1]
 			}
+		}
+		for i := range res.Findings {
+			hash(&res.Findings[i])
+		}
+		for i := range res.Exempted {
+			hash(&res.Exempted[i].Finding)
 		}
 	}
 	return res, data

@@ -1,0 +1,55 @@
+package extract
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
+)
+
+// embedded reads a policy written as a JSON string (an SSO InlinePolicy,
+// a PolicyDocument string, the body of a Fn::Sub, an AWS API export).
+// Positions inside the string are mapped back to the file. sub holds the
+// Fn::Sub the string is the template of, if any: its ${...} references
+// are then resolved in every value.
+func (e *extractor) embedded(n *syntax.Node, origin iam.Origin, sub *substitution) {
+	text := n.Text
+	trimmed := strings.TrimSpace(text)
+	urlEncoded := len(trimmed) > 3 && strings.EqualFold(trimmed[:3], "%7B")
+	// The pre-filter's test, so that a string the filter would let
+	// through for its escapes (\u0053tatement, %53tatement) is read too.
+	if !strings.HasPrefix(trimmed, "{") && !urlEncoded || !MayHoldPolicy([]byte(trimmed)) {
+		return
+	}
+	var offsets source.OffsetMap
+	if urlEncoded {
+		decoded, err := url.QueryUnescape(trimmed)
+		if err != nil {
+			return
+		}
+		text = decoded
+		offsets = source.ConstantOffsets(len(text), n.Start)
+	} else {
+		offsets = source.AlignOffsets(text, e.src.Data, n.Start, n.End)
+	}
+	inner := source.NewSource([]byte(text))
+	root, diags, err := syntax.ParseJSON(inner)
+	if err != nil {
+		var se *syntax.SyntaxError
+		if errors.As(err, &se) {
+			e.diags = append(e.diags, source.Diagnostic{Offset: offsets.Map(se.Offset), Msg: "policy in a string: " + se.Msg})
+		}
+		return
+	}
+	for _, d := range diags {
+		e.diags = append(e.diags, source.Diagnostic{Offset: offsets.Map(d.Offset), Msg: "policy in a string: " + d.Msg})
+	}
+	syntax.Remap(root, offsets)
+	saved := e.sub
+	e.sub = sub
+	e.walk(root, origin, 0)
+	e.sub = saved
+}

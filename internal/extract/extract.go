@@ -1,0 +1,315 @@
+// Package extract finds the IAM policy documents in parsed files, with
+// where each comes from: bare policies, CloudFormation and SAM templates,
+// Serverless Framework files, CDK synth output, policies written as
+// strings, and AWS CLI exports. One file per format.
+package extract
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
+)
+
+// Document is one policy document found in a file.
+type Document struct {
+	Policy iam.Policy
+	Origin iam.Origin
+	// Holder is the CloudFormation resource that holds the policy, if
+	// any: its Metadata may suppress findings.
+	Holder *syntax.Node
+}
+
+// Extract finds the policy documents in the parsed documents of a file.
+func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Diagnostic) {
+	e := &extractor{src: src}
+	for _, root := range roots {
+		switch {
+		case isCDKTree(root):
+			// tree.json repeats the synthesized templates' properties;
+			// the templates are scanned themselves.
+		case isTemplate(root):
+			e.template(root)
+		case e.serverless(root):
+		default:
+			e.walk(root, iam.Origin{}, 0)
+		}
+	}
+	return e.docs, e.diags
+}
+
+type extractor struct {
+	src   *source.Source
+	docs  []Document
+	diags []source.Diagnostic
+	path  []string // where the walk is, for Origin.Path
+	// holder is the CloudFormation resource being walked.
+	holder *syntax.Node
+	// sub is the Fn::Sub whose template is being walked, if any.
+	sub *substitution
+	// read marks the Shared nodes already walked or read as statements: a
+	// YAML alias repeats its anchor, which is read once, where it stands
+	// first.
+	read map[*syntax.Node]readAs
+}
+
+// readAs says how a node was read; a statement anchored outside any
+// policy is walked first and read as a statement later.
+type readAs uint8
+
+const (
+	readWalked readAs = 1 << iota
+	readStatement
+)
+
+// firstRead reports whether n is read as how for the first time, marking
+// it. Only Shared nodes are tracked: no other node can be reached twice.
+func (e *extractor) firstRead(n *syntax.Node, how readAs) bool {
+	if !n.Shared {
+		return true
+	}
+	if e.read[n]&how != 0 {
+		return false
+	}
+	if e.read == nil {
+		e.read = map[*syntax.Node]readAs{}
+	}
+	e.read[n] |= how
+	return true
+}
+
+// resolver resolves the values of the statement being read.
+func (e *extractor) resolver() resolver { return resolver{sub: e.sub} }
+
+func (e *extractor) warn(n *syntax.Node, format string, args ...any) {
+	e.diags = append(e.diags, source.Diagnostic{Offset: n.Start, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (e *extractor) push(seg string) { e.path = append(e.path, seg) }
+func (e *extractor) pop()            { e.path = e.path[:len(e.path)-1] }
+
+func (e *extractor) pathString() string {
+	var b strings.Builder
+	for _, seg := range e.path {
+		if b.Len() > 0 && !strings.HasPrefix(seg, "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg)
+	}
+	return b.String()
+}
+
+// trustPolicyKeys hold documents that say who may assume a role, not what
+// it may do.
+var trustPolicyKeys = map[string]bool{"AssumeRolePolicyDocument": true}
+
+// policyKeys hold a single policy document in CloudFormation.
+var policyKeys = map[string]bool{"PolicyDocument": true, "InlinePolicy": true}
+
+// walk looks for policy documents anywhere below n: a map with a
+// Statement list or object is one. Names found on the way (PolicyName,
+// RoleName, ...) become the origin of the documents below them.
+func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
+	if n == nil || depth > syntax.MaxDepth || !e.firstRead(n, readWalked) {
+		return
+	}
+	switch n.Kind {
+	case syntax.KindList:
+		for i, item := range n.Items {
+			e.push("[" + strconv.Itoa(i) + "]")
+			e.walk(item, origin, depth+1)
+			e.pop()
+		}
+	case syntax.KindMap:
+		if isPolicyDocument(n) {
+			e.document(n, origin)
+			return
+		}
+		if name, arg, ok := intrinsic(n); ok && name == "Fn::Sub" {
+			e.push(name)
+			e.subTemplate(arg, origin)
+			e.pop()
+			return
+		}
+		if st := n.Get("Statement"); st != nil && n.Get("Version") != nil {
+			e.warn(st, "Statement must be a list or an object, not %s", st.Describe())
+		}
+		origin = namedOrigin(n, origin)
+		for _, f := range n.Fields {
+			if trustPolicyKeys[f.Key.Text] {
+				continue
+			}
+			if policyKeys[f.Key.Text] && (f.Value.Kind == syntax.KindList || f.Value.Kind == syntax.KindNumber || f.Value.Kind == syntax.KindBool) {
+				e.warn(f.Value, "%s must be an object or a JSON string, not %s", f.Key.Text, f.Value.Describe())
+			}
+			e.push(f.Key.Text)
+			if f.Value.Kind == syntax.KindString {
+				e.embedded(f.Value, origin, e.sub)
+			} else {
+				e.walk(f.Value, origin, depth+1)
+			}
+			e.pop()
+		}
+	}
+}
+
+// subTemplate reads a policy written as the template string of a
+// Fn::Sub, in either of its forms: "template" or [template, variables].
+func (e *extractor) subTemplate(arg *syntax.Node, origin iam.Origin) {
+	template, vars := arg, (*syntax.Node)(nil)
+	if arg.Kind == syntax.KindList && len(arg.Items) == 2 {
+		template, vars = arg.Items[0], arg.Items[1]
+	}
+	if template.Kind == syntax.KindString {
+		e.embedded(template, origin, &substitution{vars: vars})
+	}
+}
+
+// namedOrigin picks up the names a map gives the documents below it.
+func namedOrigin(n *syntax.Node, origin iam.Origin) iam.Origin {
+	for _, f := range n.Fields {
+		if !f.Value.IsScalar() {
+			continue
+		}
+		switch f.Key.Text {
+		case "PolicyName", "ManagedPolicyName":
+			origin.PolicyName = f.Value.Text
+		case "RoleName", "UserName", "GroupName":
+			origin.Identity = f.Value.Text
+		}
+	}
+	return origin
+}
+
+func isPolicyDocument(n *syntax.Node) bool {
+	st := n.Get("Statement")
+	return st != nil && (st.Kind == syntax.KindList || st.Kind == syntax.KindMap)
+}
+
+// document records the policy document n.
+func (e *extractor) document(n *syntax.Node, origin iam.Origin) {
+	e.policy(n.Get("Statement").List(), origin)
+}
+
+// policy records the statements judged together as one policy.
+func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
+	origin.Path = e.pathString()
+	var p iam.Policy
+	for _, item := range statements {
+		if e.firstRead(item, readStatement) {
+			p.Statements = append(p.Statements, e.statements(item)...)
+		}
+	}
+	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
+}
+
+// statements reads one statement. An Fn::If around it yields both
+// branches, and an Fn::If around its Condition one statement per branch:
+// every branch is judged.
+func (e *extractor) statements(n *syntax.Node) []iam.Statement {
+	if name, arg, ok := intrinsic(n); ok {
+		switch {
+		case name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3:
+			return append(e.statements(arg.Items[1]), e.statements(arg.Items[2])...)
+		case name == "Ref" && arg.Text == "AWS::NoValue":
+			return nil
+		}
+	}
+	if n.Kind != syntax.KindMap {
+		e.warn(n, "a statement must be an object, not %s", n.Describe())
+		return nil
+	}
+	s := iam.Statement{
+		Sid:          n.Get("Sid").ScalarText(),
+		Effect:       e.effect(n.Get("Effect")),
+		Action:       e.values(n, "Action"),
+		NotAction:    e.values(n, "NotAction"),
+		Resource:     e.values(n, "Resource"),
+		NotResource:  e.values(n, "NotResource"),
+		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
+		Span:         n.Span(e.src),
+	}
+	cond := n.Get("Condition")
+	if cond == nil {
+		return []iam.Statement{s}
+	}
+	var out []iam.Statement
+	for _, alt := range conditionAlternatives(cond) {
+		v := s
+		v.Conditions = e.conditions(alt)
+		out = append(out, v)
+	}
+	return out
+}
+
+// values reads an element that may be absent: absent gives nil, present
+// gives a non-nil list even when every value drops out.
+func (e *extractor) values(stmt *syntax.Node, key string) iam.Values {
+	n := stmt.Get(key)
+	if n == nil {
+		return nil
+	}
+	v := e.resolver().values(n)
+	if v == nil {
+		v = iam.Values{}
+	}
+	return v
+}
+
+func conditionAlternatives(n *syntax.Node) []*syntax.Node {
+	if name, arg, ok := intrinsic(n); ok && name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3 {
+		return append(conditionAlternatives(arg.Items[1]), conditionAlternatives(arg.Items[2])...)
+	}
+	return []*syntax.Node{n}
+}
+
+// conditions flattens a Condition block into operator/key pairs.
+func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
+	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
+		return nil
+	}
+	if n.Kind != syntax.KindMap {
+		e.warn(n, "Condition must be an object, not %s", n.Describe())
+		return nil
+	}
+	var out []iam.Condition
+	for _, op := range n.Fields {
+		for _, block := range conditionAlternatives(op.Value) {
+			if block.Kind != syntax.KindMap {
+				e.warn(block, "condition operator %s must map keys to values, not %s", op.Key.Text, block.Describe())
+				continue
+			}
+			for _, kv := range block.Fields {
+				out = append(out, iam.Condition{
+					Operator: op.Key.Text,
+					Key:      kv.Key.Text,
+					Values:   e.resolver().values(kv.Value),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// effect reads Effect; an intrinsic that may yield Allow counts as Allow.
+func (e *extractor) effect(n *syntax.Node) string {
+	if n == nil {
+		return ""
+	}
+	if n.IsScalar() {
+		return n.Text
+	}
+	first := ""
+	for _, v := range e.resolver().resolve(n) {
+		if v.is("Allow") {
+			return "Allow"
+		}
+		if first == "" {
+			first = v.text
+		}
+	}
+	return first
+}

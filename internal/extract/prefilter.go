@@ -1,0 +1,80 @@
+package extract
+
+import "bytes"
+
+// MayHoldPolicy reports whether data could hold a policy document, so
+// that a file that cannot is skipped before it is parsed. It must never
+// say no to a file the extractor would find a policy in: a false yes
+// costs a parse, a false no loses a finding.
+//
+// The extractor finds a document only under a key "Statement" (a policy
+// document), "statements" or "iamRoleStatements" (Serverless Framework),
+// or "Effect" (a bare statement in a SAM Policies list), and a finding
+// needs an Allow statement inside such a document. So a file that holds
+// a policy contains "Effect", "Statement" or "statements" once decoded.
+// The name may be written without its letters appearing in the file:
+//
+//   - a JSON string escape: "\u0045ffect";
+//   - a YAML double-quoted escape: "\x45ffect", "\u0045ffect",
+//     "\U00000045ffect", or an escaped line break that joins "Eff\
+//     ect" into one word;
+//   - a percent escape in a URL-encoded policy string: %45ffect, or %5C
+//     for the backslash of one of the escapes above (the policy inside is
+//     then read as JSON).
+//
+// Escapes nest (a policy in a JSON string in a YAML string), but every
+// decoded letter comes from an escape that the outermost text spells with
+// one of these markers, so a file with none of them and none of the
+// three names cannot hold a policy. Keys are compared exactly (no case
+// folding) and YAML folding of plain or single-quoted scalars always
+// inserts a space or newline, so nothing else can make the names.
+//
+// The markers are rare in files that hold no policy (package-lock.json,
+// manifests, locales), which is what makes the filter worth running.
+func MayHoldPolicy(data []byte) bool {
+	return bytes.Contains(data, []byte("Effect")) ||
+		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
+		hasLetterEscape(data) ||
+		hasPercentEscape(data)
+}
+
+// hasLetterEscape finds a backslash escape that can decode to a letter:
+// \u, \U, \x, or a backslash before a line break.
+func hasLetterEscape(data []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\\')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(data) {
+			switch data[i] {
+			case 'u', 'U', 'x', '\n', '\r':
+				return true
+			}
+		}
+	}
+}
+
+// hasPercentEscape finds a percent escape of a letter of the three names
+// (E=45 f=66 e=65 c=63 t=74 S=53 a=61 m=6D n=6E s=73) or of a backslash
+// (5C). Percent escapes are only decoded in a policy that starts with
+// %7B, so any escape that decodes to one of these is a hex pair whose
+// first digit is 4 to 7; the filter takes every such pair, which keeps
+// it simple and is still rare outside URL-encoded text.
+func hasPercentEscape(data []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '%')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i+1 < len(data) && data[i] >= '4' && data[i] <= '7' && isHexDigit(data[i+1]) {
+			return true
+		}
+	}
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}

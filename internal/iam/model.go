@@ -1,0 +1,89 @@
+// Package iam is the IAM semantics the guardrails rely on: a policy model
+// and pure functions that decide whether an Allow grants an action on
+// every instance with nothing that pins the instance, and say why. It
+// does no I/O.
+package iam
+
+import "github.com/ssm-guardrails/ssm-guardrails/internal/source"
+
+// Value is one string of a policy element (an action, a resource, a
+// condition value) as the evaluator matches it.
+//
+// Text is the literal text. What the scanner cannot see (a CloudFormation
+// pseudo parameter, a Ref, a Fn::GetAtt) is not in Text: it is an Unknown
+// at its place in Text, so that no byte of the file can pose as one.
+// Source is the value as the file spells it, for messages.
+type Value struct {
+	Text     string
+	Unknowns []Unknown // in order of At
+	Source   string
+}
+
+// Unknown is a part of a value that the scanner cannot see.
+type Unknown struct {
+	At   int    // the byte offset in Value.Text where it stands
+	Name string // how the file names it: "AWS::Region", "BucketArn", "Fn::GetAtt"
+	Kind UnknownKind
+}
+
+// UnknownKind says what an unknown may stand for.
+type UnknownKind uint8
+
+const (
+	// UnknownPlace is a value that differs from deployment to deployment
+	// but is the same for all of one (a pseudo parameter such as
+	// ${AWS::Region}): for instance coverage, any value.
+	UnknownPlace UnknownKind = iota
+	// UnknownSpecific is one specific value the scanner cannot see (a Ref
+	// to a parameter, an attribute of another resource): never a wildcard.
+	UnknownSpecific
+)
+
+// Literal is a value with no unknown part.
+func Literal(s string) Value { return Value{Text: s, Source: s} }
+
+// IsLiteral reports whether v has no unknown part.
+func (v Value) IsLiteral() bool { return len(v.Unknowns) == 0 }
+
+// Values is a policy element that may be a string or a list of strings.
+// A nil Values means the element is absent.
+type Values []Value
+
+// Condition is one operator/key pair of a statement's Condition block.
+type Condition struct {
+	Operator string // as written, e.g. "ForAnyValue:StringLike"
+	Key      string // as written, e.g. "ssm:resourceTag/env"
+	Values   Values
+}
+
+// Statement is one IAM policy statement.
+type Statement struct {
+	Sid         string
+	Effect      string
+	Action      Values
+	NotAction   Values
+	Resource    Values
+	NotResource Values
+	// HasPrincipal is set when the statement names Principal or
+	// NotPrincipal: a trust or resource policy, not an identity grant.
+	HasPrincipal bool
+	Conditions   []Condition
+	Span         source.Span
+}
+
+// Policy is one policy document: the statements the evaluator judges
+// together (a Deny in the same document can take back an Allow).
+type Policy struct {
+	Statements []Statement
+}
+
+// Origin says where a policy document sits: what holds it and its place
+// in the file.
+type Origin struct {
+	Resource     string // CloudFormation logical ID
+	ResourceType string // e.g. AWS::IAM::Role
+	PolicyName   string // PolicyName or ManagedPolicyName
+	CDKPath      string // the resource's aws:cdk:path
+	Identity     string // the role, user or group of an AWS CLI export
+	Path         string // the document's place in the file, e.g. Resources.Ops.Properties.PolicyDocument
+}

@@ -1,0 +1,48 @@
+// Package rules holds the guardrails. A rule is a value: its metadata,
+// its help, its fix, and the check that judges one policy document
+// through a Pass, the only contract between a rule and the driver.
+package rules
+
+import (
+	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+)
+
+// Rule is one guardrail.
+type Rule struct {
+	ID               string
+	Name             string
+	Action           string // the action the rule guards, for the help text
+	Severity         Severity
+	SecuritySeverity string // GitHub's security-severity score
+	Precision        string
+	Tags             []string
+	Short            string
+	Full             string
+	Risk             string // why the grant matters, for the help text
+	Fix              Fix
+	// Check judges the policy document of a pass and reports what it
+	// finds through it.
+	Check func(*Pass)
+}
+
+// Fix is a corrected policy, written in each format a user may keep it in.
+type Fix struct {
+	JSON string // a policy document
+	YAML string // the same in CloudFormation YAML
+}
+
+// Pass is one policy document handed to a rule, and the way back.
+type Pass struct {
+	Rule   *Rule
+	File   string
+	Policy *iam.Policy
+	Origin iam.Origin
+	Report func(Finding)
+}
+
+// HelpURI is where a rule is documented.
+func (r *Rule) HelpURI() string {
+	return "https://github.com/ssm-guardrails/ssm-guardrails#" + strings.ToLower(r.ID)
+}

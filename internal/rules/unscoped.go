@@ -1,0 +1,34 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+)
+
+// unscoped is the check both guardrails make, each for its own action:
+// does an Allow grant the action on every instance with nothing that pins
+// the instance? The evaluator says where and why; the check words it.
+func unscoped(action string) func(*Pass) {
+	return func(p *Pass) {
+		for _, x := range iam.Evaluate(p.Policy, action) {
+			st := &p.Policy.Statements[x.Statement]
+			f := Finding{
+				Rule:     p.Rule,
+				RuleID:   p.Rule.ID,
+				Severity: p.Rule.Severity,
+				File:     p.File,
+				Span:     st.Span,
+				Sid:      st.Sid,
+				Origin:   p.Origin,
+			}
+			if x.Ineffective {
+				f.Severity = SeverityNote
+				f.Message = fmt.Sprintf("Condition is ineffective for %s (%s, %s): %s", action, x.Action, x.Resource, x.Why)
+			} else {
+				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
+			}
+			p.Report(f)
+		}
+	}
+}

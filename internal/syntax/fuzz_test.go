@@ -1,0 +1,66 @@
+package syntax
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/tidwall/jsonc"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
+)
+
+// The fuzz targets check what must hold for any input: no panic, every
+// node inside the file, and the fast path of the JSON reader equal to the
+// plain one it replaces.
+//
+//	go test ./internal/syntax -run '^$' -fuzz FuzzParseYAML -fuzztime 60s
+
+// checkTree checks that every node of a tree lies inside the file, start
+// before end.
+func checkTree(t *testing.T, n *Node, size int, seen map[*Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	if n.Start < 0 || n.Start > n.End || n.End > size {
+		t.Fatalf("node %v spans %d..%d in a file of %d bytes", n.Kind, n.Start, n.End, size)
+	}
+	for _, item := range n.Items {
+		checkTree(t, item, size, seen)
+	}
+	for _, f := range n.Fields {
+		checkTree(t, f.Key, size, seen)
+		checkTree(t, f.Value, size, seen)
+	}
+}
+
+func FuzzParseJSON(f *testing.F) {
+	testkit.FuzzSeeds(f, func(data []byte) { f.Add(data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := source.NewSource(data)
+		root, warnings, err := ParseJSON(src)
+		if err == nil {
+			checkTree(t, root, len(data), map[*Node]bool{})
+		}
+		// Reading plain JSON without jsonc's copy must change nothing.
+		root2, warnings2, err2 := parseJSONData(src, jsonc.ToJSON(data))
+		if !reflect.DeepEqual(root, root2) || !reflect.DeepEqual(warnings, warnings2) || !reflect.DeepEqual(err, err2) {
+			t.Fatalf("parseJSON differs from a read through jsonc: %v / %v", err, err2)
+		}
+	})
+}
+
+func FuzzParseYAML(f *testing.F) {
+	testkit.FuzzSeeds(f, func(data []byte) { f.Add(data) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		docs, _, err := ParseYAML(source.NewSource(data))
+		if err != nil {
+			return
+		}
+		seen := map[*Node]bool{}
+		for _, d := range docs {
+			checkTree(t, d, len(data), seen)
+		}
+	})
+}

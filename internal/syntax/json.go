@@ -1,0 +1,353 @@
+package syntax
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/tidwall/jsonc"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+)
+
+// ParseJSON reads JSON, or JSON with comments and trailing commas. jsonc
+// blanks comments and trailing commas without moving any byte, so every
+// offset still points into the original file.
+//
+// Most files are plain JSON, which jsonc leaves as it is (it changes
+// nothing outside strings but comments and commas before a closing
+// bracket, and plain JSON has neither), so the file is first read as it
+// is, without jsonc's copy; only a file that fails is read again through
+// jsonc, and then everything reported comes from that second reading.
+func ParseJSON(src *source.Source) (*Node, []source.Diagnostic, error) {
+	if root, warnings, err := parseJSONData(src, src.Data); err == nil {
+		return root, warnings, nil
+	}
+	return parseJSONData(src, jsonc.ToJSON(src.Data))
+}
+
+func parseJSONData(src *source.Source, data []byte) (*Node, []source.Diagnostic, error) {
+	p := &jsonParser{data: data, src: src}
+	if source.HasBOM(p.data) {
+		p.pos = len(source.BOM)
+	}
+	p.skipSpace()
+	root, err := p.value(0)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.skipSpace()
+	if p.pos < len(p.data) {
+		return nil, nil, p.errorf("unexpected %s after the top-level value", p.describe())
+	}
+	return root, p.warnings, nil
+}
+
+type jsonParser struct {
+	data     []byte
+	src      *source.Source
+	pos      int
+	warnings []source.Diagnostic
+	// The tree is built with few allocations: nodes come from slabs, and
+	// the fields and items of the maps and lists being read wait on
+	// stacks until their map or list is complete, then get a slice of
+	// exactly their size.
+	nodeSlab
+	fields []Field
+	items  []*Node
+	keys   map[string]string // interned keys: templates repeat the same few
+}
+
+// maxInternedKeys bounds the interned keys, so a map of a million
+// distinct keys costs no more than it would without interning.
+const maxInternedKeys = 4096
+
+// key returns the text of a key that has no escapes, shared with every
+// equal key of the file.
+func (p *jsonParser) key(b []byte) string {
+	if k, ok := p.keys[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if p.keys == nil {
+		p.keys = make(map[string]string, 64)
+	}
+	if len(p.keys) < maxInternedKeys {
+		p.keys[k] = k
+	}
+	return k
+}
+
+func (p *jsonParser) errorf(format string, args ...any) error {
+	return &SyntaxError{Offset: p.pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *jsonParser) describe() string {
+	if p.pos >= len(p.data) {
+		return "end of file"
+	}
+	c := p.data[p.pos]
+	if c >= 0x20 && c < 0x7f {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) value(depth int) (*Node, error) {
+	if depth > MaxDepth {
+		return nil, p.errorf("nesting deeper than %d levels", MaxDepth)
+	}
+	if p.pos >= len(p.data) {
+		return nil, p.errorf("unexpected end of file, expected a value")
+	}
+	switch c := p.data[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		start := p.pos
+		s, err := p.str(false)
+		if err != nil {
+			return nil, err
+		}
+		return p.node(Node{Kind: KindString, Text: s, Start: start, End: p.pos}), nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return p.literal("true", KindBool)
+	case c == 'f':
+		return p.literal("false", KindBool)
+	case c == 'n':
+		return p.literal("null", KindNull)
+	default:
+		return nil, p.errorf("unexpected %s, expected a value", p.describe())
+	}
+}
+
+func (p *jsonParser) literal(word string, kind Kind) (*Node, error) {
+	start := p.pos
+	if len(p.data)-p.pos < len(word) || string(p.data[p.pos:p.pos+len(word)]) != word {
+		return nil, p.errorf("unexpected %s, expected a value", p.describe())
+	}
+	p.pos += len(word)
+	return p.node(Node{Kind: kind, Text: word, Start: start, End: p.pos}), nil
+}
+
+func (p *jsonParser) number() (*Node, error) {
+	start := p.pos
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			break
+		}
+		p.pos++
+	}
+	text := string(p.data[start:p.pos])
+	if _, err := strconv.ParseFloat(text, 64); err != nil {
+		p.pos = start
+		return nil, p.errorf("invalid number %q", text)
+	}
+	return p.node(Node{Kind: KindNumber, Text: text, Start: start, End: p.pos}), nil
+}
+
+func (p *jsonParser) object(depth int) (*Node, error) {
+	n := p.node(Node{Kind: KindMap, Start: p.pos})
+	p.pos++ // {
+	base := len(p.fields)
+	defer func() { p.fields = p.fields[:base] }()
+	var keys keyIndex
+	for {
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == '}' && len(p.fields) == base {
+			break
+		}
+		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
+			return nil, p.errorf("unexpected %s, expected a quoted key", p.describe())
+		}
+		keyStart := p.pos
+		k, err := p.str(true)
+		if err != nil {
+			return nil, err
+		}
+		key := p.node(Node{Kind: KindString, Text: k, Start: keyStart, End: p.pos})
+		p.skipSpace()
+		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
+			return nil, p.errorf("unexpected %s, expected ':' after key %q", p.describe(), k)
+		}
+		p.pos++
+		p.skipSpace()
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if first, dup := keys.seen(k, keyStart); dup {
+			p.warnings = append(p.warnings, source.Diagnostic{Offset: keyStart,
+				Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k, p.src.Pos(first).Line)})
+		}
+		p.fields = append(p.fields, Field{Key: key, Value: v})
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == '}' {
+			break
+		}
+		return nil, p.errorf("unexpected %s, expected ',' or '}'", p.describe())
+	}
+	p.pos++ // }
+	n.End = p.pos
+	if len(p.fields) > base {
+		n.Fields = slices.Clone(p.fields[base:])
+	}
+	return n, nil
+}
+
+func (p *jsonParser) array(depth int) (*Node, error) {
+	n := p.node(Node{Kind: KindList, Start: p.pos})
+	p.pos++ // [
+	base := len(p.items)
+	defer func() { p.items = p.items[:base] }()
+	for {
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ']' && len(p.items) == base {
+			break
+		}
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		p.items = append(p.items, v)
+		p.skipSpace()
+		if p.pos < len(p.data) && p.data[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.pos < len(p.data) && p.data[p.pos] == ']' {
+			break
+		}
+		return nil, p.errorf("unexpected %s, expected ',' or ']'", p.describe())
+	}
+	p.pos++ // ]
+	n.End = p.pos
+	if len(p.items) > base {
+		n.Items = slices.Clone(p.items[base:])
+	}
+	return n, nil
+}
+
+// str reads a quoted string at p.pos; isKey interns it. Invalid UTF-8
+// and control bytes other than line breaks are kept as they are: a
+// policy with a stray byte in a description is still a policy.
+func (p *jsonParser) str(isKey bool) (string, error) {
+	start := p.pos
+	p.pos++ // opening quote
+	// Fast path: no escapes.
+	for i := p.pos; i < len(p.data); i++ {
+		switch p.data[i] {
+		case '"':
+			var s string
+			if isKey {
+				s = p.key(p.data[p.pos:i])
+			} else {
+				s = string(p.data[p.pos:i])
+			}
+			p.pos = i + 1
+			return s, nil
+		case '\\', '\n', '\r':
+			i = len(p.data)
+		}
+	}
+	buf := make([]byte, 0, 64)
+	for p.pos < len(p.data) {
+		c := p.data[p.pos]
+		switch c {
+		case '"':
+			p.pos++
+			return string(buf), nil
+		case '\n', '\r':
+			return "", &SyntaxError{Offset: start, Msg: "string not closed before the end of the line"}
+		case '\\':
+			r, err := p.escape()
+			if err != nil {
+				return "", err
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			buf = append(buf, c)
+			p.pos++
+		}
+	}
+	return "", &SyntaxError{Offset: start, Msg: "string not closed before the end of the file"}
+}
+
+// escape decodes one backslash escape at p.pos.
+func (p *jsonParser) escape() (rune, error) {
+	if p.pos+1 >= len(p.data) {
+		return 0, p.errorf("unfinished escape at end of file")
+	}
+	c := p.data[p.pos+1]
+	p.pos += 2
+	switch c {
+	case '"', '\\', '/':
+		return rune(c), nil
+	case 'b':
+		return '\b', nil
+	case 'f':
+		return '\f', nil
+	case 'n':
+		return '\n', nil
+	case 'r':
+		return '\r', nil
+	case 't':
+		return '\t', nil
+	case 'u':
+		r, ok := p.hex4()
+		if !ok {
+			return 0, p.errorf("invalid \\u escape")
+		}
+		if utf16.IsSurrogate(r) {
+			save := p.pos
+			if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
+				p.pos += 2
+				if r2, ok := p.hex4(); ok {
+					if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+						return pair, nil
+					}
+				}
+			}
+			p.pos = save
+			return utf8.RuneError, nil
+		}
+		return r, nil
+	default:
+		p.pos -= 2
+		return 0, p.errorf("invalid escape \\%c", c)
+	}
+}
+
+func (p *jsonParser) hex4() (rune, bool) {
+	if p.pos+4 > len(p.data) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.data[p.pos:p.pos+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.pos += 4
+	return rune(v), true
+}
