@@ -39,13 +39,14 @@ func ScanFile(name string, data []byte) FileResult {
 		warn(d)
 	}
 	sup := exempt.NewSuppressor(src, name, warn)
+	var found []rules.Finding // one rule's findings in one document
+	pass := rules.Pass{File: name, Report: func(f rules.Finding) { found = append(found, f) }}
 	for i := range docs {
-		doc := &docs[i]
+		pass.Policy, pass.Origin = &docs[i].Policy, docs[i].Origin
 		for _, rule := range rules.All {
-			var found []rules.Finding
-			rule.Check(&rules.Pass{Rule: rule, File: name, Policy: &doc.Policy, Origin: doc.Origin,
-				Report: func(f rules.Finding) { found = append(found, f) }})
-			open, exempted := sup.Apply(doc.Holder, found)
+			pass.Rule, found = rule, found[:0]
+			rule.Check(&pass)
+			open, exempted := sup.Apply(docs[i].Holder, found)
 			res.Findings = append(res.Findings, open...)
 			res.Exempted = append(res.Exempted, exempted...)
 		}

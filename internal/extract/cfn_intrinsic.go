@@ -64,18 +64,34 @@ func unknown(name, source string, kind iam.UnknownKind) textValue {
 // opaque is a reference to something other than a pseudo parameter.
 func opaque(name string) textValue { return unknown(name, "${"+name+"}", iam.UnknownSpecific) }
 
-// pseudo is a pseudo parameter.
-func pseudo(name, source string) textValue { return unknown(name, source, iam.UnknownPlace) }
+// pseudo is a pseudo parameter. Templates are full of them, so each one's
+// unknown list is made once and shared (concat never changes a list).
+func pseudo(name, source string) textValue {
+	return textValue{unknowns: pseudoUnknowns[name], source: source}
+}
+
+var pseudoUnknowns = func() map[string][]iam.Unknown {
+	m := make(map[string][]iam.Unknown, len(pseudoParameters))
+	for name := range pseudoParameters {
+		m[name] = []iam.Unknown{{Name: name, Kind: iam.UnknownPlace}}
+	}
+	return m
+}()
 
 // is reports whether v is exactly the literal word.
 func (v textValue) is(word string) bool { return len(v.unknowns) == 0 && v.text == word }
 
-// concat is a followed by sep and b.
+// concat is a followed by sep and b. Unknown lists are never changed in
+// place, so a result may share its operands' lists.
 func concat(a textValue, sep string, b textValue) textValue {
-	out := textValue{text: a.text + sep + b.text, source: a.source + sep + b.source}
-	if len(a.unknowns)+len(b.unknowns) > 0 {
+	out := textValue{text: a.text + sep + b.text, source: a.source + sep + b.source, unknowns: a.unknowns}
+	shift := len(a.text) + len(sep)
+	switch {
+	case len(b.unknowns) == 0:
+	case len(a.unknowns) == 0 && shift == 0:
+		out.unknowns = b.unknowns
+	default:
 		out.unknowns = append(make([]iam.Unknown, 0, len(a.unknowns)+len(b.unknowns)), a.unknowns...)
-		shift := len(a.text) + len(sep)
 		for _, u := range b.unknowns {
 			u.At += shift
 			out.unknowns = append(out.unknowns, u)

@@ -41,7 +41,9 @@ func (f Family) instanceARNs(partition, region, account []unit) [][]unit {
 	}
 	out := make([][]unit, len(ids))
 	for i, id := range ids {
-		arn := append(tokenize("arn:"), partition...)
+		arn := make([]unit, 0, len("arn:")+len(partition)+len(service)+len(region)+len(account)+len(id)+4)
+		arn = appendChars(arn, "arn:", false)
+		arn = append(arn, partition...)
 		arn = appendChars(arn, ":"+service+":", false)
 		arn = append(arn, region...)
 		arn = appendChars(arn, ":", false)
@@ -52,13 +54,13 @@ func (f Family) instanceARNs(partition, region, account []unit) [][]unit {
 }
 
 // Sample places: the usual ones, and odd ones that no pattern written for
-// particular regions or accounts matches.
-const (
-	defaultPartition = "aws"
-	defaultRegion    = "us-east-1"
-	defaultAccount   = "123456789012"
-	oddRegion        = "zz-nowhere-9"
-	oddAccount       = "024680135791"
+// particular regions or accounts matches. They are read only.
+var (
+	defaultPartition = tokenize("aws")
+	defaultRegion    = tokenize("us-east-1")
+	defaultAccount   = tokenize("123456789012")
+	oddRegion        = tokenize("zz-nowhere-9")
+	oddAccount       = tokenize("024680135791")
 )
 
 // arnFields splits a pattern on ':' outside opaque references into at
@@ -83,16 +85,16 @@ func arnFields(p []unit) [][]unit {
 // it holds no wildcard (an opaque reference stays a reference), def when
 // the field is missing or matches def, and otherwise the field with '*'
 // dropped and '?' read as 'x'.
-func fieldSample(fields [][]unit, i int, def string) []unit {
+func fieldSample(fields [][]unit, i int, def []unit) []unit {
 	if i >= len(fields) {
-		return tokenize(def)
+		return def
 	}
 	field := fields[i]
 	if !hasWildcard(field) {
 		return field
 	}
-	if globMatch(field, tokenize(def), false) {
-		return tokenize(def)
+	if globMatch(field, def, false) {
+		return def
 	}
 	var sample []unit
 	for _, u := range field {
@@ -139,8 +141,7 @@ func coversSomewhere(v Value, f Family) bool {
 // one unknown place, so such a pattern does not cover everywhere.
 func coversEverywhere(v Value, f Family) bool {
 	p := pattern(v)
-	return matchesAll(p, f, tokenize(defaultRegion), tokenize(defaultAccount)) &&
-		matchesAll(p, f, tokenize(oddRegion), tokenize(oddAccount))
+	return matchesAll(p, f, defaultRegion, defaultAccount) && matchesAll(p, f, oddRegion, oddAccount)
 }
 
 // charClass is a set of characters that may appear in part of an ARN.
