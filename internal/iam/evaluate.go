@@ -2,9 +2,10 @@ package iam
 
 // This file is the IAM question both guardrails ask: does an Allow grant
 // an action on every instance with nothing that pins the instance?
-// iam_action.go matches actions, iam_resource.go decides which instance
-// families a statement covers, iam_condition.go whether its conditions
-// pin the instance.
+// action.go matches actions, resource.go decides which instance families
+// a statement covers, condition.go whether its conditions pin the
+// instance, and unknown.go what a value that could not be evaluated does
+// to the verdict.
 
 // Exposure is an Allow statement that grants an action on every instance
 // of at least one family with no condition that pins the instance.
@@ -21,6 +22,11 @@ type Exposure struct {
 	// condition that fails to, e.g. "StringLike value '*' on
 	// ssm:resourceTag/env only requires the tag key to exist".
 	Why string
+	// Unresolved names the values that could not be evaluated (unknowns
+	// of kind UnknownAny) when the exposure hangs on them: it holds if they
+	// are as broad as they could be, and not if they are as narrow. Such an
+	// exposure is a note, not a finding.
+	Unresolved []string
 }
 
 // Evaluate returns the statements of p that grant action (such as
@@ -33,10 +39,21 @@ type Exposure struct {
 // every instance of the family in every region and account, and has no
 // condition other than negated tag tests on concrete values (see
 // carvesOutTagged): what it leaves is at most the tagged instances.
+//
+// Where the policy holds values that could not be evaluated at all
+// (UnknownAny), it is judged twice, with each such value as broad and as
+// narrow as it could be; see unknown.go.
 func Evaluate(p *Policy, action string) []Exposure {
 	if p == nil {
 		return nil
 	}
+	if !hasAnyUnknown(p) {
+		return evaluate(p, action)
+	}
+	return evaluateBothWays(p, action)
+}
+
+func evaluate(p *Policy, action string) []Exposure {
 	var denied Family
 	for i := range p.Statements {
 		denied |= denyCredit(&p.Statements[i], action)

@@ -866,23 +866,28 @@ func (b *policyBuilder) values(raw json.RawMessage) Values {
 }
 
 // testValue reads the tests' shorthand for a value: a name between two
-// NUL bytes is a specific unknown, and an unclosed one runs to the end.
+// NUL bytes is a specific unknown, one between two \x01 bytes a value
+// that could not be evaluated (UnknownAny); an unclosed one runs to the end.
 func testValue(s string) Value {
 	v := Value{Source: s}
 	var text strings.Builder
 	for {
-		i := strings.IndexByte(s, 0)
+		i := strings.IndexAny(s, "\x00\x01")
 		if i < 0 {
 			break
 		}
 		text.WriteString(s[:i])
-		rest := s[i+1:]
+		mark, rest := s[i], s[i+1:]
 		name := rest
 		s = ""
-		if j := strings.IndexByte(rest, 0); j >= 0 {
+		if j := strings.IndexByte(rest, mark); j >= 0 {
 			name, s = rest[:j], rest[j+1:]
 		}
-		v.Unknowns = append(v.Unknowns, Unknown{At: text.Len(), Name: name, Kind: UnknownSpecific})
+		kind := UnknownSpecific
+		if mark == 1 {
+			kind = UnknownAny
+		}
+		v.Unknowns = append(v.Unknowns, Unknown{At: text.Len(), Name: name, Kind: kind})
 	}
 	text.WriteString(s)
 	v.Text = text.String()

@@ -37,6 +37,11 @@ const (
 	// UnknownSpecific is one specific value the scanner cannot see (a Ref
 	// to a parameter, an attribute of another resource): never a wildcard.
 	UnknownSpecific
+	// UnknownAny is a value that could not be evaluated at all (a variable
+	// without a value, an unsupported function): it may be anything, a
+	// wildcard included. A verdict that hangs on it is not a finding but a
+	// note that names it.
+	UnknownAny
 )
 
 // Literal is a value with no unknown part.

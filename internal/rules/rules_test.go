@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -109,5 +110,21 @@ func TestHelpRenderings(t *testing.T) {
 func TestByID(t *testing.T) {
 	if rules.ByID("IAM-SSM-2") != rules.StartSession || rules.ByID("IAM-SSM-9") != nil || rules.IDs() != "IAM-SSM-1, IAM-SSM-2" {
 		t.Error("rule lookup")
+	}
+}
+
+// TestUnresolvedIsANote: a grant that hangs on a value the scanner could
+// not evaluate is a note naming the value, never a finding.
+func TestUnresolvedIsANote(t *testing.T) {
+	arns := iam.Value{Unknowns: []iam.Unknown{{Name: "var.arns", Kind: iam.UnknownAny}}, Source: "${var.arns}"}
+	policy := &iam.Policy{Statements: []iam.Statement{{Effect: "Allow",
+		Action: iam.Values{iam.Literal("ssm:StartSession")}, Resource: iam.Values{arns}}}}
+	var found []rules.Finding
+	rules.StartSession.Check(&rules.Pass{Rule: rules.StartSession, File: "main.tf", Policy: policy,
+		Report: func(f rules.Finding) { found = append(found, f) }})
+	want := `could not evaluate var.arns; if it covers every instance, this statement grants ssm:StartSession on all of them ` +
+		`(Action "ssm:StartSession", Resource "${var.arns}"): no Condition`
+	if len(found) != 1 || found[0].Severity != rules.SeverityNote || found[0].Message != want {
+		t.Errorf("findings %+v\nwant one note: %s", found, want)
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
@@ -22,10 +23,15 @@ func unscoped(action string) func(*Pass) {
 				Sid:      st.Sid,
 				Origin:   p.Origin,
 			}
-			if x.Ineffective {
+			switch {
+			case len(x.Unresolved) > 0:
+				f.Severity = SeverityNote
+				f.Message = fmt.Sprintf("could not evaluate %s; if it covers every instance, this statement grants %s on all of them (%s, %s): %s",
+					strings.Join(x.Unresolved, ", "), action, x.Action, x.Resource, x.Why)
+			case x.Ineffective:
 				f.Severity = SeverityNote
 				f.Message = fmt.Sprintf("Condition is ineffective for %s (%s, %s): %s", action, x.Action, x.Resource, x.Why)
-			} else {
+			default:
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
 			p.Report(f)
