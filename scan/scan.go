@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,10 +23,12 @@ type Options struct {
 	Exclude     []string
 	MaxFileSize int64  // bytes; 0 means no limit
 	BaseDir     string // paths in results are relative to it; default the working directory
-	// LineHashes, when set, fingerprints every line of a file that has
-	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
-	LineHashes func(content []byte) []string
+	// LineHashes, when set, fingerprints the lines of a file on which
+	// findings start (SARIF's primaryLocationLineHash): it gets the file's
+	// content and those lines (1-based, ascending, no repeats) and returns
+	// one hash per line. It runs while the file is still in memory, so no
+	// file is read twice.
+	LineHashes func(content []byte, lines []int) []string
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
@@ -94,7 +97,7 @@ func Run(opts Options) (*Report, error) {
 
 // scanAll reads and scans files on a pool of GOMAXPROCS workers; each
 // result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
+func scanAll(files []candidate, lineHashes lineHasher) []FileResult {
 	results := make([]FileResult, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -116,7 +119,7 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 
 // scanCandidate reads a file into buf and scans it; it returns buf for the
 // next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
+func scanCandidate(c candidate, lineHashes lineHasher, buf []byte) (FileResult, []byte) {
 	data, err := readFile(c.path, c.limit, buf)
 	switch {
 	case errors.Is(err, errNotRegular):
@@ -130,19 +133,37 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	res := ScanFile(c.name, data)
-	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := lineHashes(data)
-		hash := func(f *rules.Finding) {
-			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
-				f.LineHash = hashes[line-1]
-			}
-		}
-		for i := range res.Findings {
-			hash(&res.Findings[i])
-		}
-		for i := range res.Exempted {
-			hash(&res.Exempted[i].Finding)
-		}
+	if lineHashes != nil {
+		res.hashLines(data, lineHashes)
 	}
 	return res, data
+}
+
+// lineHasher is the type of Options.LineHashes.
+type lineHasher = func(content []byte, lines []int) []string
+
+// hashLines sets the LineHash of every finding of res, open or exempted,
+// from data, the content of its file.
+func (res *FileResult) hashLines(data []byte, lineHashes lineHasher) {
+	var found []*rules.Finding
+	for i := range res.Findings {
+		found = append(found, &res.Findings[i])
+	}
+	for i := range res.Exempted {
+		found = append(found, &res.Exempted[i].Finding)
+	}
+	if len(found) == 0 {
+		return
+	}
+	lines := make([]int, 0, len(found))
+	for _, f := range found {
+		lines = append(lines, f.Span.Start.Line)
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	hashes := lineHashes(data, lines)
+	for _, f := range found {
+		i, _ := slices.BinarySearch(lines, f.Span.Start.Line)
+		f.LineHash = hashes[i]
+	}
 }
