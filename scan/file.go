@@ -19,10 +19,17 @@ type FileResult struct {
 
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
-// be scanned in any order and at once.
+// be scanned in any order and at once. A file in UTF-16 or UTF-32 with a
+// byte-order mark is decoded first (positions stay the file's own); one
+// without a mark is a warning.
 func ScanFile(name string, data []byte) FileResult {
 	var res FileResult
-	src := source.NewSource(data)
+	text, _, err := source.Decode(data)
+	if err != nil {
+		res.Warnings = append(res.Warnings, source.Warning{File: name, Message: err.Error()})
+		return res
+	}
+	src := source.NewSource(text)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
 	roots, diags, err := syntax.Parse(src)
 	if err != nil {
