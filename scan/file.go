@@ -2,6 +2,7 @@ package scan
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
@@ -37,9 +38,15 @@ func ScanFile(name string, data []byte) FileResult {
 		var se *syntax.SyntaxError
 		if errors.As(err, &se) {
 			d.Offset = se.Offset
+			if len(roots) > 0 {
+				// The documents before the broken one keep their findings.
+				d.Msg = fmt.Sprintf("cannot parse document %d (the documents before it are scanned): %s", se.Document, se.Msg)
+			}
 		}
 		warn(d)
-		return res
+		if len(roots) == 0 {
+			return res
+		}
 	}
 	docs, more := extract.Extract(src, roots)
 	for _, d := range append(diags, more...) {

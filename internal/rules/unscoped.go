@@ -34,6 +34,9 @@ func unscoped(action string) func(*Pass) {
 			default:
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
+			if st.Anchor != nil {
+				f.Related = []Related{{File: p.File, Span: *st.Anchor, Message: "anchor of the aliased statement"}}
+			}
 			p.Report(f)
 		}
 	}
