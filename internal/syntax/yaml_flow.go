@@ -65,8 +65,8 @@ func (r *yamlReader) flowCollection(depth int) *Node {
 		} else {
 			entry, entryLine := r.pos, r.lineStart
 			item := r.flowNode(depth + 1)
-			oneLine := r.lineStart == entryLine
 			r.flowSpace()
+			oneLine := r.lineStart == entryLine // the ':' of a pair too
 			if r.at(r.pos) == ':' {
 				item = r.flowPair(item, entry, oneLine, depth+1)
 			}
@@ -138,9 +138,10 @@ func (r *yamlReader) flowKey(depth int) (*Node, bool) {
 	default:
 		r.leave()
 	}
+	keyLine := r.lineStart
 	r.flowSpace()
-	if multiline || r.at(r.pos) != ':' {
-		r.leave()
+	if multiline || r.at(r.pos) != ':' || r.lineStart != keyLine {
+		r.leave() // a key on more than one line, or its ':' on another
 	}
 	merge := n.Text == mergeKey && r.data[n.Start] == '<'
 	r.keyText(n)

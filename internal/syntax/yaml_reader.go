@@ -95,7 +95,7 @@ func (r *yamlReader) stream() []*Node {
 			docs = append(docs, r.node(Node{Kind: KindNull, Start: r.pos, End: r.pos}))
 			continue
 		}
-		n := r.blockNode(-1, 0, true)
+		n := r.blockNode(-1, 0, true, false)
 		r.next()
 		if r.pos < len(r.data) && !r.atMarker() {
 			r.leave()
@@ -190,12 +190,23 @@ func (r *yamlReader) next() {
 	}
 }
 
+// nextLine moves to the next token after node n of block context, which
+// must be on a later line than n's end.
+func (r *yamlReader) nextLine(n *Node) {
+	r.next()
+	if r.pos < len(r.data) && n.End > r.lineStart {
+		r.leave()
+	}
+}
+
 // Block context.
 
 // blockNode reads the node at pos, inside a block indented at parent
 // (-1: the document). lineStart is whether the node is the first thing on
 // its line, or follows "- ": only then may it be a block map or list.
-func (r *yamlReader) blockNode(parent, depth int, lineStart bool) *Node {
+// mapValue is whether it is the value of a map entry, on the key's line:
+// after properties, it may be a list at the map's own column.
+func (r *yamlReader) blockNode(parent, depth int, lineStart, mapValue bool) *Node {
 	if depth > MaxDepth {
 		r.leave()
 	}
@@ -204,19 +215,25 @@ func (r *yamlReader) blockNode(parent, depth int, lineStart bool) *Node {
 	if anchor == "" && tag == "" {
 		return r.blockContent(parent, depth, lineStart, "")
 	}
-	if r.at(r.pos) == '#' {
-		r.leave() // a comment between the properties and the content
+	if c := r.at(r.pos); c == '#' || c == '*' {
+		r.leave() // a comment between the properties and the content; an alias with properties
 	}
 	if !r.atLineEnd() {
 		// On the same line, a key would take the properties.
 		return r.finish(r.blockContent(parent, depth, false, tag), start, anchor, tag)
 	}
-	// The content is on the lines below, indented deeper.
+	// The content is on the lines below, indented deeper, or a list at
+	// the column of the map it is the value of.
 	r.next()
-	if r.pos >= len(r.data) || r.atMarker() || r.col() <= parent {
-		r.leave() // a node of properties alone
+	switch {
+	case r.pos >= len(r.data) || r.atMarker() || r.col() < parent || r.at(r.pos) == '*':
+	case r.col() > parent:
+		return r.finish(r.blockContent(parent, depth, true, tag), start, anchor, tag)
+	case mapValue && r.at(r.pos) == '-' && r.blankz(r.pos+1):
+		return r.finish(r.blockList(parent, depth, r.pos), start, anchor, tag)
 	}
-	return r.finish(r.blockContent(parent, depth, true, tag), start, anchor, tag)
+	r.leave() // a node of properties alone
+	return nil
 }
 
 // finish gives a node read after its properties, which start at start,
@@ -320,7 +337,7 @@ func (r *yamlReader) blockMap(col, depth int, first *Node, merge bool) *Node {
 		r.pos++ // the ':'
 		v := r.mapValue(col, depth+1)
 		r.fields = append(r.fields, Field{Key: k, Value: v})
-		r.next()
+		r.nextLine(v)
 		if r.pos >= len(r.data) || r.atMarker() || r.col() < col {
 			break
 		}
@@ -369,13 +386,13 @@ func (r *yamlReader) mapValue(col, depth int) *Node {
 	colonEnd := r.pos
 	r.spaces()
 	if !r.atLineEnd() {
-		return r.blockNode(col, depth, false)
+		return r.blockNode(col, depth, false, true)
 	}
 	r.next()
 	switch {
 	case r.pos >= len(r.data) || r.atMarker() || r.col() < col:
 	case r.col() > col:
-		return r.blockNode(col, depth, true)
+		return r.blockNode(col, depth, true, false)
 	case r.at(r.pos) == '-' && r.blankz(r.pos+1):
 		return r.blockList(col, depth, r.pos)
 	}
@@ -398,12 +415,12 @@ func (r *yamlReader) blockList(col, depth int, start int) *Node {
 			if r.pos >= len(r.data) || r.atMarker() || r.col() <= col {
 				item = r.node(Node{Kind: KindNull, Start: dashEnd, End: dashEnd})
 			} else {
-				item = r.blockNode(col, depth+1, true)
-				r.next()
+				item = r.blockNode(col, depth+1, true, false)
+				r.nextLine(item)
 			}
 		} else {
-			item = r.blockNode(col, depth+1, true)
-			r.next()
+			item = r.blockNode(col, depth+1, true, false)
+			r.nextLine(item)
 		}
 		r.items = append(r.items, item)
 		if r.pos >= len(r.data) || r.atMarker() || r.col() < col {
