@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
@@ -77,24 +78,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "action" {
 		return runAction(args[1:], os.Getenv, stdout, stderr)
 	}
-	st, err := parseFlags(args, stderr)
+	if len(args) > 0 {
+		if cmd := commandNamed(args[0]); cmd != nil {
+			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				return runHelp(nil, stdout, stderr)
+			}
+			return cmd.run(args[1:], stdout, stderr)
+		}
+		if err := mistypedCommand(args[0]); err != nil {
+			return usageError(stderr, err)
+		}
+	}
+	st, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitClean
 	}
 	if errors.Is(err, errVersion) {
-		fmt.Fprintln(stdout, "ssm-guardrails", version)
+		printVersion(stdout)
 		return exitClean
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return usageError(stderr, err)
 	}
 	return execute(st, stdout, stderr)
 }
 
 var errVersion = errors.New("version requested")
 
-func parseFlags(args []string, stderr io.Writer) (settings, error) {
+// parseFlags reads the command line. With -h or --help it writes the
+// usage to help and returns flag.ErrHelp; any other error is returned
+// unprinted, for run to report once.
+func parseFlags(args []string, help io.Writer) (settings, error) {
 	var (
 		st               settings
 		include, exclude stringList
@@ -102,15 +116,9 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 		showVersion      bool
 	)
 	fs := flag.NewFlagSet("ssm-guardrails", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ssm-guardrails [flags] [PATH ...]\n\n"+
-			"Finds IAM policies that allow ssm:SendCommand or ssm:StartSession on every instance.\n"+
-			"PATH is a file or directory (default \".\").\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.\n")
-	}
-	fs.StringVar(&st.format, "format", "text", "output format: text, json, sarif or github (workflow annotation commands)")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&st.format, "format", "text", "output `FORMAT`: text, json, sarif or github (workflow annotation commands)")
 	fs.StringVar(&st.output, "output", "", "write the output to `FILE` instead of standard output")
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
@@ -125,7 +133,10 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	// Flags may come before, between or after the paths.
 	for {
 		if err := fs.Parse(args); err != nil {
-			return st, err
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(help, fs)
+			}
+			return st, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

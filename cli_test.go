@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+)
+
+// TestCommands runs the subcommands and the help and version flags as a
+// user types them: what each prints where, and the exit code.
+func TestCommands(t *testing.T) {
+	t.Chdir(t.TempDir()) // no file here is named like a command
+	rulesList := "IAM-SSM-1  UnscopedSendCommand   critical  " + rules.SendCommand.Short + "\n" +
+		"IAM-SSM-2  UnscopedStartSession  high      " + rules.StartSession.Short + "\n"
+	usage := "Finds IAM policies that allow ssm:SendCommand or ssm:StartSession on every instance.\n\nUsage:\n"
+	again := "\nRun 'ssm-guardrails --help' for usage.\n"
+	tests := []struct {
+		name   string
+		args   []string
+		exit   int
+		stdout string // the whole of it, or with a trailing "..." its start
+		stderr string // the whole of it
+	}{
+		{"rules", []string{"rules"}, exitClean, rulesList, ""},
+		{"rules takes no arguments", []string{"rules", "x"}, exitError, "", "ssm-guardrails: rules takes no arguments" + again},
+		{"explain by id", []string{"explain", "IAM-SSM-2"}, exitClean, rules.StartSession.Help() + "\n", ""},
+		{"explain by id in lower case", []string{"explain", "iam-ssm-1"}, exitClean, rules.SendCommand.Help() + "\n", ""},
+		{"explain by name", []string{"explain", "UnscopedStartSession"}, exitClean, rules.StartSession.Help() + "\n", ""},
+		{"explain a mistyped id", []string{"explain", "IAM-SSM1"}, exitError, "", `ssm-guardrails: unknown rule "IAM-SSM1": did you mean IAM-SSM-1?` + again},
+		{"explain an unknown id", []string{"explain", "IAM-SSM-3"}, exitError, "", `ssm-guardrails: unknown rule "IAM-SSM-3": use IAM-SSM-1, IAM-SSM-2` + again},
+		{"explain without a rule", []string{"explain"}, exitError, "", "ssm-guardrails: explain takes one rule: IAM-SSM-1, IAM-SSM-2" + again},
+		{"version", []string{"version"}, exitClean, "ssm-guardrails " + version + "\n", ""},
+		{"--version", []string{"--version"}, exitClean, "ssm-guardrails " + version + "\n", ""},
+		{"-version after a path", []string{".", "-version"}, exitClean, "ssm-guardrails " + version + "\n", ""},
+		{"help", []string{"help"}, exitClean, usage + "...", ""},
+		{"-h", []string{"-h"}, exitClean, usage + "...", ""},
+		{"--help", []string{"--help"}, exitClean, usage + "...", ""},
+		{"--help after flags and paths", []string{"--format", "json", ".", "--help"}, exitClean, usage + "...", ""},
+		{"a command's --help", []string{"explain", "--help"}, exitClean, usage + "...", ""},
+		{"a mistyped command", []string{"rule"}, exitError, "", `ssm-guardrails: "rule" is not a command, file or directory: did you mean "rules"?` + again},
+		{"a command with letters swapped", []string{"explian", "IAM-SSM-1"}, exitError, "", `ssm-guardrails: "explian" is not a command, file or directory: did you mean "explain"?` + again},
+		{"a word like no command is a path", []string{"policies"}, exitError, "", "ssm-guardrails: cannot scan policies: no such file or directory\n"},
+		{"a mistyped flag is reported once", []string{"--formt", "json", "."}, exitError, "", "ssm-guardrails: unknown flag --formt: did you mean --format?" + again},
+		{"a mistyped flag with one dash", []string{"-fail-of", "none"}, exitError, "", "ssm-guardrails: unknown flag --fail-of: did you mean --fail-on?" + again},
+		{"an unknown flag", []string{"--frobnicate"}, exitError, "", "ssm-guardrails: unknown flag --frobnicate" + again},
+		{"a flag without its value", []string{"--format"}, exitError, "", "ssm-guardrails: flag needs an argument: -format" + again},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.exit {
+				t.Errorf("exit = %d, want %d", code, tt.exit)
+			}
+			if want, prefix := strings.CutSuffix(tt.stdout, "..."); prefix && !strings.HasPrefix(stdout.String(), want) || !prefix && stdout.String() != want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", stdout.String(), tt.stdout)
+			}
+			if stderr.String() != tt.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), tt.stderr)
+			}
+		})
+	}
+}
+
+// TestUsage checks that the help lists every command and every flag, in
+// the form users type them.
+func TestUsage(t *testing.T) {
+	var stdout bytes.Buffer
+	run([]string{"help"}, &stdout, &bytes.Buffer{})
+	help := stdout.String()
+	for _, c := range commands() {
+		if !strings.Contains(help, "  ssm-guardrails "+c.name) {
+			t.Errorf("the help does not list the %s command", c.name)
+		}
+	}
+	for _, want := range []string{"  --format FORMAT\n", "  --include GLOB\n", "  --sarif-suppressed\n", "(default high)", "\nExit status: "} {
+		if !strings.Contains(help, want) {
+			t.Errorf("the help lacks %q:\n%s", want, help)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	names := []string{"rules", "explain", "version", "help", "action"}
+	tests := []struct{ word, want string }{
+		{"rule", "rules"},
+		{"ruels", "rules"},
+		{"Explain", "explain"},
+		{"explian", "explain"},
+		{"verison", "version"},
+		{"vers", "version"},
+		{"hlep", "help"},
+		{"hepl", "help"},
+		{"halp", "help"},
+		{"src", ""},
+		{"policies", ""},
+		{"he", ""},
+		{"actoin", "action"},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.word, names); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+	if got := suggest("IAM-SSM-3", []string{"IAM-SSM-1", "IAM-SSM-2"}); got != "" {
+		t.Errorf("two equally close candidates: suggested %q", got)
+	}
+}
