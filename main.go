@@ -54,14 +54,18 @@ func tuneGC() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan            scan.Options
-	format          string
-	output          string
-	sarif           string
-	category        string
-	failOn          rules.Severity
-	config          string // exemptions config; "" means the default file, if any
-	sarifSuppressed bool   // also write exempted findings into the SARIF
+	scan     scan.Options
+	format   string
+	output   string
+	sarif    string
+	category string
+	failOn   rules.Severity
+	config   string // exemptions config; "" means the default file, if any
+	// findConfig: with no config named, look for one from the first path
+	// up (cli_config.go); unset in action mode, where the default is the
+	// file in the base directory.
+	findConfig      bool
+	sarifSuppressed bool // also write exempted findings into the SARIF
 	// finish, when set, runs after the outputs are written, with the
 	// report and the findings' exit code, and returns the run's exit code:
 	// action mode adds annotations, the job summary and the upload there.
@@ -110,7 +114,7 @@ var errVersion = errors.New("version requested")
 // unprinted, for run to report once.
 func parseFlags(args []string, help io.Writer) (settings, error) {
 	var (
-		st               settings
+		st               = settings{findConfig: true}
 		include, exclude stringList
 		failOn, maxSize  string
 		showVersion      bool
@@ -124,7 +128,8 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
 	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
-	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+exempt.DefaultConfigFile+" in the working directory, if any)")
+	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default: the first "+strings.Join(exempt.ConfigFileNames, " or ")+
+		" from the first PATH up to the repository root, else in the working directory)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
@@ -174,7 +179,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 	if st.format == "sarif" || st.sarif != "" {
 		st.scan.LineHashes = sarif.LineHashes
 	}
-	cfg, err := loadConfig(st.config, st.scan.BaseDir)
+	cfg, err := st.loadConfig()
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
@@ -225,7 +230,8 @@ func execute(st settings, stdout, stderr io.Writer) int {
 
 // loadConfig reads the exemptions config: the one named, which must
 // exist, or else .ssm-guardrails.yml in the base directory, if any. Its
-// path is shown relative to the base directory, like every other path.
+// path is shown relative to the base directory, like every other path,
+// and its files globs are relative to its own directory.
 func loadConfig(named, base string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
@@ -238,6 +244,9 @@ func loadConfig(named, base string) (*exempt.Config, error) {
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)
+		if errBase == nil && errPath == nil {
+			cfg.Dir, cfg.Base = filepath.Dir(absPath), absBase
+		}
 		if rel, errRel := filepath.Rel(absBase, absPath); errBase == nil && errPath == nil && errRel == nil {
 			cfg.Path = filepath.ToSlash(rel)
 		}

@@ -53,6 +53,8 @@ warning: big.json: skipped: too large
 		{"critical only", sampleReport(), rules.SeverityCritical, "; 1 at or above critical\n"},
 		{"fail-on none says nothing of failing", sampleReport(), rules.SeverityNone, "2 warnings\n"},
 		{"clean", &scan.Report{Files: 1}, rules.SeverityHigh, "0 findings in 1 file; 0 at or above high\n"},
+		{"the config used", &scan.Report{Files: 1, Config: "../.ssm-guardrails.yml"}, rules.SeverityHigh,
+			"config: ../.ssm-guardrails.yml\n0 findings in 1 file; 0 at or above high\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

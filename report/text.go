@@ -32,6 +32,9 @@ func Text(w io.Writer, rep *scan.Report, failOn rules.Severity) error {
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(b, "warning: %s\n", w)
 	}
+	if rep.Config != "" {
+		fmt.Fprintf(b, "config: %s\n", rep.Config)
+	}
 	fmt.Fprintln(b, summary(rep, failOn))
 	return b.Flush()
 }

@@ -39,6 +39,7 @@ type Report struct {
 	Exempted []exempt.Exempted // accepted by config or template Metadata, with the reason
 	Warnings []source.Warning
 	Files    int
+	Config   string // the exemptions config applied, as its path is shown; "" for none
 }
 
 // Run scans the files opts selects. The error is for what stops the whole
@@ -72,6 +73,9 @@ func Run(opts Options) (*Report, error) {
 	}
 	results := scanAll(files, opts.LineHashes)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
+	if opts.Config != nil {
+		rep.Config = opts.Config.Path
+	}
 	var findings []rules.Finding
 	for _, r := range results {
 		findings = append(findings, r.Findings...)
