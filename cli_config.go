@@ -14,7 +14,7 @@ func (st *settings) loadConfig() (*exempt.Config, error) {
 	named := st.config
 	if named == "" && st.findConfig {
 		var err error
-		if named, err = findConfig(st.scan.Paths, ""); err != nil {
+		if named, err = findConfig(st.scan.Paths, st.scan.StdinName); err != nil {
 			return nil, err
 		}
 	}

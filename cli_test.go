@@ -2,11 +2,61 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
+
+// TestMain lets a test run the CLI as a process of its own, with real
+// standard streams: the test binary is the CLI when mainEnv is set.
+func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+const mainEnv = "SSM_GUARDRAILS_TEST_RUN_MAIN"
+
+// process is a CLI run in a process of its own, in dir.
+type process struct {
+	dir   string
+	stdin string
+	env   []string
+}
+
+func (p process) command(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = p.dir
+	cmd.Env = append(append(os.Environ(), mainEnv+"=1"), p.env...)
+	cmd.Stdin = strings.NewReader(p.stdin)
+	return cmd
+}
+
+// run runs the CLI with standard output and error piped.
+func (p process) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := p.command(t, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return out.String(), errb.String(), cmd.ProcessState.ExitCode()
+}
 
 // TestCommands runs the subcommands and the help and version flags as a
 // user types them: what each prints where, and the exit code.
@@ -106,5 +156,44 @@ func TestSuggest(t *testing.T) {
 	}
 	if got := suggest("IAM-SSM-3", []string{"IAM-SSM-1", "IAM-SSM-2"}); got != "" {
 		t.Errorf("two equally close candidates: suggested %q", got)
+	}
+}
+
+// TestStdinPath pipes a policy to the CLI: "-" reads it, --stdin-name
+// names it in the output and for the exemptions config, as an editor or a
+// pre-commit hook runs the tool.
+func TestStdinPath(t *testing.T) {
+	const policy = `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]}`
+	repo := testkit.WriteTree(t, map[string]string{
+		".git/HEAD":           "",
+		".ssm-guardrails.yml": "exemptions:\n  - files: [policies/admin.json]\n    reason: break-glass\n",
+		"policies/x":          "",
+	})
+	tests := []struct {
+		name   string
+		dir    string
+		args   []string
+		exit   int
+		stdout string
+		stderr string
+	}{
+		{"shown as <stdin>", "policies", []string{"-"}, exitFindings,
+			"<stdin>:1:16: critical IAM-SSM-1 Allow grants ssm:SendCommand on all EC2 and managed instances (Action \"ssm:SendCommand\", Resource \"*\"): no Condition\n" +
+				"warning: ../.ssm-guardrails.yml:2: exemption matched no finding; remove it if the role is gone (break-glass)\n" +
+				"config: ../.ssm-guardrails.yml\n1 finding (1 critical) in 1 file, 1 warning; 1 at or above high\n", ""},
+		{"named, and exempted by the config found from the name", ".", []string{"--stdin-name", "policies/admin.json", "-"}, exitClean,
+			"exempted: policies/admin.json:1:16: critical IAM-SSM-1 Allow grants ssm:SendCommand on all EC2 and managed instances (Action \"ssm:SendCommand\", Resource \"*\"): no Condition; reason: \"break-glass\" (.ssm-guardrails.yml:2)\n" +
+				"config: .ssm-guardrails.yml\n0 findings in 1 file, 1 exempted; 0 at or above high\n", ""},
+		{"in JSON", "policies", []string{"--stdin-name", "admin.json", "--format", "json", "-"}, exitClean, `"file": "admin.json"`, ""},
+		{"--stdin-name without -", ".", []string{"--stdin-name", "a.json", "policies"}, exitError, "",
+			"ssm-guardrails: --stdin-name names standard input: give \"-\" as a PATH\nRun 'ssm-guardrails --help' for usage.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := process{dir: filepath.Join(repo, tt.dir), stdin: policy}.run(t, tt.args...)
+			if code != tt.exit || !strings.Contains(stdout, tt.stdout) || stderr != tt.stderr {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nwant:\n%s\nstderr:\n%s\nwant:\n%s", code, tt.exit, stdout, tt.stdout, stderr, tt.stderr)
+			}
+		})
 	}
 }

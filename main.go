@@ -104,6 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, err)
 	}
+	st.scan.Stdin = os.Stdin
 	return execute(st, stdout, stderr)
 }
 
@@ -134,6 +135,7 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	fs.StringVar(&st.scan.StdinName, "stdin-name", "", "show the file read from standard input (PATH \"-\") as `NAME` (default <stdin>)")
 
 	// Flags may come before, between or after the paths.
 	for {
@@ -152,6 +154,9 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	}
 	if showVersion {
 		return st, errVersion
+	}
+	if st.scan.StdinName != "" && !slices.Contains(st.scan.Paths, "-") {
+		return st, errors.New(`--stdin-name names standard input: give "-" as a PATH`)
 	}
 	switch st.format {
 	case "text", "json", "sarif", "github":

@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +28,8 @@ type candidate struct {
 	path  string // to open
 	name  string // to show: relative to the base directory, forward slashes
 	size  int64
-	limit int64 // the size limit, checked again when the file is read
+	limit int64     // the size limit, checked again when the file is read
+	stdin io.Reader // for the path "-": read this instead
 }
 
 // discoverer walks the scan roots. Every decision about which files to
@@ -72,7 +74,13 @@ func (d *discoverer) display(path string) string {
 	return filepath.ToSlash(rel)
 }
 
+// stdinPath is the path that names standard input.
+const stdinPath = "-"
+
 func (d *discoverer) root(root string) error {
+	if root == stdinPath {
+		return d.addStdin()
+	}
 	info, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
@@ -167,6 +175,24 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 	}
 	d.seen[abs] = true
 	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize})
+}
+
+// addStdin adds standard input as one file, once however often "-" is
+// given.
+func (d *discoverer) addStdin() error {
+	if d.opts.Stdin == nil {
+		return errors.New("cannot scan -: no standard input")
+	}
+	if d.seen[stdinPath] {
+		return nil
+	}
+	d.seen[stdinPath] = true
+	name := "<stdin>"
+	if d.opts.StdinName != "" {
+		name = d.display(d.opts.StdinName)
+	}
+	d.files = append(d.files, candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
+	return nil
 }
 
 // isCDKAssetDir reports whether dir is an asset folder of a CDK cloud

@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,6 +23,10 @@ type Options struct {
 	Exclude     []string
 	MaxFileSize int64  // bytes; 0 means no limit
 	BaseDir     string // paths in results are relative to it; default the working directory
+	// Stdin is read as one file for the path "-", and shown as StdinName
+	// (default "<stdin>"): an editor or a hook names the file it pipes.
+	Stdin     io.Reader
+	StdinName string
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
 	// is still in memory, so no file is read twice.
@@ -121,7 +126,13 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 // scanCandidate reads a file into buf and scans it; it returns buf for the
 // next file (ScanFile keeps no reference to the bytes it is given).
 func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
-	data, err := readFile(c.path, c.limit, buf)
+	var data []byte
+	var err error
+	if c.stdin != nil {
+		data, err = readAll(c.stdin, 0, c.limit, buf)
+	} else {
+		data, err = readFile(c.path, c.limit, buf)
+	}
 	switch {
 	case errors.Is(err, errNotRegular):
 		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
