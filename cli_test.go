@@ -96,6 +96,7 @@ func TestCommands(t *testing.T) {
 		{"a mistyped flag with one dash", []string{"-fail-of", "none"}, exitError, "", "ssm-guardrails: unknown flag --fail-of: did you mean --fail-on?" + again},
 		{"an unknown flag", []string{"--frobnicate"}, exitError, "", "ssm-guardrails: unknown flag --frobnicate" + again},
 		{"a flag without its value", []string{"--format"}, exitError, "", "ssm-guardrails: flag needs an argument: -format" + again},
+		{"an unknown --color", []string{"--color", "maybe", "."}, exitError, "", `ssm-guardrails: unknown --color "maybe": use auto, always or never` + again},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,22 +54,22 @@ func tuneGC() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan     scan.Options
-	format   string
-	output   string
-	sarif    string
-	category string
-	failOn   rules.Severity
-	config   string // exemptions config; "" means the default file, if any
-	// findConfig: with no config named, look for one from the first path
-	// up (cli_config.go); unset in action mode, where the default is the
-	// file in the base directory.
-	findConfig      bool
-	sarifSuppressed bool // also write exempted findings into the SARIF
+	scan            scan.Options
+	format          string
+	output          string
+	sarif           string
+	category        string
+	failOn          rules.Severity
+	config          string // exemptions config; "" means the default file, if any
+	sarifSuppressed bool   // also write exempted findings into the SARIF
 	// finish, when set, runs after the outputs are written, with the
 	// report and the findings' exit code, and returns the run's exit code:
 	// action mode adds annotations, the job summary and the upload there.
 	finish func(rep *scan.Report, code int) int
+
+	// What only a CLI run has; action mode leaves these unset.
+	findConfig bool       // with no config named, look for one from the first path up (cli_config.go)
+	style      *textStyle // how text output looks (cli_color.go)
 }
 
 // stringList is a repeatable flag.
@@ -105,6 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, err)
 	}
 	st.scan.Stdin = os.Stdin
+	st.style.noColor = os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	return execute(st, stdout, stderr)
 }
 
@@ -115,7 +116,7 @@ var errVersion = errors.New("version requested")
 // unprinted, for run to report once.
 func parseFlags(args []string, help io.Writer) (settings, error) {
 	var (
-		st               = settings{findConfig: true}
+		st               = settings{findConfig: true, style: &textStyle{}}
 		include, exclude stringList
 		failOn, maxSize  string
 		showVersion      bool
@@ -136,6 +137,8 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
 	fs.StringVar(&st.scan.StdinName, "stdin-name", "", "show the file read from standard input (PATH \"-\") as `NAME` (default <stdin>)")
+	fs.StringVar(&st.style.color, "color", "auto", "colour the text output: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVar(&st.style.quiet, "quiet", false, "text output: print the findings only")
 
 	// Flags may come before, between or after the paths.
 	for {
@@ -163,6 +166,9 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	default:
 		return st, fmt.Errorf("unknown --format %q: use text, json, sarif or github", st.format)
 	}
+	if err := checkColor(st.style.color); err != nil {
+		return st, err
+	}
 	var err error
 	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
 		return st, fmt.Errorf("--fail-on: %w", err)
@@ -184,6 +190,8 @@ func execute(st settings, stdout, stderr io.Writer) int {
 	if st.format == "sarif" || st.sarif != "" {
 		st.scan.LineHashes = sarif.LineHashes
 	}
+	text := st.textOptions(stdout)
+	st.scan.Excerpts = st.format == "text" && text.Terminal
 	cfg, err := st.loadConfig()
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
@@ -211,7 +219,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		case "github":
 			return report.Annotations(w, rep, report.GitHubLimits)
 		default:
-			return report.Text(w, rep, st.failOn)
+			return report.Text(w, rep, text)
 		}
 	}
 	if st.output != "" {

@@ -59,7 +59,7 @@ warning: big.json: skipped: too large
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Text(&b, tt.rep, tt.failOn); err != nil {
+			if err := Text(&b, tt.rep, TextOptions{FailOn: tt.failOn}); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.HasSuffix(b.String(), tt.want) {

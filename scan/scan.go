@@ -31,6 +31,9 @@ type Options struct {
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
 	// is still in memory, so no file is read twice.
 	LineHashes func(content []byte) []string
+	// Excerpts, when set, keeps each open finding's first line on it
+	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
+	Excerpts bool
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
@@ -76,7 +79,7 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(files, opts.LineHashes)
+	results := scanAll(files, &opts)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
@@ -103,7 +106,7 @@ func Run(opts Options) (*Report, error) {
 
 // scanAll reads and scans files on a pool of GOMAXPROCS workers; each
 // result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
+func scanAll(files []candidate, opts *Options) []FileResult {
 	results := make([]FileResult, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -111,7 +114,7 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 		wg.Go(func() {
 			var buf []byte // this worker's file buffer, reused from file to file
 			for i := range next {
-				results[i], buf = scanCandidate(files[i], lineHashes, buf)
+				results[i], buf = scanCandidate(files[i], opts, buf)
 			}
 		})
 	}
@@ -125,7 +128,7 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 
 // scanCandidate reads a file into buf and scans it; it returns buf for the
 // next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
+func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) {
 	var data []byte
 	var err error
 	if c.stdin != nil {
@@ -145,8 +148,11 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	res := ScanFile(c.name, data)
-	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := lineHashes(data)
+	if opts.Excerpts {
+		addExcerpts(data, c.name, res.Findings)
+	}
+	if opts.LineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
+		hashes := opts.LineHashes(data)
 		hash := func(f *rules.Finding) {
 			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
 				f.LineHash = hashes[line-1]
