@@ -198,3 +198,31 @@ func TestStdinPath(t *testing.T) {
 		})
 	}
 }
+
+// TestUnselectedHint scans the real-world corpus with the default globs:
+// the policies saved as .tpl or without an extension are counted in one
+// line at the end of the text output, and nowhere else.
+func TestUnselectedHint(t *testing.T) {
+	corpus := filepath.Join(testkit.SharedDir(t), "corpus")
+	if _, err := os.Stat(filepath.Join(corpus, "realworld")); err != nil {
+		t.Skip("no ../shared/corpus/realworld beside the clone")
+	}
+	t.Chdir(corpus)
+	const hint = "24 files not selected by --include hold IAM policies, e.g. realworld/003-bkc1-startssh-policy.tpl; add --include '**/*' to scan them\n"
+	tests := []struct {
+		args     []string
+		withHint bool
+	}{
+		{[]string{"realworld"}, true},
+		{[]string{"--quiet", "realworld"}, false},
+		{[]string{"--include", "**/*", "realworld"}, false},
+		{[]string{"--format", "json", "realworld"}, false},
+	}
+	for _, tt := range tests {
+		var stdout bytes.Buffer
+		run(tt.args, &stdout, &bytes.Buffer{})
+		if got := strings.HasSuffix(stdout.String(), hint); got != tt.withHint || strings.Count(stdout.String(), "not selected by --include") != map[bool]int{true: 1}[tt.withHint] {
+			t.Errorf("%q: hint %v, want %v:\n%s", tt.args, got, tt.withHint, stdout.String())
+		}
+	}
+}

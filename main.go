@@ -192,6 +192,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 	}
 	text := st.textOptions(stdout)
 	st.scan.Excerpts = st.format == "text" && text.Terminal
+	st.scan.FindUnselected = st.format == "text" && st.style != nil && !text.Quiet
 	cfg, err := st.loadConfig()
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)

@@ -28,7 +28,8 @@ type TextOptions struct {
 
 // Text writes one line per finding, grouped by file and in line order, in
 // the PATH:LINE:COL form editors and terminals link, then the exempted
-// findings, the warnings, the config used and a one-line summary.
+// findings, the warnings, the config used, a one-line summary and the
+// files the include globs skipped that hold policies.
 func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 	t := &textWriter{b: bufio.NewWriter(w), opts: opts}
 	for _, f := range byPlace(rep.Findings, func(f rules.Finding) rules.Finding { return f }) {
@@ -62,6 +63,13 @@ func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 		sum = t.paint(sum, green)
 	}
 	fmt.Fprintln(t.b, sum)
+	if n := len(rep.Unselected); n > 0 {
+		hint := fmt.Sprintf("%d files not selected by --include hold IAM policies, e.g. %s; add --include '**/*' to scan them", n, t.clean(rep.Unselected[0]))
+		if n == 1 {
+			hint = fmt.Sprintf("1 file not selected by --include holds an IAM policy: %s; add --include '**/*' to scan it", t.clean(rep.Unselected[0]))
+		}
+		fmt.Fprintln(t.b, t.paint(hint, yellow))
+	}
 	return t.b.Flush()
 }
 

@@ -36,25 +36,26 @@ type candidate struct {
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts     Options
-	seen     map[string]bool
-	files    []candidate
-	warnings []source.Warning
+	opts       Options
+	seen       map[string]bool
+	files      []candidate
+	warnings   []source.Warning
+	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
 }
 
-func discover(opts Options) ([]candidate, []source.Warning, error) {
+func discover(opts Options) (*discoverer, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
-			return nil, nil, fmt.Errorf("invalid glob %q", g)
+			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
 	d := &discoverer{opts: opts, seen: map[string]bool{}}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return d.files, d.warnings, nil
+	return d, nil
 }
 
 func (d *discoverer) warn(path, format string, args ...any) {
@@ -112,7 +113,13 @@ func (d *discoverer) root(root string) error {
 			}
 			return nil
 		}
-		if !d.included(rel) || d.excluded(rel) {
+		if !d.included(rel) {
+			if d.opts.FindUnselected {
+				d.probeUnselected(path, rel, entry)
+			}
+			return nil
+		}
+		if d.excluded(rel) {
 			return nil
 		}
 		switch mode := entry.Type(); {

@@ -34,6 +34,10 @@ type Options struct {
 	// Excerpts, when set, keeps each open finding's first line on it
 	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
 	Excerpts bool
+	// FindUnselected, when set, looks for policies in the files the
+	// include globs skip, among those whose name and size make it likely
+	// (Report.Unselected): a policy saved as .tpl or without an extension.
+	FindUnselected bool
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
@@ -48,6 +52,9 @@ type Report struct {
 	Warnings []source.Warning
 	Files    int
 	Config   string // the exemptions config applied, as its path is shown; "" for none
+	// Unselected are files the include globs skip that hold a policy
+	// (with Options.FindUnselected).
+	Unselected []string
 }
 
 // Run scans the files opts selects. The error is for what stops the whole
@@ -75,12 +82,12 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	opts.BaseDir = base
-	files, warnings, err := discover(opts)
+	d, err := discover(opts)
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(files, &opts)
-	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
+	results := scanAll(d.files, &opts)
+	rep := &Report{Rules: rules.All, Warnings: d.warnings, Files: len(d.files), Unselected: holdingPolicies(d.unselected)}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
 	}
@@ -108,22 +115,32 @@ func Run(opts Options) (*Report, error) {
 // result lands at its file's index, so the order never depends on timing.
 func scanAll(files []candidate, opts *Options) []FileResult {
 	results := make([]FileResult, len(files))
+	parallel(len(files), func(i int, buf []byte) []byte {
+		results[i], buf = scanCandidate(files[i], opts, buf)
+		return buf
+	})
+	return results
+}
+
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each
+// worker has a file buffer that work is given and returns, reused from
+// file to file.
+func parallel(n int, work func(i int, buf []byte) []byte) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
 		wg.Go(func() {
-			var buf []byte // this worker's file buffer, reused from file to file
+			var buf []byte
 			for i := range next {
-				results[i], buf = scanCandidate(files[i], opts, buf)
+				buf = work(i, buf)
 			}
 		})
 	}
-	for i := range files {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return results
 }
 
 // scanCandidate reads a file into buf and scans it; it returns buf for the
