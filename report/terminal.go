@@ -68,14 +68,13 @@ func unsafeForTerminal(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
-// writeExcerpt shows, on a terminal, the finding's first line with a
-// caret under its column, the way compilers do:
+// writeExcerpt shows, on a terminal, a finding's first line with a caret
+// under its column, the way compilers do:
 //
 //	  |
 //	4 |     {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}
 //	  |     ^
-func (t *textWriter) writeExcerpt(f rules.Finding) {
-	ex := f.Excerpt
+func (t *textWriter) writeExcerpt(ex *rules.Excerpt, lineNumber int, sev rules.Severity) {
 	if !t.opts.Terminal || ex == nil {
 		return
 	}
@@ -90,12 +89,12 @@ func (t *textWriter) writeExcerpt(f rules.Finding) {
 			pad.WriteByte(' ')
 		}
 	}
-	num := strconv.Itoa(f.Span.Start.Line)
+	num := strconv.Itoa(lineNumber)
 	blank := strings.Repeat(" ", len(num))
 	fmt.Fprintf(t.b, "%s\n%s %s\n%s%s\n",
 		t.paint(blank+" |", gutter),
 		t.paint(num+" |", gutter), line,
-		t.paint(blank+" |", gutter)+" "+pad.String(), t.paint("^", severityColor(f.Severity)))
+		t.paint(blank+" |", gutter)+" "+pad.String(), t.paint("^", severityColor(sev)))
 }
 
 func (t *textWriter) cleanKeepingTabs(s string) string {

@@ -32,10 +32,20 @@ type TextOptions struct {
 // files the include globs skipped that hold policies.
 func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 	t := &textWriter{b: bufio.NewWriter(w), opts: opts}
-	for _, f := range byPlace(rep.Findings, func(f rules.Finding) rules.Finding { return f }) {
+	findings := byPlace(rep.Findings, func(f rules.Finding) rules.Finding { return f })
+	for i, f := range findings {
 		t.writeFinding(f)
 		t.b.WriteByte('\n')
-		t.writeExcerpt(f)
+		// Findings at one place (both rules on one statement) share the
+		// excerpt, shown once under the last of them in the colour of the
+		// first, the most severe.
+		if i+1 == len(findings) || !samePlace(findings[i+1], f) {
+			first := i
+			for first > 0 && samePlace(findings[first-1], f) {
+				first--
+			}
+			t.writeExcerpt(f.Excerpt, f.Span.Start.Line, findings[first].Severity)
+		}
 	}
 	if opts.Quiet {
 		return t.b.Flush()
@@ -86,6 +96,8 @@ func byPlace[T any](xs []T, finding func(T) rules.Finding) []T {
 		)
 	})
 }
+
+func samePlace(a, b rules.Finding) bool { return a.File == b.File && a.Span.Start == b.Span.Start }
 
 // textWriter writes the text output with its options' style.
 type textWriter struct {

@@ -24,6 +24,8 @@ func terminalReport() *scan.Report {
 			{Rule: session, RuleID: session.ID, Severity: rules.SeverityHigh, File: "a.json", Span: at(9, 5), Message: "m3",
 				Excerpt: &rules.Excerpt{Text: "    {\x1b]0;title\x07", Caret: 4}},
 			{Rule: session, RuleID: session.ID, Severity: rules.SeverityHigh, File: "b.json", Span: at(3, 1), Message: "m4"},
+			{Rule: session, RuleID: session.ID, Severity: rules.SeverityHigh, File: "b.json", Span: at(12, 3), Message: "m7",
+				Excerpt: &rules.Excerpt{Text: "\t {\"Effect\": \"Allow\"}", Caret: 2}},
 		},
 		Exempted: []exempt.Exempted{
 			{Finding: rules.Finding{RuleID: send.ID, Severity: rules.SeverityCritical, File: "z.json", Span: at(1, 1), Message: "m5"},
@@ -47,16 +49,18 @@ func TestTextStyles(t *testing.T) {
 			"a.json:9:5: high IAM-SSM-2 m3\n" +
 			"b.json:3:1: high IAM-SSM-2 m4\n" +
 			"b.json:12:3: critical IAM-SSM-1 m1\n" +
+			"b.json:12:3: high IAM-SSM-2 m7\n" +
 			"evil\x1b[2J.json:1:1: critical IAM-SSM-1 m2 \u202egnp.exe\n" +
 			"exempted: y.json:1:1: critical IAM-SSM-1 m6; reason: \"r\" (c.yml:2)\n" +
 			"exempted: z.json:1:1: critical IAM-SSM-1 m5; reason: \"r\" (c.yml:2)\n" +
 			"warning: w.json:1:2: cannot parse\n" +
 			"config: c.yml\n" +
-			"4 findings (2 critical, 2 high) in 5 files, 2 exempted, 1 warning; 4 at or above high\n"},
+			"5 findings (2 critical, 3 high) in 5 files, 2 exempted, 1 warning; 5 at or above high\n"},
 		{"quiet", TextOptions{FailOn: rules.SeverityHigh, Quiet: true}, "" +
 			"a.json:9:5: high IAM-SSM-2 m3\n" +
 			"b.json:3:1: high IAM-SSM-2 m4\n" +
 			"b.json:12:3: critical IAM-SSM-1 m1\n" +
+			"b.json:12:3: high IAM-SSM-2 m7\n" +
 			"evil\x1b[2J.json:1:1: critical IAM-SSM-1 m2 \u202egnp.exe\n"},
 		{"terminal: excerpts with a caret, control characters escaped", TextOptions{FailOn: rules.SeverityHigh, Terminal: true, Quiet: true}, "" +
 			"a.json:9:5: high IAM-SSM-2 m3\n" +
@@ -65,6 +69,7 @@ func TestTextStyles(t *testing.T) {
 			"  |     ^\n" +
 			"b.json:3:1: high IAM-SSM-2 m4\n" +
 			"b.json:12:3: critical IAM-SSM-1 m1\n" +
+			"b.json:12:3: high IAM-SSM-2 m7\n" +
 			"   |\n" +
 			"12 | \t {\"Effect\": \"Allow\"}\n" +
 			"   | \t ^\n" +
@@ -76,6 +81,7 @@ func TestTextStyles(t *testing.T) {
 			"\x1b[1;34m  |\x1b[0m     \x1b[31m^\x1b[0m\n" +
 			"\x1b[1mb.json:3:1:\x1b[0m \x1b[31mhigh\x1b[0m \x1b[1mIAM-SSM-2\x1b[0m m4\n" +
 			"\x1b[1mb.json:12:3:\x1b[0m \x1b[1;31mcritical\x1b[0m \x1b[1mIAM-SSM-1\x1b[0m m1\n" +
+			"\x1b[1mb.json:12:3:\x1b[0m \x1b[31mhigh\x1b[0m \x1b[1mIAM-SSM-2\x1b[0m m7\n" +
 			"\x1b[1;34m   |\x1b[0m\n" +
 			"\x1b[1;34m12 |\x1b[0m \t {\"Effect\": \"Allow\"}\n" +
 			"\x1b[1;34m   |\x1b[0m \t \x1b[1;31m^\x1b[0m\n" +
@@ -84,7 +90,7 @@ func TestTextStyles(t *testing.T) {
 			"\x1b[32mexempted:\x1b[0m \x1b[1mz.json:1:1:\x1b[0m \x1b[1;31mcritical\x1b[0m \x1b[1mIAM-SSM-1\x1b[0m m5; reason: \"r\" (c.yml:2)\n" +
 			"\x1b[33mwarning:\x1b[0m w.json:1:2: cannot parse\n" +
 			"config: c.yml\n" +
-			"\x1b[1;31m4 findings (2 critical, 2 high) in 5 files, 2 exempted, 1 warning; 2 at or above critical\x1b[0m\n"},
+			"\x1b[1;31m5 findings (2 critical, 3 high) in 5 files, 2 exempted, 1 warning; 2 at or above critical\x1b[0m\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
