@@ -533,9 +533,17 @@ func TestReleaseCommit(t *testing.T) {
 	if got, want := git(origin, "rev-parse", "v1^{commit}"), git(origin, "rev-parse", "v1.2.3^{commit}"); got != want {
 		t.Errorf("v1 is at %s, want the release commit %s", got, want)
 	}
-	// A second release of the same version is refused: tags do not move.
-	if out, err := runStep(t, "tag", "release-commit", work, map[string]string{"VERSION": "1.2.3"}); err == nil {
+	// Releasing the same version again is refused by origin: tags do not move.
+	released123 := git(origin, "rev-parse", "v1.2.3")
+	git(work, "checkout", "-q", tested)
+	git(work, "tag", "-d", "v1.2.3")
+	// A later date: the same second would make the same commit and tag.
+	later := map[string]string{"VERSION": "1.2.3", "GIT_AUTHOR_DATE": "2030-01-02T03:04:05Z", "GIT_COMMITTER_DATE": "2030-01-02T03:04:05Z"}
+	if out, err := runStep(t, "tag", "release-commit", work, later); err == nil {
 		t.Errorf("releasing 1.2.3 twice succeeded:\n%s", out)
+	}
+	if got := git(origin, "rev-parse", "v1.2.3"); got != released123 {
+		t.Errorf("v1.2.3 moved from %s to %s", released123, got)
 	}
 }
 

@@ -113,6 +113,7 @@ func TestBuildReportsItsVersion(t *testing.T) {
 	}{
 		{"a plain go build names the commit", "", nil, `^ssm-guardrails 0\.0\.0-\d{14}-` + commit[:12] + `$`},
 		{"a build at a release tag names it", "v1.2.3", nil, `^ssm-guardrails 1\.2\.3$`},
+		{"the Dockerfile's empty VERSION changes nothing", "", []string{"-ldflags", "-X main.version="}, `^ssm-guardrails 1\.2\.3$`},
 		{"a release build's version comes first", "", []string{"-ldflags", "-X main.version=2.0.0"}, `^ssm-guardrails 2\.0\.0$`},
 	}
 	for _, s := range steps {
