@@ -37,9 +37,6 @@ const TemplateStatement = "statement in the synthesized template"
 // When nothing resolves (no metadata, traces turned off, only library
 // frames, the app not in the repository), the finding stays where it is.
 
-// maxFrameComponents bounds the trailing components tried for one frame.
-const maxFrameComponents = 32
-
 // linkCDK moves the findings of the assemblies' templates to their app
 // source lines, and returns warnings about metadata it could not read.
 func linkCDK(files []candidate, results []FileResult, opts Options) []source.Warning {
@@ -70,17 +67,6 @@ type linker struct {
 	roots    map[string]*scanRoot // by absolute path
 	warnings []source.Warning
 }
-
-// scanRoot is a directory the link step may read in, with what it has
-// learnt there.
-type scanRoot struct {
-	dir    string // absolute
-	root   *os.Root
-	frames map[frameKey]string // frame path -> file, relative to the root; "" when none
-	apps   map[string]*appFile // by path relative to the root
-}
-
-type frameKey struct{ appDir, path string }
 
 // appFile is an app source file a finding is shown in.
 type appFile struct {
@@ -217,24 +203,6 @@ func describeReadError(err error) string {
 	}
 }
 
-// cdkAppDir is the directory, relative to the root, of the cdk.json
-// nearest above the assembly; "" when there is none in the root.
-func (r *scanRoot) cdkAppDir(relDir string) string {
-	for d := relDir; ; d = filepath.Dir(d) {
-		if r.isFile(filepath.Join(d, "cdk.json")) {
-			return d
-		}
-		if d == "." {
-			return ""
-		}
-	}
-}
-
-func (r *scanRoot) isFile(rel string) bool {
-	info, err := r.root.Stat(rel)
-	return err == nil && info.Mode().IsRegular()
-}
-
 // move shows f at the app line that created its resource, if the
 // metadata records one that resolves.
 func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyIndex, template, appDir string) {
@@ -267,59 +235,6 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 		}
 		return
 	}
-}
-
-// resolve finds the file a frame's path names under the root; "" when
-// none does.
-func (r *scanRoot) resolve(path, appDir string) string {
-	key := frameKey{appDir, path}
-	if rel, ok := r.frames[key]; ok {
-		return rel
-	}
-	rel := r.lookUp(path, appDir)
-	r.frames[key] = rel
-	return rel
-}
-
-func (r *scanRoot) lookUp(path, appDir string) string {
-	if filepath.IsAbs(path) {
-		if rel, err := filepath.Rel(r.dir, path); err == nil && filepath.IsLocal(rel) && r.isFile(rel) {
-			return rel
-		}
-	} else if !hasDrive(path) {
-		// Relative frames are relative to where synth ran: the app's root.
-		if rel := filepath.Join(appDir, path); appDir != "" && filepath.IsLocal(rel) && r.isFile(rel) {
-			return rel
-		}
-		return ""
-	}
-	comps := extract.PathComponents(path)
-	if slices.Contains(comps, "..") {
-		return ""
-	}
-	if len(comps) > maxFrameComponents {
-		comps = comps[len(comps)-maxFrameComponents:]
-	}
-	for _, base := range []struct {
-		dir      string
-		minComps int
-	}{{appDir, 1}, {".", 2}} {
-		if base.dir == "" {
-			continue
-		}
-		for k := len(comps); k >= base.minComps; k-- {
-			rel := filepath.Join(append([]string{base.dir}, comps[len(comps)-k:]...)...)
-			if filepath.IsLocal(rel) && r.isFile(rel) {
-				return rel
-			}
-		}
-	}
-	return ""
-}
-
-// hasDrive reports whether a frame path starts with a Windows drive.
-func hasDrive(path string) bool {
-	return len(path) >= 2 && path[1] == ':' && ('a' <= path[0] && path[0] <= 'z' || 'A' <= path[0] && path[0] <= 'Z')
 }
 
 // app reads an app source file once: its line count, and its line

@@ -26,7 +26,7 @@ func lineText(content []byte) []string {
 
 func place(file string, line, col int) string { return fmt.Sprintf("%s:%d:%d", file, line, col) }
 
-// located is a finding as the link step leaves it: where it is shown,
+// linked is a finding as the link step leaves it: where it is shown,
 // its related template statement, its construct path and fingerprint.
 func linked(f rules.Finding) string {
 	s := f.RuleID + " " + place(f.File, f.Span.Start.Line, f.Span.Start.Col)
@@ -303,6 +303,28 @@ func TestLinkCDKOneLineTwoStatements(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// TestLinkCDKSuppressedInTemplate: a finding the template's own Metadata
+// suppresses is shown at its app line too, with its exemption.
+func TestLinkCDKSuppressedInTemplate(t *testing.T) {
+	files := assembly([]string{sendCommand, startSession}, "new S (/synth/app/lib/s.js:3:3)")
+	files["app/lib/s.js"] = appSource
+	files["app/cdk.out/S.template.json"] = strings.Replace(files["app/cdk.out/S.template.json"], `"Type": "AWS::IAM::Policy",`,
+		`"Type": "AWS::IAM::Policy", "Metadata": {"ssm-guardrails": {"suppress": [{"rule": "IAM-SSM-2", "reason": "sessions, SEC-1"}]}},`, 1)
+	repo := testkit.WriteTree(t, files)
+	rep, err := Run(Options{Paths: []string{repo}, BaseDir: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || len(rep.Exempted) != 1 || len(rep.Warnings) > 0 {
+		t.Fatalf("open %v, exempted %v, warnings %v", rep.Findings, rep.Exempted, rep.Warnings)
+	}
+	e := rep.Exempted[0]
+	want := "IAM-SSM-2 app/lib/s.js:3:3 <- app/cdk.out/S.template.json:4:5 (statement in the synthesized template) [S/Role/DefaultPolicy/Resource]"
+	if got := linked(e.Finding); got != want || e.Exemption.Reason != "sessions, SEC-1" || e.Exemption.Source() != "app/cdk.out/S.template.json:1" {
+		t.Errorf("exempted %s (%s, %s), want %s", got, e.Exemption.Reason, e.Exemption.Source(), want)
 	}
 }
 

@@ -237,6 +237,7 @@ func readFixtureAssembly(t *testing.T, dir string) *AssemblyIndex {
 func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte(`{"artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}, "additionalMetadataFile": "S.metadata.json", "metadata": {"/S/R": [{"type": "aws:cdk:logicalId", "data": "R", "trace": ["a (/b.js:1:2)"]}]}}}}`))
 	f.Add([]byte(`{"/S": [{"type": "aws:cdk:templateFile", "data": "../x"}, {"type": "aws:cdk:creationStack", "data": ["x"]}]}`))
+	f.Add([]byte(`{"Resources": {"N": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:cdk:path": "S/N.NestedStack/N.NestedStackResource", "aws:asset:path": "n.json"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		stacks, _ := ParseManifest(source.NewSource(data))
 		c := Constructs{}
@@ -254,6 +255,15 @@ func FuzzParseManifest(f *testing.F) {
 				}
 			}
 		}
-		NewAssemblyIndex(stacks, nil)
+		var nested []NestedStack
+		if roots, _, err := syntax.Parse(source.NewSource(data)); err == nil {
+			nested = CDKNestedStacks(roots)
+		}
+		for _, n := range nested {
+			if localPath(n.TemplateFile) != n.TemplateFile || !strings.HasPrefix(n.Path, "/") {
+				t.Errorf("nested stack %+v", n)
+			}
+		}
+		NewAssemblyIndex(stacks, nested)
 	})
 }
