@@ -25,7 +25,8 @@ type Options struct {
 	BaseDir     string // paths in results are relative to it; default the working directory
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
+	// is still in memory, so no file is read twice. The CDK link step
+	// runs it on the app source files it shows findings in.
 	LineHashes func(content []byte) []string
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
