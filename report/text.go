@@ -38,7 +38,7 @@ func Text(w io.Writer, rep *scan.Report, failOn rules.Severity) error {
 
 func writeFinding(b *bufio.Writer, f rules.Finding) {
 	fmt.Fprintf(b, "%s:%d:%d: %s %s %s", f.File, f.Span.Start.Line, f.Span.Start.Col, f.Severity, f.RuleID, f.Message)
-	if o := describeOrigin(f.Sid, f.Origin); o != "" {
+	if o := describePlace(f); o != "" {
 		fmt.Fprintf(b, " [%s]", o)
 	}
 }

@@ -28,16 +28,20 @@ type candidate struct {
 	name  string // to show: relative to the base directory, forward slashes
 	size  int64
 	limit int64 // the size limit, checked again when the file is read
+	// assembly is the CDK cloud assembly the file sits in: its directory,
+	// absolute, when a manifest.json is beside the file; "" otherwise.
+	assembly string
 }
 
 // discoverer walks the scan roots. Every decision about which files to
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts     Options
-	seen     map[string]bool
-	files    []candidate
-	warnings []source.Warning
+	opts       Options
+	seen       map[string]bool
+	assemblies map[string]bool // directory -> whether it is a cloud assembly
+	files      []candidate
+	warnings   []source.Warning
 }
 
 func discover(opts Options) ([]candidate, []source.Warning, error) {
@@ -46,7 +50,7 @@ func discover(opts Options) ([]candidate, []source.Warning, error) {
 			return nil, nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, seen: map[string]bool{}}
+	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
 			return nil, nil, err
@@ -166,7 +170,23 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		return
 	}
 	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize})
+	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize,
+		assembly: d.assembly(filepath.Dir(abs))})
+}
+
+// assembly returns dir when it is a CDK cloud assembly: it holds a
+// manifest.json.
+func (d *discoverer) assembly(dir string) string {
+	is, ok := d.assemblies[dir]
+	if !ok {
+		info, err := os.Lstat(filepath.Join(dir, "manifest.json"))
+		is = err == nil && info.Mode().IsRegular()
+		d.assemblies[dir] = is
+	}
+	if is {
+		return dir
+	}
+	return ""
 }
 
 // isCDKAssetDir reports whether dir is an asset folder of a CDK cloud

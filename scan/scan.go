@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -24,7 +25,8 @@ type Options struct {
 	BaseDir     string // paths in results are relative to it; default the working directory
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
+	// is still in memory, so no file is read twice. The CDK link step
+	// runs it on the app source files it shows findings in.
 	LineHashes func(content []byte) []string
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
@@ -71,6 +73,7 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	results := scanAll(files, opts.LineHashes)
+	warnings = append(warnings, linkCDK(files, results, opts)...)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
 	var findings []rules.Finding
 	for _, r := range results {
@@ -126,10 +129,23 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 	case err != nil:
 		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
 	}
+	if c.assembly != "" {
+		// A template that holds no policy may still point at a nested
+		// stack's template, which the link step needs to know.
+		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
+			return FileResult{}, data
+		}
+		return hashLines(ScanAssemblyFile(c.name, data), data, lineHashes), data
+	}
 	if !extract.MayHoldPolicy(data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
-	res := ScanFile(c.name, data)
+	return hashLines(ScanFile(c.name, data), data, lineHashes), data
+}
+
+// hashLines sets the line fingerprint of each finding of a file, from
+// the file's data.
+func hashLines(res FileResult, data []byte, lineHashes func([]byte) []string) FileResult {
 	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
 		hashes := lineHashes(data)
 		hash := func(f *rules.Finding) {
@@ -144,5 +160,5 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 			hash(&res.Exempted[i].Finding)
 		}
 	}
-	return res, data
+	return res
 }

@@ -16,15 +16,33 @@ func (e *Entry) matches(f *rules.Finding) bool {
 	if len(e.Rules) > 0 && !slices.Contains(e.Rules, f.RuleID) {
 		return false
 	}
+	if len(e.Files) > 0 && !matchesFile(e.Files, f) {
+		return false
+	}
 	for _, sel := range []struct {
 		globs []string
 		value string
-	}{{e.Files, f.File}, {e.Resources, f.Origin.Resource}, {e.CDKPaths, f.Origin.CDKPath}, {e.Policies, f.Origin.PolicyName}} {
+	}{{e.Resources, f.Origin.Resource}, {e.CDKPaths, f.Origin.CDKPath}, {e.Policies, f.Origin.PolicyName}} {
 		if len(sel.globs) > 0 && (sel.value == "" || !matchAny(sel.globs, sel.value)) {
 			return false
 		}
 	}
 	return true
+}
+
+// matchesFile reports whether a files selector names the finding's file
+// or the file of one of its related locations: a CDK finding shown at
+// its app source line may be exempted by the app file or by the template.
+func matchesFile(globs []string, f *rules.Finding) bool {
+	if matchAny(globs, f.File) {
+		return true
+	}
+	for _, r := range f.Related {
+		if matchAny(globs, r.File) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchAny(globs []string, s string) bool {
