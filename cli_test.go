@@ -15,10 +15,12 @@ import (
 
 // TestMain lets a test run the CLI as a process of its own, with real
 // standard streams: the test binary is the CLI when mainEnv is set.
+// In-process tests write goldenVersion.
 func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) == "1" {
 		main()
 	}
+	version = goldenVersion
 	os.Exit(m.Run())
 }
 

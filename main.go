@@ -21,9 +21,6 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.0.0-dev"
-
 // Exit codes.
 const (
 	exitClean    = 0 // nothing at or above --fail-on

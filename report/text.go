@@ -108,7 +108,7 @@ type textWriter struct {
 func (t *textWriter) writeFinding(f rules.Finding) {
 	fmt.Fprintf(t.b, "%s %s %s %s", t.paint(fmt.Sprintf("%s:%d:%d:", t.clean(f.File), f.Span.Start.Line, f.Span.Start.Col), bold),
 		t.paint(f.Severity.String(), severityColor(f.Severity)), t.paint(f.RuleID, bold), t.clean(f.Message))
-	if o := describeOrigin(f.Sid, f.Origin); o != "" {
+	if o := describePlace(f); o != "" {
 		fmt.Fprintf(t.b, " [%s]", t.clean(o))
 	}
 }

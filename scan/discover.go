@@ -30,6 +30,9 @@ type candidate struct {
 	size  int64
 	limit int64     // the size limit, checked again when the file is read
 	stdin io.Reader // for the path "-": read this instead
+	// assembly is the CDK cloud assembly the file sits in: its directory,
+	// absolute, when a manifest.json is beside the file; "" otherwise.
+	assembly string
 }
 
 // discoverer walks the scan roots. Every decision about which files to
@@ -38,6 +41,7 @@ type candidate struct {
 type discoverer struct {
 	opts       Options
 	seen       map[string]bool
+	assemblies map[string]bool // directory -> whether it is a cloud assembly
 	files      []candidate
 	warnings   []source.Warning
 	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
@@ -49,7 +53,7 @@ func discover(opts Options) (*discoverer, error) {
 			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, seen: map[string]bool{}}
+	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
 			return nil, err
@@ -181,7 +185,23 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		return
 	}
 	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize})
+	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize,
+		assembly: d.assembly(filepath.Dir(abs))})
+}
+
+// assembly returns dir when it is a CDK cloud assembly: it holds a
+// manifest.json.
+func (d *discoverer) assembly(dir string) string {
+	is, ok := d.assemblies[dir]
+	if !ok {
+		info, err := os.Lstat(filepath.Join(dir, "manifest.json"))
+		is = err == nil && info.Mode().IsRegular()
+		d.assemblies[dir] = is
+	}
+	if is {
+		return dir
+	}
+	return ""
 }
 
 // addStdin adds standard input as one file, once however often "-" is

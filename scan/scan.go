@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -29,7 +30,8 @@ type Options struct {
 	StdinName string
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
+	// is still in memory, so no file is read twice. The CDK link step
+	// runs it on the app source files it shows findings in.
 	LineHashes func(content []byte) []string
 	// Excerpts, when set, keeps each open finding's first line on it
 	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
@@ -87,7 +89,8 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	results := scanAll(d.files, &opts)
-	rep := &Report{Rules: rules.All, Warnings: d.warnings, Files: len(d.files), Unselected: holdingPolicies(d.unselected)}
+	warnings := append(d.warnings, linkCDK(d.files, results, opts)...)
+	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(d.unselected)}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
 	}
@@ -161,15 +164,35 @@ func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) 
 	case err != nil:
 		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
 	}
+	if c.assembly != "" {
+		// A template that holds no policy may still point at a nested
+		// stack's template, which the link step needs to know.
+		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
+			return FileResult{}, data
+		}
+		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
+	}
 	if !extract.MayHoldPolicy(data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
-	res := ScanFile(c.name, data)
+	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+}
+
+// keepLines takes from a file's data, while it is in memory, what the
+// outputs need of the lines with findings: for a terminal, each finding's
+// excerpt, and the line fingerprints.
+func keepLines(res FileResult, name string, data []byte, opts *Options) FileResult {
 	if opts.Excerpts {
-		addExcerpts(data, c.name, res.Findings)
+		addExcerpts(data, name, res.Findings)
 	}
-	if opts.LineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := opts.LineHashes(data)
+	return hashLines(res, data, opts.LineHashes)
+}
+
+// hashLines sets the line fingerprint of each finding of a file, from
+// the file's data.
+func hashLines(res FileResult, data []byte, lineHashes func([]byte) []string) FileResult {
+	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
+		hashes := lineHashes(data)
 		hash := func(f *rules.Finding) {
 			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
 				f.LineHash = hashes[line-1]
@@ -182,5 +205,5 @@ func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) 
 			hash(&res.Exempted[i].Finding)
 		}
 	}
-	return res, data
+	return res
 }

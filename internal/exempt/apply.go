@@ -13,13 +13,14 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
-// matches reports whether every selector the entry gives matches f, whose
-// path relative to the config's directory is file.
-func (e *Entry) matches(f *rules.Finding, file string) bool {
+// matches reports whether every selector the entry gives matches f;
+// relative turns a path as the findings show it into one relative to the
+// config's directory.
+func (e *Entry) matches(f *rules.Finding, relative func(string) string) bool {
 	if len(e.Rules) > 0 && !slices.Contains(e.Rules, f.RuleID) {
 		return false
 	}
-	if len(e.Files) > 0 && !matchFiles(e.Files, file) {
+	if len(e.Files) > 0 && !matchesFile(e.Files, f, relative) {
 		return false
 	}
 	for _, sel := range []struct {
@@ -31,6 +32,21 @@ func (e *Entry) matches(f *rules.Finding, file string) bool {
 		}
 	}
 	return true
+}
+
+// matchesFile reports whether a files selector names the finding's file
+// or the file of one of its related locations: a CDK finding shown at
+// its app source line may be exempted by the app file or by the template.
+func matchesFile(globs []string, f *rules.Finding, relative func(string) string) bool {
+	if matchFiles(globs, relative(f.File)) {
+		return true
+	}
+	for _, r := range f.Related {
+		if matchFiles(globs, relative(r.File)) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchFiles matches a path relative to the config's directory. A file
@@ -89,8 +105,7 @@ func (c *Config) Apply(findings []rules.Finding, now time.Time) (open []rules.Fi
 	used := make([]bool, len(c.Entries))
 	open = make([]rules.Finding, 0, len(findings))
 	for _, f := range findings {
-		file := c.relative(f.File)
-		i := slices.IndexFunc(c.Entries, func(e Entry) bool { return !expired(&e) && e.matches(&f, file) })
+		i := slices.IndexFunc(c.Entries, func(e Entry) bool { return !expired(&e) && e.matches(&f, c.relative) })
 		if i < 0 {
 			open = append(open, f)
 			continue

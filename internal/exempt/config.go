@@ -38,7 +38,7 @@ type Config struct {
 // Entry is one entry of the config's exemptions list. Every
 // selector it gives must match a finding for the entry to exempt it.
 type Entry struct {
-	Files     []string
+	Files     []string // the finding's file, or a related location's (a CDK finding's template)
 	Resources []string
 	CDKPaths  []string
 	Policies  []string
