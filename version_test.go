@@ -15,13 +15,9 @@ import (
 )
 
 // goldenVersion is the version the in-process tests write, whatever the
-// test binary's build information says: the golden files hold it.
+// test binary's build information says: the golden files hold it (see
+// TestMain in cli_test.go).
 const goldenVersion = "0.0.0-dev"
-
-func TestMain(m *testing.M) {
-	version = goldenVersion
-	os.Exit(m.Run())
-}
 
 func TestBuildVersion(t *testing.T) {
 	const rev = "395c1effb67f5931f16700b1a1d93e322e5e54ba"

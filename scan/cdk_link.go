@@ -71,7 +71,8 @@ type linker struct {
 // appFile is an app source file a finding is shown in.
 type appFile struct {
 	lines  int
-	hashes []string // SARIF line fingerprints, when asked for
+	hashes []string       // SARIF line fingerprints, when asked for
+	src    *source.Source // the file, for excerpts, when asked for them
 }
 
 func (l *linker) close() {
@@ -230,6 +231,10 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 		if fr.Line <= len(app.hashes) {
 			f.LineHash = app.hashes[fr.Line-1]
 		}
+		f.Excerpt = nil
+		if app.src != nil {
+			f.Excerpt = excerpt(app.src, f.Span.Start)
+		}
 		if f.Origin.CDKPath == "" {
 			f.Origin.CDKPath = strings.TrimPrefix(c.Path, "/")
 		}
@@ -238,7 +243,8 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 }
 
 // app reads an app source file once: its line count, and its line
-// fingerprints when the scan asks for them; nil when it cannot be read.
+// fingerprints and text when the scan asks for them; nil when it cannot
+// be read.
 func (l *linker) app(r *scanRoot, rel string) *appFile {
 	if a, ok := r.apps[rel]; ok {
 		return a
@@ -248,6 +254,9 @@ func (l *linker) app(r *scanRoot, rel string) *appFile {
 		a = &appFile{lines: countLines(data)}
 		if l.opts.LineHashes != nil {
 			a.hashes = l.opts.LineHashes(data)
+		}
+		if l.opts.Excerpts {
+			a.src = source.NewSource(data)
 		}
 	}
 	r.apps[rel] = a

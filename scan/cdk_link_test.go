@@ -62,7 +62,7 @@ func TestLinkCDKFixtures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := t.TempDir()
 			copyFixture(t, tt.fixture, repo, tt.appDir)
-			rep, err := Run(Options{Paths: []string{filepath.Join(repo, tt.appDir, "cdk.out")}, BaseDir: repo, LineHashes: lineText})
+			rep, err := Run(Options{Paths: []string{filepath.Join(repo, tt.appDir, "cdk.out")}, BaseDir: repo, LineHashes: lineText, Excerpts: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +85,8 @@ func TestLinkCDKFixtures(t *testing.T) {
 					w = g.Rule + " " + prefix + g.App + " <- " + template + " (" + TemplateStatement + ") [" + g.CDKPath + "]"
 				}
 				want = append(want, w)
-				// The fingerprint is the app line's, where the finding is shown.
+				// The fingerprint and the excerpt are the app line's, where
+				// the finding is shown.
 				if tt.traced {
 					file, line := prefix+g.App[:strings.IndexByte(g.App, ':')], 0
 					fmt.Sscanf(g.App[strings.IndexByte(g.App, ':')+1:], "%d", &line)
@@ -97,8 +98,14 @@ func TestLinkCDKFixtures(t *testing.T) {
 						sources[file] = lineText(data)
 					}
 					for _, f := range rep.Findings {
-						if f.File == file && f.Span.Start.Line == line && f.LineHash != sources[file][line-1] {
+						if f.File != file || f.Span.Start.Line != line {
+							continue
+						}
+						if f.LineHash != sources[file][line-1] {
 							t.Errorf("%s: line hash %q, want the app line's %q", linked(f), f.LineHash, sources[file][line-1])
+						}
+						if f.Excerpt == nil || fmt.Sprintf("%d:%s", line, strings.TrimSpace(f.Excerpt.Text)) != sources[file][line-1] {
+							t.Errorf("%s: excerpt %+v, want the app line %q", linked(f), f.Excerpt, sources[file][line-1])
 						}
 					}
 				}
@@ -456,12 +463,12 @@ func TestLinkCDKWithoutTracesIsUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _, err := discover(opts)
+	d, err := discover(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var unlinked []rules.Finding
-	for _, r := range scanAll(files, lineText) {
+	for _, r := range scanAll(d.files, &opts) {
 		unlinked = append(unlinked, r.Findings...)
 	}
 	rules.SortFindings(unlinked)

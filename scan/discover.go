@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +28,8 @@ type candidate struct {
 	path  string // to open
 	name  string // to show: relative to the base directory, forward slashes
 	size  int64
-	limit int64 // the size limit, checked again when the file is read
+	limit int64     // the size limit, checked again when the file is read
+	stdin io.Reader // for the path "-": read this instead
 	// assembly is the CDK cloud assembly the file sits in: its directory,
 	// absolute, when a manifest.json is beside the file; "" otherwise.
 	assembly string
@@ -42,21 +44,22 @@ type discoverer struct {
 	assemblies map[string]bool // directory -> whether it is a cloud assembly
 	files      []candidate
 	warnings   []source.Warning
+	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
 }
 
-func discover(opts Options) ([]candidate, []source.Warning, error) {
+func discover(opts Options) (*discoverer, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
-			return nil, nil, fmt.Errorf("invalid glob %q", g)
+			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
 	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return d.files, d.warnings, nil
+	return d, nil
 }
 
 func (d *discoverer) warn(path, format string, args ...any) {
@@ -76,7 +79,13 @@ func (d *discoverer) display(path string) string {
 	return filepath.ToSlash(rel)
 }
 
+// stdinPath is the path that names standard input.
+const stdinPath = "-"
+
 func (d *discoverer) root(root string) error {
+	if root == stdinPath {
+		return d.addStdin()
+	}
 	info, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
@@ -108,7 +117,13 @@ func (d *discoverer) root(root string) error {
 			}
 			return nil
 		}
-		if !d.included(rel) || d.excluded(rel) {
+		if !d.included(rel) {
+			if d.opts.FindUnselected {
+				d.probeUnselected(path, rel, entry)
+			}
+			return nil
+		}
+		if d.excluded(rel) {
 			return nil
 		}
 		switch mode := entry.Type(); {
@@ -187,6 +202,24 @@ func (d *discoverer) assembly(dir string) string {
 		return dir
 	}
 	return ""
+}
+
+// addStdin adds standard input as one file, once however often "-" is
+// given.
+func (d *discoverer) addStdin() error {
+	if d.opts.Stdin == nil {
+		return errors.New("cannot scan -: no standard input")
+	}
+	if d.seen[stdinPath] {
+		return nil
+	}
+	d.seen[stdinPath] = true
+	name := "<stdin>"
+	if d.opts.StdinName != "" {
+		name = d.display(d.opts.StdinName)
+	}
+	d.files = append(d.files, candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
+	return nil
 }
 
 // isCDKAssetDir reports whether dir is an asset folder of a CDK cloud

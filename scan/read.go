@@ -60,9 +60,14 @@ func readOpened(f *os.File, limit int64, buf []byte) ([]byte, error) {
 	if limit > 0 && size > limit {
 		return buf, errTooLarge{limit}
 	}
-	var r io.Reader = f
+	return readAll(f, size, limit, buf)
+}
+
+// readAll reads r into buf's memory: at most limit bytes (0: no limit),
+// with room made for size bytes at once.
+func readAll(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
 	if limit > 0 {
-		r = io.LimitReader(f, limit+1)
+		r = io.LimitReader(r, limit+1)
 	}
 	buf = buf[:0]
 	if need := int(size) + 1; cap(buf) < need { // +1: EOF is seen without growing
