@@ -115,7 +115,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
-	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
+	fs.StringVar(&st.category, "category", "", "SARIF category: runAutomationDetails.id is `NAME`/ (default none: upload-sarif's category input applies)")
 	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+exempt.DefaultConfigFile+" in the working directory, if any)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
