@@ -307,7 +307,7 @@ func (r *actionRun) uploadSARIF(code int) int {
 	if err != nil {
 		return fail("reading the SARIF file: %v", err)
 	}
-	u := &codescanning.Uploader{
+	u := &codescanning.Client{
 		APIURL:     r.apiURL,
 		Repository: r.repo,
 		Token:      r.token,
