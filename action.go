@@ -257,6 +257,7 @@ func (r *actionRun) finish(rep *scan.Report, code int) int {
 	r.setOutput("sarif-file", r.sarifFile)
 	r.setOutput("findings", strconv.Itoa(report.Failing(rep, r.st.failOn)))
 	if !r.upload {
+		r.note("upload skipped (upload: false).")
 		return code
 	}
 	return r.uploadSARIF(code)
@@ -286,7 +287,9 @@ func (r *actionRun) setOutput(name, value string) {
 
 // note adds a line to the job summary about the upload.
 func (r *actionRun) note(format string, args ...any) {
-	line := "\n**Code scanning:** " + fmt.Sprintf(format, args...) + "\n"
+	var end strings.Builder
+	report.SummaryEnd(&end, fmt.Sprintf(format, args...), version)
+	line := end.String()
 	if err := r.fileCommand("GITHUB_STEP_SUMMARY", func() { r.gh.AddStepSummary(line) }); err != nil {
 		r.gh.Warningf("could not write the job summary: %v", err)
 	}

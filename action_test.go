@@ -558,12 +558,11 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 
 	// The job summary.
 	for _, want := range []string{
-		"2 findings (1 critical, 1 high) in 4 files, 1 warning; 2 at or above high.",
-		"| critical | 1 |",
-		"[policies/deploy.json:4](https://github.com/" + testRepo + "/blob/" + testSHA + "/policies/deploy.json#L4-L9)",
-		"| IAM-SSM-1 UnscopedSendCommand | sid RunAnything |",
-		"| IAM-SSM-2 UnscopedStartSession | resource SupportRole (AWS::IAM::Role), policy sessions |",
-		"### Warnings\n\n- policies/broken.json:3:1: cannot parse",
+		"**2 findings at or above high** (fail-on): 1 IAM-SSM-1, 1 IAM-SSM-2.\n\n4 files scanned, 1 warning.",
+		"UnscopedSendCommand | critical | 1 | 0 |",
+		"[policies/deploy.json:4](https://github.com/" + testRepo + "/blob/" + testSHA + "/policies/deploy.json#L4-L9) | sid RunAnything |",
+		"[templates/support.yaml:17](https://github.com/" + testRepo + "/blob/" + testSHA + "/templates/support.yaml#L17-L19) | resource SupportRole (AWS::IAM::Role), policy sessions |",
+		"### Warnings\n\nFiles that were skipped or could not be parsed, and exemptions that expired or matched nothing.\n\n- policies/broken.json:3:1: cannot parse",
 		"**Code scanning:** uploaded and processed (SARIF id `6c8bb0a2-sarif`).",
 	} {
 		if !strings.Contains(res.summary, want) {
@@ -682,7 +681,7 @@ func TestActionCleanTreeStillUploads(t *testing.T) {
 	if res.outputs["findings"] != "0" || res.outputs["sarif-id"] != "6c8bb0a2-sarif" {
 		t.Errorf("outputs %v", res.outputs)
 	}
-	if !strings.Contains(res.summary, "0 findings in 1 file") {
+	if !strings.Contains(res.summary, "**No findings.**\n\n1 file scanned.") {
 		t.Errorf("summary:\n%s", res.summary)
 	}
 }
@@ -712,7 +711,7 @@ func TestActionCapsAnnotations(t *testing.T) {
 	if !strings.HasPrefix(anns[10], "::notice ") || !strings.Contains(anns[10], "50 more findings not annotated") || !strings.Contains(anns[10], "job summary") {
 		t.Errorf("last annotation %q", anns[10])
 	}
-	if n := strings.Count(res.summary, "| critical | [policies/p"); n != 60 {
+	if n := strings.Count(res.summary, "| Allow grants ssm:SendCommand on all EC2 and managed instances (Action \"ssm:SendCommand\", Resource \"\\*\"): no Condition | [policies/p"); n != 60 {
 		t.Errorf("summary lists %d findings, want all 60", n)
 	}
 	if res.outputs["findings"] != "60" || res.outputs["sarif-file"] != "ssm-guardrails.sarif" {
@@ -943,7 +942,7 @@ func TestActionKeepsScannedTextFromActingAsCommands(t *testing.T) {
 		t.Errorf("the text report does not show the Sid as written:\n%s", res.stdout)
 	}
 	anns := annotations(res.stdout)
-	if len(anns) != 1 || !strings.Contains(anns[0], `[sid x%0A::error file=README.md::injected]`) {
+	if len(anns) != 1 || !strings.Contains(anns[0], `[sid x\n::error file=README.md::injected]`) {
 		t.Errorf("annotations %q", anns)
 	}
 	if strings.Contains(res.summary, "\n::error") {
