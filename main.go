@@ -53,18 +53,17 @@ func tuneGC() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan            scan.Options
-	format          string
-	output          string
-	sarif           string
-	category        string
-	failOn          rules.Severity
-	config          string // exemptions config; "" means the default file, if any
-	sarifSuppressed bool   // also write exempted findings into the SARIF
-	// finish, when set, runs after the outputs are written, with the
-	// report and the findings' exit code, and returns the run's exit code:
-	// action mode adds annotations, the job summary and the upload there.
-	finish func(rep *scan.Report, code int) int
+	scan     scan.Options
+	format   string
+	output   string
+	sarif    string
+	category string
+	failOn   rules.Severity
+	config   string // exemptions config; "" means the default file, if any
+	// configRoot, when set, is the directory the config must be inside
+	// once links are resolved (action mode: the workspace).
+	configRoot      string
+	sarifSuppressed bool // also write exempted findings into the SARIF
 }
 
 // stringList is a repeatable flag.
@@ -160,16 +159,7 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 
 // execute scans and writes every requested output.
 func execute(st settings, stdout, stderr io.Writer) int {
-	if st.format == "sarif" || st.sarif != "" {
-		st.scan.LineHashes = sarif.LineHashes
-	}
-	cfg, err := loadConfig(st.config, st.scan.BaseDir)
-	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
-	}
-	st.scan.Config = cfg
-	rep, err := scan.Run(st.scan)
+	rep, _, err := scanReport(st, st.format == "sarif" || st.sarif != "")
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
@@ -202,20 +192,37 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
 	}
-	code := exitClean
-	if report.Failing(rep, st.failOn) > 0 {
-		code = exitFindings
+	return findingsCode(rep, st.failOn)
+}
+
+// scanReport loads the exemptions config and scans with it; forSARIF
+// asks for the fingerprints SARIF carries.
+func scanReport(st settings, forSARIF bool) (*scan.Report, *exempt.Config, error) {
+	if forSARIF {
+		st.scan.LineHashes = sarif.LineHashes
 	}
-	if st.finish != nil {
-		code = st.finish(rep, code)
+	cfg, err := loadConfig(st.config, st.scan.BaseDir, st.configRoot)
+	if err != nil {
+		return nil, nil, err
 	}
-	return code
+	st.scan.Config = cfg
+	rep, err := scan.Run(st.scan)
+	return rep, cfg, err
+}
+
+// findingsCode is the exit code the findings give.
+func findingsCode(rep *scan.Report, failOn rules.Severity) int {
+	if report.Failing(rep, failOn) > 0 {
+		return exitFindings
+	}
+	return exitClean
 }
 
 // loadConfig reads the exemptions config: the one named, which must
-// exist, or else .ssm-guardrails.yml in the base directory, if any. Its
-// path is shown relative to the base directory, like every other path.
-func loadConfig(named, base string) (*exempt.Config, error) {
+// exist, or else .ssm-guardrails.yml in the base directory, if any; inside
+// root, when root is set. Its path is shown relative to the base
+// directory, like every other path.
+func loadConfig(named, base, root string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
 	}
@@ -223,7 +230,7 @@ func loadConfig(named, base string) (*exempt.Config, error) {
 	if path == "" {
 		path, required = filepath.Join(base, exempt.DefaultConfigFile), false
 	}
-	cfg, err := exempt.LoadConfig(path, required)
+	cfg, err := exempt.LoadConfigWithin(root, path, required)
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)
