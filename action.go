@@ -112,7 +112,8 @@ func (r *actionRun) run() int {
 		return exitError
 	}
 	if err := writeReplacing(r.st.sarif, log.Bytes()); err != nil {
-		r.errorf("SARIF file not written", "input sarif-file: %s; the annotations and the job summary still show every finding", safetext.Log(err.Error()))
+		r.errorf("SARIF file not written", "input sarif-file: %q cannot be written: %s; the annotations and the job summary still show every finding",
+			safetext.Log(r.sarifFile), safetext.Log(err.Error()))
 		code = exitError
 	}
 	r.printReport(rep)

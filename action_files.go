@@ -56,7 +56,7 @@ func within(root, path string) bool {
 // followed, and a reader never sees half a file.
 func writeReplacing(path string, data []byte) error {
 	if info, err := os.Lstat(path); err == nil && info.IsDir() {
-		return fmt.Errorf("%s is a directory", path)
+		return errors.New("a directory is in its place")
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".ssm-guardrails-*.tmp")
 	if err != nil {
