@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,128 @@ func TestActionNeverWritesThroughLinks(t *testing.T) {
 		}
 		if res.code != exitFindings || !strings.Contains(res.stdout, "could not write the job summary") {
 			t.Errorf("exit %d\n%s", res.code, res.stdout)
+		}
+	})
+}
+
+func TestActionUploadDegradesGracefully(t *testing.T) {
+	farReset := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+	for _, tt := range []struct {
+		name    string
+		api     *testkit.FakeGitHub
+		inputs  map[string]string
+		code    int
+		title   string // of the error or warning annotation
+		message string // in it
+		summary string
+	}{
+		{"a rate-limit 403 is waited out",
+			codeScanning(complete, testkit.Reply{Status: 403, Body: `{"message":"You have exceeded a secondary rate limit"}`, Headers: map[string]string{"Retry-After": "1"}}, accepted),
+			nil, exitFindings, "", "", "uploaded and processed"},
+		{"a rate limit past the deadline is a rate limit, not code scanning being off",
+			codeScanning(complete, testkit.Reply{Status: 403, Body: `{"message":"API rate limit exceeded"}`, Headers: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": farReset}}),
+			nil, exitError, "Code scanning upload failed", "stopped waiting for the GitHub API: upload-timeout (2m0s) ran out", "upload failed: stopped waiting"},
+		{"an error while polling an accepted upload is a warning",
+			codeScanning(testkit.Reply{Status: 403, Body: `{"message":"Resource not accessible by integration"}`}, accepted),
+			nil, exitFindings, "Code scanning processing not checked", "the upload was accepted and the step's result follows the findings", "uploaded (SARIF id 6c8bb0a2-sarif); could not check"},
+		{"a 422 shows its details",
+			codeScanning(complete, testkit.Reply{Status: 422, Body: `{"message":"Validation Failed","errors":[{"resource":"Sarif","field":"ref","code":"invalid"},"ref is not a valid ref"]}`}),
+			nil, exitError, "Code scanning upload failed", "422 Unprocessable Entity: Validation Failed (Sarif ref invalid; ref is not a valid ref)", "upload failed: "},
+		{"a hanging API stops at upload-timeout",
+			codeScanning(complete, testkit.Reply{Hang: true}),
+			map[string]string{"upload-timeout": "2"}, exitError, "Code scanning upload failed", "stopped waiting for the GitHub API: upload-timeout (2s) ran out", "upload failed: stopped waiting"},
+		{"processing that outlasts upload-timeout is a warning",
+			codeScanning(testkit.Reply{Status: 200, Body: `{"processing_status":"pending"}`}, accepted),
+			map[string]string{"upload-timeout": "3"}, exitFindings, "Code scanning still processing", "still processing SARIF id 6c8bb0a2-sarif after upload-timeout (3s)", "uploaded (SARIF id 6c8bb0a2-sarif), still processing when upload-timeout ran out"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			res := runCase(t, actionCase{files: findingFiles, inputs: tt.inputs}, tt.api)
+			if elapsed := time.Since(start); elapsed > 30*time.Second {
+				t.Errorf("the step took %s", elapsed)
+			}
+			if res.code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s", res.code, tt.code, res.stdout)
+			}
+			var msg string
+			for _, c := range res.commands {
+				if c.Props["title"] == tt.title && strings.Contains(c.Data, tt.message) {
+					msg = c.Data
+				}
+				if c.Props["title"] == "Code scanning upload skipped" {
+					t.Errorf("told as code scanning being unavailable: %q", c.Data)
+				}
+			}
+			if tt.title != "" && msg == "" {
+				t.Errorf("no %q annotation saying %q:\n%s", tt.title, tt.message, res.stdout)
+			}
+			if !strings.Contains(res.summary, "**Code scanning:** "+tt.summary) {
+				t.Errorf("summary lacks the outcome %q:\n%s", tt.summary, res.summary)
+			}
+			checkReportsWritten(t, res)
+		})
+	}
+}
+
+// TestActionReviewsExemptionsAddedByThePullRequest: the config is
+// compared with the base commit's, fetched with the token; each new or
+// changed entry is annotated on its line and listed in the summary.
+func TestActionReviewsExemptionsAddedByThePullRequest(t *testing.T) {
+	base := "exemptions:\n  - files: [policies/admin-*.json]\n    reason: break-glass role, SEC-101\n"
+	head := base + "  - files: [policies/deploy.json]\n    reason: \"just this once\"\n"
+	files := map[string]string{".ssm-guardrails.yml": head, "policies/admin-ir.json": criticalPolicy, "policies/deploy.json": criticalPolicy}
+	contents := "/repos/" + testRepo + "/contents/.ssm-guardrails.yml"
+	for _, tt := range []struct {
+		name   string
+		reply  testkit.Reply
+		added  []int // lines annotated
+		review string
+	}{
+		{"an entry added", contentsReply(base), []int{4}, "| [.ssm-guardrails.yml:4](https://github.com/" + testRepo + "/blob/" + testSHA + "/.ssm-guardrails.yml#L4) | just this once | files: policies/deploy.json |"},
+		{"no config on the base branch", testkit.Reply{Status: 404, Body: `{"message":"Not Found"}`}, []int{2, 4}, "| [.ssm-guardrails.yml:2]"},
+		{"the base config cannot be fetched", testkit.Reply{Status: 403, Body: `{"message":"Resource not accessible by integration"}`}, nil,
+			"Not checked: GET "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			api := new(testkit.FakeGitHub).On("GET", contents, tt.reply)
+			res := runCase(t, actionCase{files: files, inputs: map[string]string{"upload": "false"}}, api)
+			if res.code != exitClean {
+				t.Fatalf("exit %d: both findings are exempted\n%s", res.code, res.stdout)
+			}
+			gets := api.Requests("GET")
+			if len(gets) != 1 || gets[0].Query != "ref="+testBaseSHA || gets[0].Header.Get("Authorization") != "Bearer "+testToken {
+				t.Fatalf("requests %+v", gets)
+			}
+			var lines []int
+			var unavailable int
+			for _, c := range res.commands {
+				switch {
+				case c.Name == "warning" && strings.HasPrefix(c.Data, "exemption added by this pull request: review it"):
+					if c.Props["file"] != ".ssm-guardrails.yml" {
+						t.Errorf("on file %q", c.Props["file"])
+					}
+					n, _ := strconv.Atoi(c.Props["line"])
+					lines = append(lines, n)
+				case c.Name == "warning" && c.Props["title"] == "Exemptions not reviewed":
+					unavailable++
+				}
+			}
+			if !slices.Equal(lines, tt.added) {
+				t.Errorf("annotated lines %v, want %v", lines, tt.added)
+			}
+			if wantUnavailable := len(tt.added) == 0; (unavailable == 1) != wantUnavailable || unavailable > 1 {
+				t.Errorf("%d warnings that the config could not be compared", unavailable)
+			}
+			if !strings.Contains(res.summary, "### Exemptions added by this pull request") || !strings.Contains(res.summary, tt.review) {
+				t.Errorf("summary lacks %q:\n%s", tt.review, res.summary)
+			}
+		})
+	}
+	t.Run("not on push", func(t *testing.T) {
+		api := new(testkit.FakeGitHub)
+		res := runCase(t, actionCase{files: files, inputs: map[string]string{"upload": "false"}, env: map[string]string{"GITHUB_EVENT_NAME": "push"}}, api)
+		if len(api.Requests("")) != 0 || strings.Contains(res.summary, "added by this pull request") {
+			t.Errorf("reviewed on push: %d requests", len(api.Requests("")))
 		}
 	})
 }
