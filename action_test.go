@@ -974,31 +974,6 @@ func TestActionDocs(t *testing.T) {
 	}
 }
 
-// TestActionKeepsScannedTextFromActingAsCommands: text from a pull
-// request's files (here a Sid with a line break and a workflow command in
-// it) is printed only while command processing is stopped, and escaped in
-// the annotations and the summary.
-func TestActionKeepsScannedTextFromActingAsCommands(t *testing.T) {
-	evil := strings.Replace(criticalPolicy, `"Sid": "RunAnything"`, `"Sid": "x\n::error file=README.md::injected"`, 1)
-	res := runActionE2E(t, map[string]string{"policies/evil.json": evil}, map[string]string{"upload": "false"}, new(testkit.FakeGitHub))
-	if res.code != exitFindings {
-		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
-	}
-	// The Sid's line break put "::error file=README.md::injected" at the
-	// start of a line of the text report: it must be in the log, and not
-	// among the commands the runner acts on.
-	if !strings.Contains(res.stdout, "[sid x\\n::error file=README.md::injected]\n") {
-		t.Errorf("the text report does not show the Sid as written:\n%s", res.stdout)
-	}
-	anns := annotations(res)
-	if len(anns) != 1 || !strings.Contains(anns[0], `[sid x\n::error file=README.md::injected]`) {
-		t.Errorf("annotations %q", anns)
-	}
-	if strings.Contains(res.summary, "\n::error") || !strings.Contains(res.summary, `sid x\\n::error file=README.md::injected`) {
-		t.Errorf("a line break from the file reached the summary:\n%s", res.summary)
-	}
-}
-
 // TestActionExemptions runs the action with an exemptions config in the
 // workspace and the sarif-suppressed input: the exempted finding does not
 // fail the step, gets no annotation, is listed in the job summary with its
