@@ -529,6 +529,10 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := parseSARIF(t, onDisk)
+	// The action always sets its category, whatever the CLI's default.
+	if !bytes.Contains(onDisk, []byte(`"automationDetails": {`+"\n"+`        "id": "ssm-guardrails/"`)) {
+		t.Error("the action's SARIF has no runAutomationDetails for its category")
+	}
 	if d := log.Runs[0].Tool.Driver; d.Name != "ssm-guardrails" || d.SemanticVersion != testVersion {
 		t.Errorf("driver %+v: the version set by -ldflags should reach the SARIF", d)
 	}
