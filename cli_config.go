@@ -18,7 +18,7 @@ func (st *settings) loadConfig() (*exempt.Config, error) {
 			return nil, err
 		}
 	}
-	return loadConfig(named, st.scan.BaseDir)
+	return loadConfig(named, st.scan.BaseDir, st.configRoot)
 }
 
 // findConfig looks for the exemptions config a CLI run uses when none is

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/safetext"
 	"github.com/ssm-guardrails/ssm-guardrails/report"
 	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
@@ -51,18 +52,17 @@ func tuneGC() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan            scan.Options
-	format          string
-	output          string
-	sarif           string
-	category        string
-	failOn          rules.Severity
-	config          string // exemptions config; "" means the default file, if any
-	sarifSuppressed bool   // also write exempted findings into the SARIF
-	// finish, when set, runs after the outputs are written, with the
-	// report and the findings' exit code, and returns the run's exit code:
-	// action mode adds annotations, the job summary and the upload there.
-	finish func(rep *scan.Report, code int) int
+	scan     scan.Options
+	format   string
+	output   string
+	sarif    string
+	category string
+	failOn   rules.Severity
+	config   string // exemptions config; "" means the default file, if any
+	// configRoot, when set, is the directory the config must be inside
+	// once links are resolved (action mode: the workspace).
+	configRoot      string
+	sarifSuppressed bool // also write exempted findings into the SARIF
 
 	// What only a CLI run has; action mode leaves these unset.
 	findConfig bool       // with no config named, look for one from the first path up (cli_config.go)
@@ -126,7 +126,7 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
-	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
+	fs.StringVar(&st.category, "category", "", "SARIF category: runAutomationDetails.id is `NAME`/ (default none: upload-sarif's category input applies)")
 	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default: the first "+strings.Join(exempt.ConfigFileNames, " or ")+
 		" from the first PATH up to the repository root, else in the working directory)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
@@ -184,29 +184,30 @@ func parseFlags(args []string, help io.Writer) (settings, error) {
 
 // execute scans and writes every requested output.
 func execute(st settings, stdout, stderr io.Writer) int {
-	if st.format == "sarif" || st.sarif != "" {
-		st.scan.LineHashes = sarif.LineHashes
-	}
 	text := st.textOptions(stdout)
 	st.scan.Excerpts = st.format == "text" && text.Terminal
 	st.scan.FindUnselected = st.format == "text" && st.style != nil && !text.Quiet
-	cfg, err := st.loadConfig()
-	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+	// Errors may quote the scanned files or the config (a workflow's run
+	// step shows them in its log): they are neutralised as the action's are.
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "ssm-guardrails:", safetext.Log(err.Error()))
 		return exitError
 	}
-	st.scan.Config = cfg
-	rep, err := scan.Run(st.scan)
+	rep, _, err := scanReport(st, st.format == "sarif" || st.sarif != "")
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return fail(err)
 	}
 	sarifOpts := sarif.Options{Version: version, Category: st.category, Suppressed: st.sarifSuppressed}
 	if st.sarif != "" {
 		if err := writeFile(st.sarif, func(w io.Writer) error { return sarif.Write(w, rep, sarifOpts) }); err != nil {
-			fmt.Fprintln(stderr, "ssm-guardrails:", err)
-			return exitError
+			return fail(err)
 		}
+	}
+	// Text that is not for a terminal (which escapes for itself) may be a
+	// workflow log: repository text in it must not act as a command.
+	textReport := rep
+	if !text.Terminal {
+		textReport = report.ForLog(rep)
 	}
 	write := func(w io.Writer) error {
 		switch st.format {
@@ -217,7 +218,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		case "github":
 			return report.Annotations(w, rep, report.GitHubLimits)
 		default:
-			return report.Text(w, rep, text)
+			return report.Text(w, textReport, text)
 		}
 	}
 	if st.output != "" {
@@ -226,24 +227,40 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		err = write(stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return fail(err)
 	}
-	code := exitClean
-	if report.Failing(rep, st.failOn) > 0 {
-		code = exitFindings
+	return findingsCode(rep, st.failOn)
+}
+
+// scanReport loads the exemptions config and scans with it; forSARIF
+// asks for the fingerprints SARIF carries.
+func scanReport(st settings, forSARIF bool) (*scan.Report, *exempt.Config, error) {
+	if forSARIF {
+		st.scan.LineHashes = sarif.LineHashes
 	}
-	if st.finish != nil {
-		code = st.finish(rep, code)
+	cfg, err := st.loadConfig()
+	if err != nil {
+		return nil, nil, err
 	}
-	return code
+	st.scan.Config = cfg
+	rep, err := scan.Run(st.scan)
+	return rep, cfg, err
+}
+
+// findingsCode is the exit code the findings give.
+func findingsCode(rep *scan.Report, failOn rules.Severity) int {
+	if report.Failing(rep, failOn) > 0 {
+		return exitFindings
+	}
+	return exitClean
 }
 
 // loadConfig reads the exemptions config: the one named, which must
-// exist, or else .ssm-guardrails.yml in the base directory, if any. Its
-// path is shown relative to the base directory, like every other path,
-// and its files globs are relative to its own directory.
-func loadConfig(named, base string) (*exempt.Config, error) {
+// exist, or else .ssm-guardrails.yml in the base directory, if any; inside
+// root, when root is set. Its path is shown relative to the base
+// directory, like every other path, and its files globs are relative to
+// its own directory.
+func loadConfig(named, base, root string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
 	}
@@ -251,7 +268,7 @@ func loadConfig(named, base string) (*exempt.Config, error) {
 	if path == "" {
 		path, required = filepath.Join(base, exempt.DefaultConfigFile), false
 	}
-	cfg, err := exempt.LoadConfig(path, required)
+	cfg, err := exempt.LoadConfigWithin(root, path, required)
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)

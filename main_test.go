@@ -177,3 +177,26 @@ func TestConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestCategoryFlag: the SARIF carries runAutomationDetails only when
+// --category is given, so that upload-sarif's category input applies to
+// a log the CLI made.
+func TestCategoryFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"--category", "iam/prod"}, `"id": "iam/prod/"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"--format", "sarif", "testdata/examples/policies"}, tt.args...)
+		if code := run(args, &stdout, &stderr); code != exitFindings {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		has := strings.Contains(stdout.String(), `"automationDetails"`)
+		if has != (tt.want != "") || !strings.Contains(stdout.String(), tt.want) {
+			t.Errorf("%v: automationDetails present %v, want %q", args, has, tt.want)
+		}
+	}
+}

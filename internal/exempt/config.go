@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -65,9 +64,16 @@ func (e *ConfigError) Error() string {
 // LoadConfig reads the config at path. With required unset, a missing
 // file is no config rather than an error.
 func LoadConfig(path string, required bool) (*Config, error) {
-	data, err := os.ReadFile(path)
+	return LoadConfigWithin("", path, required)
+}
+
+// LoadConfigWithin is LoadConfig for a config that must be a file inside
+// root once links are resolved; "" means anywhere. The action passes its
+// workspace, whose files a pull request controls.
+func LoadConfigWithin(root, path string, required bool) (*Config, error) {
+	data, err := readConfig(root, path)
 	if err != nil {
-		if !required && os.IsNotExist(err) {
+		if !required && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		var pe *fs.PathError
