@@ -24,8 +24,18 @@ func isTemplate(root *syntax.Node) bool {
 	return false
 }
 
+// attachingTypes are the resources that attach managed policies to the
+// principal they are, by the property named.
+var attachingTypes = map[string]string{
+	"AWS::IAM::Role":          "ManagedPolicyArns",
+	"AWS::IAM::User":          "ManagedPolicyArns",
+	"AWS::IAM::Group":         "ManagedPolicyArns",
+	"AWS::SSO::PermissionSet": "ManagedPolicies",
+}
+
 // template walks each resource of a CloudFormation template with the
-// resource's logical ID, type and CDK path as the origin.
+// resource's logical ID, type and CDK path as the origin, and reads the
+// managed policies it attaches.
 func (e *extractor) template(root *syntax.Node) {
 	e.stack = &stack{parameters: root.Get("Parameters"), mappings: root.Get("Mappings")}
 	e.push("Resources")
@@ -54,6 +64,10 @@ func (e *extractor) template(root *syntax.Node) {
 		props := res.Get("Properties")
 		if samTypes[origin.ResourceType] {
 			e.samStatements(props, origin)
+			e.attachments(props.Get("Policies"), origin, "Policies")
+		}
+		if key := attachingTypes[origin.ResourceType]; key != "" {
+			e.attachments(props.Get(key), namedOrigin(props, origin), key)
 		}
 		e.walk(props, origin, 0)
 		e.holder = nil

@@ -14,10 +14,13 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
-// Document is one policy document found in a file.
+// Document is one policy document found in a file, or the managed
+// policies attached to one principal (Attachments), with where they come
+// from.
 type Document struct {
-	Policy iam.Policy
-	Origin iam.Origin
+	Policy      iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
 	// Holder is the CloudFormation resource that holds the policy, if
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
@@ -35,6 +38,7 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 			e.template(root)
 		case e.serverless(root):
 		default:
+			e.exportAttachments(root)
 			e.walk(root, iam.Origin{}, 0)
 		}
 	}

@@ -10,8 +10,14 @@ import "bytes"
 // The extractor finds a document only under a key "Statement" (a policy
 // document), "statements" or "iamRoleStatements" (Serverless Framework),
 // or "Effect" (a bare statement in a SAM Policies list), and a finding
-// needs an Allow statement inside such a document. So a file that holds
-// a policy contains "Effect", "Statement" or "statements" once decoded.
+// needs an Allow statement inside such a document. It finds managed
+// policy attachments only under a key that holds "Polic"
+// (ManagedPolicyArns, ManagedPolicies, SAM's Policies, an export's
+// AttachedManagedPolicies), and that is also how a template names a
+// policy that an intrinsic function writes (PolicyDocument,
+// InlinePolicy), whose "Statement" may be split between the function's
+// parts. So a file that holds a policy contains "Effect", "Statement",
+// "statements" or "Polic" once decoded.
 // The name may be written without its letters appearing in the file:
 //
 //   - a JSON string escape: "\u0045ffect";
@@ -34,6 +40,7 @@ import "bytes"
 func MayHoldPolicy(data []byte) bool {
 	return bytes.Contains(data, []byte("Effect")) ||
 		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
+		bytes.Contains(data, []byte("Polic")) || // ManagedPolicyArns, Policies, PolicyDocument, InlinePolicy
 		hasLetterEscape(data) ||
 		hasPercentEscape(data)
 }

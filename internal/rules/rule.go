@@ -33,13 +33,15 @@ type Fix struct {
 	YAML string // the same in CloudFormation YAML
 }
 
-// Pass is one policy document handed to a rule, and the way back.
+// Pass is one policy document handed to a rule, with the managed
+// policies attached to the principal its Origin names, and the way back.
 type Pass struct {
-	Rule   *Rule
-	File   string
-	Policy *iam.Policy
-	Origin iam.Origin
-	Report func(Finding)
+	Rule        *Rule
+	File        string
+	Policy      *iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
+	Report      func(Finding)
 }
 
 // HelpURI is where a rule is documented.

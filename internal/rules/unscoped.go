@@ -9,7 +9,7 @@ import (
 
 // unscoped is the check both guardrails make, each for its own action:
 // does an Allow grant the action on every instance with nothing that pins
-// the instance?
+// the instance, or an attached AWS managed policy grant it (attached.go)?
 // The evaluator says where and why; the check words it.
 func unscoped(action string) func(*Pass) {
 	return func(p *Pass) {
@@ -38,5 +38,6 @@ func unscoped(action string) func(*Pass) {
 			f.Message += defaultsNote(statementDefaults(st))
 			p.Report(f)
 		}
+		attached(p)
 	}
 }

@@ -1,10 +1,15 @@
 package managed
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
 
 // partition is how CloudFormation's ${AWS::Partition} reaches the table:
@@ -94,5 +99,28 @@ func TestTable(t *testing.T) {
 	}
 	if DatasetPolicies == 0 || DatasetDate == "" {
 		t.Error("the table does not say what it was generated from")
+	}
+}
+
+// TestREADMEListsTheTable: the README's lists of the managed policies
+// that trigger each rule are the table's.
+func TestREADMEListsTheTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(testkit.RepoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct{ id, action string }{{"IAM-SSM-1", "ssm:SendCommand"}, {"IAM-SSM-2", "ssm:StartSession"}} {
+		names := Granting(r.id)
+		want := fmt.Sprintf("**%s** (`%s`), %d policies:\n\n", r.id, r.action, len(names))
+		for _, name := range names {
+			want += "- `" + name + "`"
+			if p := byName(name); p.Path != "/" {
+				want += " (`" + strings.TrimPrefix(p.Path, "/") + "`)"
+			}
+			want += "\n"
+		}
+		if !strings.Contains(string(readme), want+"\n") {
+			t.Errorf("README.md does not list the policies that trigger %s as the table has them:\n%s", r.id, want)
+		}
 	}
 }
