@@ -245,3 +245,33 @@ Resources:
 func described(f rules.Finding) string {
 	return fmt.Sprintf("%s %s:%d:%d %s", f.RuleID, f.File, f.Span.Start.Line, f.Span.Start.Col, f.Message)
 }
+
+// TestTooManyAlternatives: a value that resolves to more alternatives
+// than the resolver follows (a mapping entry for each of 70 regions, the
+// last one "*") is a note naming what could not be evaluated, never a
+// silent pass.
+func TestTooManyAlternatives(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Mappings:\n  Fleet:\n")
+	for i := range 70 {
+		arn := fmt.Sprintf("arn:aws:ec2:region-%d:111122223333:instance/i-0123456789abcdef0", i)
+		if i == 69 {
+			arn = "*"
+		}
+		fmt.Fprintf(&b, "    region-%d: {Arn: %q}\n", i, arn)
+	}
+	b.WriteString(`Resources:
+  P:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: p
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: ssm:SendCommand, Resource: !FindInMap [Fleet, !Ref AWS::Region, Arn]}
+`)
+	res := ScanFile("t.yaml", []byte(b.String()))
+	if len(res.Findings) != 1 || res.Findings[0].Severity != rules.SeverityNote || res.Findings[0].Span.Start.Line != 80 ||
+		!strings.HasPrefix(res.Findings[0].Message, "could not evaluate more than 64 alternatives; if it covers every instance, this statement grants ssm:SendCommand on all of them") {
+		t.Errorf("findings %v, want one note at line 80 naming the alternatives not followed", res.Findings)
+	}
+}

@@ -10,8 +10,13 @@ import (
 )
 
 // maxAlternatives bounds how many values one element may resolve to
-// through nested Fn::If and Fn::Join, so hostile templates stay linear.
+// through nested Fn::If, Fn::Join and Fn::FindInMap, so hostile templates
+// stay linear. Past it, the last alternative stands for all the rest as
+// a value that could not be evaluated (tooMany): never a silent pass.
 const maxAlternatives = 64
+
+// tooMany stands for the alternatives past maxAlternatives.
+var tooMany = unknown("more than 64 alternatives", "${...}", iam.UnknownAny)
 
 // pseudoParameters are the CloudFormation values that differ from stack to
 // stack: for instance coverage they match anything.
@@ -198,7 +203,7 @@ func (r resolver) resolve(n *syntax.Node) []textValue {
 		}
 		var out []textValue
 		for _, alts := range items {
-			out = appendBounded(out, alts...)
+			out = append(out, alts...)
 		}
 		return out
 	case "Fn::If":
@@ -246,7 +251,7 @@ func (r resolver) parameter(name string) ([]textValue, bool) {
 	}
 	var out []textValue
 	for _, item := range strings.Split(def.Text, ",") {
-		out = appendBounded(out, defaulted(strings.TrimSpace(item), name))
+		out = append(out, defaulted(strings.TrimSpace(item), name))
 	}
 	return out, true
 }
@@ -384,7 +389,7 @@ func split(v textValue, delim string) []textValue {
 			piece.unknowns = append(piece.unknowns, u)
 		}
 		piece.source = show(piece)
-		out = appendBounded(out, piece)
+		out = append(out, piece)
 		if end == len(v.text) {
 			return out
 		}
@@ -471,9 +476,6 @@ func (r resolver) mapEntries(arg *syntax.Node) []*syntax.Node {
 				}
 			}
 		}
-		if len(next) > maxAlternatives {
-			next = next[:maxAlternatives]
-		}
 		level = next
 	}
 	if len(level) == 0 && len(arg.Items) == 4 {
@@ -528,12 +530,16 @@ func product(alts, parts []textValue, sep string) []textValue {
 	return out
 }
 
+// appendBounded appends more to out, up to maxAlternatives values; past
+// that, the last one becomes tooMany.
 func appendBounded(out []textValue, more ...textValue) []textValue {
 	for _, m := range more {
-		if len(out) >= maxAlternatives {
-			return out
+		if len(out) < maxAlternatives {
+			out = append(out, m)
+			continue
 		}
-		out = append(out, m)
+		out[len(out)-1] = tooMany
+		break
 	}
 	return out
 }
