@@ -3,7 +3,6 @@ package scan
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -277,19 +276,9 @@ Resources:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := ScanFile(tt.file, []byte(tt.content))
-			if len(res.Warnings) > 0 {
-				t.Errorf("unexpected warnings: %v", res.Warnings)
-			}
-			var got []string
-			for _, f := range res.Findings {
-				got = append(got, described(f))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
-			}
-			if tt.origin != (iam.Origin{}) && res.Findings[0].Origin != tt.origin {
-				t.Errorf("origin = %+v, want %+v", res.Findings[0].Origin, tt.origin)
+			found := scanDescribed(t, tt.file, tt.content, tt.want)
+			if tt.origin != (iam.Origin{}) && found[0].Origin != tt.origin {
+				t.Errorf("origin = %+v, want %+v", found[0].Origin, tt.origin)
 			}
 		})
 	}

@@ -226,17 +226,7 @@ Resources:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := ScanFile("t.yaml", []byte(tt.content))
-			if len(res.Warnings) > 0 {
-				t.Errorf("unexpected warnings: %v", res.Warnings)
-			}
-			var got []string
-			for _, f := range res.Findings {
-				got = append(got, described(f))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
-			}
+			scanDescribed(t, "t.yaml", tt.content, tt.want)
 		})
 	}
 }
@@ -244,6 +234,25 @@ Resources:
 // described renders a finding as RULE FILE:LINE:COL MESSAGE.
 func described(f rules.Finding) string {
 	return fmt.Sprintf("%s %s:%d:%d %s", f.RuleID, f.File, f.Span.Start.Line, f.Span.Start.Col, f.Message)
+}
+
+// scanDescribed scans one file, which must scan without warnings, checks
+// that its findings are want (described, in ScanFile order) and returns
+// them.
+func scanDescribed(t *testing.T, file, content string, want []string) []rules.Finding {
+	t.Helper()
+	res := ScanFile(file, []byte(content))
+	if len(res.Warnings) > 0 {
+		t.Errorf("unexpected warnings: %v", res.Warnings)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, described(f))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	return res.Findings
 }
 
 // TestTooManyAlternatives: a value that resolves to more alternatives
