@@ -66,7 +66,7 @@ func (e *extractor) template(root *syntax.Node) {
 			e.samStatements(props, origin)
 			e.attachments(props.Get("Policies"), origin, "Policies")
 		}
-		if key := attachingTypes[origin.ResourceType]; key != "" {
+		if key := attachingTypes[origin.ResourceType]; key != "" && props != nil {
 			e.attachments(props.Get(key), namedOrigin(props, origin), key)
 		}
 		e.walk(props, origin, 0)
