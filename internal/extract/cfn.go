@@ -123,7 +123,8 @@ func (e *extractor) parameterPolicy(arg *syntax.Node, origin iam.Origin) bool {
 // that part, so the walk resolves it where it stands, as in a Fn::Sub
 // (and a literal "${" stays literal: Fn::Join substitutes nothing).
 func (e *extractor) joinedPolicy(arg *syntax.Node, origin iam.Origin) bool {
-	if arg.Kind != syntax.KindList || len(arg.Items) != 2 || arg.Items[0].Kind != syntax.KindString || arg.Items[1].Kind != syntax.KindList {
+	if arg.Kind != syntax.KindList || len(arg.Items) != 2 || arg.Items[0].Kind != syntax.KindString || arg.Items[1].Kind != syntax.KindList ||
+		!startsObject(arg.Items[1].Items) {
 		return false
 	}
 	delim := arg.Items[0]
@@ -165,4 +166,19 @@ func (e *extractor) joinedPolicy(arg *syntax.Node, origin iam.Origin) bool {
 	}
 	e.readString(joined, offsets, origin, &substitution{vars: vars})
 	return true
+}
+
+// startsObject reports whether the first part of a Fn::Join with any text
+// is a string that opens a JSON object: the cheap test that keeps the
+// Joins of ARNs and names, the common ones, from being built twice.
+func startsObject(parts []*syntax.Node) bool {
+	for _, p := range parts {
+		if p.Kind != syntax.KindString {
+			return false
+		}
+		if text := strings.TrimSpace(p.Text); text != "" {
+			return text[0] == '{'
+		}
+	}
+	return false
 }
