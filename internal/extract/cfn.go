@@ -77,21 +77,25 @@ func (e *extractor) template(root *syntax.Node) {
 }
 
 // intrinsicPolicy reads a policy that an intrinsic function writes as a
-// JSON string: the template of a Fn::Sub, a Fn::Join of JSON pieces, or,
-// as a PolicyDocument or InlinePolicy, a Ref to a parameter whose
+// JSON string: the template of a Fn::Sub, or, as a PolicyDocument or
+// InlinePolicy, a Fn::Join of JSON pieces or a Ref to a parameter whose
 // Default holds it. It reports whether the intrinsic was such a policy
 // (a Fn::Sub always is taken as one: its template is read as a string).
 func (e *extractor) intrinsicPolicy(name string, arg *syntax.Node, origin iam.Origin) bool {
-	switch name {
-	case "Fn::Sub":
+	if name == "Fn::Sub" {
 		e.push(name)
 		e.subTemplate(arg, origin)
 		e.pop()
 		return true
+	}
+	if len(e.path) == 0 || !policyKeys[e.path[len(e.path)-1]] {
+		return false
+	}
+	switch name {
 	case "Fn::Join":
 		return e.joinedPolicy(arg, origin)
 	case "Ref":
-		return len(e.path) > 0 && policyKeys[e.path[len(e.path)-1]] && e.parameterPolicy(arg, origin)
+		return e.parameterPolicy(arg, origin)
 	}
 	return false
 }

@@ -79,6 +79,7 @@ func TestMayHoldPolicyWritings(t *testing.T) {
 		{"escapes that make no letters", `{"a": "line\nbreak \"quoted\" C:\\dir\\file \t"}`},
 		{"percent that makes no letter", `{"url": "https://example.com/a%2Fb%20c"}`},
 		{"Kubernetes manifest", "apiVersion: v1\nkind: ConfigMap\ndata:\n  effect: none\n"},
+		{"text that names policies", "resource OpsRole (AWS::IAM::Role), policy AmazonSSMFullAccess, ManagedPolicy, PolicyArns, Inline Policy"},
 	}
 	for _, tt := range skipped {
 		if MayHoldPolicy([]byte(tt.content)) {
