@@ -76,10 +76,10 @@ func readActionMeta(t *testing.T) actionMeta {
 // dockerInstr is one instruction of the Dockerfile.
 type dockerInstr struct{ op, args string }
 
-// readDockerfile splits the Dockerfile into stages of instructions.
-func readDockerfile(t *testing.T) [][]dockerInstr {
+// readDockerfile splits a Dockerfile into stages of instructions.
+func readDockerfile(t *testing.T, path string) [][]dockerInstr {
 	t.Helper()
-	data, err := os.ReadFile("Dockerfile")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +97,14 @@ func readDockerfile(t *testing.T) [][]dockerInstr {
 		}
 		if len(stages) == 0 {
 			if op != "ARG" {
-				t.Fatalf("Dockerfile: %s before FROM", op)
+				t.Fatalf("%s: %s before FROM", path, op)
 			}
 			continue
 		}
 		stages[len(stages)-1] = append(stages[len(stages)-1], dockerInstr{op, strings.TrimSpace(args)})
 	}
 	if len(stages) == 0 {
-		t.Fatal("Dockerfile has no FROM")
+		t.Fatalf("%s has no FROM", path)
 	}
 	return stages
 }
@@ -114,7 +114,7 @@ func readDockerfile(t *testing.T) [][]dockerInstr {
 // for the path the image copies it to.
 func commandLine(t *testing.T, bin string) []string {
 	t.Helper()
-	stages := readDockerfile(t)
+	stages := readDockerfile(t, "Dockerfile")
 	final := stages[len(stages)-1]
 	var entry []string
 	for _, in := range final {
@@ -873,7 +873,7 @@ func callsIn(t *testing.T, name string) []call {
 // builds a static, trimmed binary with the version, on the Go release
 // go.mod names, and runs it as the runner needs.
 func TestDockerfile(t *testing.T) {
-	stages := readDockerfile(t)
+	stages := readDockerfile(t, "Dockerfile")
 	if len(stages) < 2 {
 		t.Fatal("want a multi-stage build")
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
@@ -19,9 +20,6 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.0.0-dev"
 
 // Exit codes.
 const (
@@ -65,6 +63,10 @@ type settings struct {
 	// report and the findings' exit code, and returns the run's exit code:
 	// action mode adds annotations, the job summary and the upload there.
 	finish func(rep *scan.Report, code int) int
+
+	// What only a CLI run has; action mode leaves these unset.
+	findConfig bool       // with no config named, look for one from the first path up (cli_config.go)
+	style      *textStyle // how text output looks (cli_color.go)
 }
 
 // stringList is a repeatable flag.
@@ -77,55 +79,71 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "action" {
 		return runAction(args[1:], os.Getenv, stdout, stderr)
 	}
-	st, err := parseFlags(args, stderr)
+	if len(args) > 0 {
+		if cmd := commandNamed(args[0]); cmd != nil {
+			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				return runHelp(nil, stdout, stderr)
+			}
+			return cmd.run(args[1:], stdout, stderr)
+		}
+		if err := mistypedCommand(args[0]); err != nil {
+			return usageError(stderr, err)
+		}
+	}
+	st, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitClean
 	}
 	if errors.Is(err, errVersion) {
-		fmt.Fprintln(stdout, "ssm-guardrails", version)
+		printVersion(stdout)
 		return exitClean
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return usageError(stderr, err)
 	}
+	st.scan.Stdin = os.Stdin
+	st.style.noColor = os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	return execute(st, stdout, stderr)
 }
 
 var errVersion = errors.New("version requested")
 
-func parseFlags(args []string, stderr io.Writer) (settings, error) {
+// parseFlags reads the command line. With -h or --help it writes the
+// usage to help and returns flag.ErrHelp; any other error is returned
+// unprinted, for run to report once.
+func parseFlags(args []string, help io.Writer) (settings, error) {
 	var (
-		st               settings
+		st               = settings{findConfig: true, style: &textStyle{}}
 		include, exclude stringList
 		failOn, maxSize  string
 		showVersion      bool
 	)
 	fs := flag.NewFlagSet("ssm-guardrails", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ssm-guardrails [flags] [PATH ...]\n\n"+
-			"Finds IAM policies that allow ssm:SendCommand or ssm:StartSession on every instance.\n"+
-			"PATH is a file or directory (default \".\").\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.\n")
-	}
-	fs.StringVar(&st.format, "format", "text", "output format: text, json, sarif or github (workflow annotation commands)")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&st.format, "format", "text", "output `FORMAT`: text, json, sarif or github (workflow annotation commands)")
 	fs.StringVar(&st.output, "output", "", "write the output to `FILE` instead of standard output")
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
 	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
-	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+exempt.DefaultConfigFile+" in the working directory, if any)")
+	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default: the first "+strings.Join(exempt.ConfigFileNames, " or ")+
+		" from the first PATH up to the repository root, else in the working directory)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	fs.StringVar(&st.scan.StdinName, "stdin-name", "", "show the file read from standard input (PATH \"-\") as `NAME` (default <stdin>)")
+	fs.StringVar(&st.style.color, "color", "auto", "colour the text output: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVar(&st.style.quiet, "quiet", false, "text output: print the findings only")
 
 	// Flags may come before, between or after the paths.
 	for {
 		if err := fs.Parse(args); err != nil {
-			return st, err
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(help, fs)
+			}
+			return st, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -137,10 +155,16 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	if showVersion {
 		return st, errVersion
 	}
+	if st.scan.StdinName != "" && !slices.Contains(st.scan.Paths, "-") {
+		return st, errors.New(`--stdin-name names standard input: give "-" as a PATH`)
+	}
 	switch st.format {
 	case "text", "json", "sarif", "github":
 	default:
 		return st, fmt.Errorf("unknown --format %q: use text, json, sarif or github", st.format)
+	}
+	if err := checkColor(st.style.color); err != nil {
+		return st, err
 	}
 	var err error
 	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
@@ -163,7 +187,10 @@ func execute(st settings, stdout, stderr io.Writer) int {
 	if st.format == "sarif" || st.sarif != "" {
 		st.scan.LineHashes = sarif.LineHashes
 	}
-	cfg, err := loadConfig(st.config, st.scan.BaseDir)
+	text := st.textOptions(stdout)
+	st.scan.Excerpts = st.format == "text" && text.Terminal
+	st.scan.FindUnselected = st.format == "text" && st.style != nil && !text.Quiet
+	cfg, err := st.loadConfig()
 	if err != nil {
 		fmt.Fprintln(stderr, "ssm-guardrails:", err)
 		return exitError
@@ -190,7 +217,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		case "github":
 			return report.Annotations(w, rep, report.GitHubLimits)
 		default:
-			return report.Text(w, rep, st.failOn)
+			return report.Text(w, rep, text)
 		}
 	}
 	if st.output != "" {
@@ -214,7 +241,8 @@ func execute(st settings, stdout, stderr io.Writer) int {
 
 // loadConfig reads the exemptions config: the one named, which must
 // exist, or else .ssm-guardrails.yml in the base directory, if any. Its
-// path is shown relative to the base directory, like every other path.
+// path is shown relative to the base directory, like every other path,
+// and its files globs are relative to its own directory.
 func loadConfig(named, base string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
@@ -227,6 +255,9 @@ func loadConfig(named, base string) (*exempt.Config, error) {
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)
+		if errBase == nil && errPath == nil {
+			cfg.Dir, cfg.Base = filepath.Dir(absPath), absBase
+		}
 		if rel, errRel := filepath.Rel(absBase, absPath); errBase == nil && errPath == nil && errRel == nil {
 			cfg.Path = filepath.ToSlash(rel)
 		}

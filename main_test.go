@@ -72,7 +72,7 @@ func TestExitCodes(t *testing.T) {
 		{"a note never fails the run", []string{"--fail-on", "low", note}, exitClean, ""},
 		{"a broken file alone is a warning, not a failure", []string{broken}, exitClean, ""},
 		{"a broken file does not hide a bad one", []string{broken, critical}, exitFindings, ""},
-		{"unknown flag", []string{"--frobnicate", clean}, exitError, "flag provided but not defined"},
+		{"unknown flag", []string{"--frobnicate", clean}, exitError, "unknown flag --frobnicate"},
 		{"unknown format", []string{"--format", "xml", clean}, exitError, `unknown --format "xml"`},
 		{"unknown fail-on level", []string{"--fail-on", "severe", clean}, exitError, `unknown level "severe"`},
 		{"bad size", []string{"--max-file-size", "big", clean}, exitError, `invalid size "big"`},

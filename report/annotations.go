@@ -84,7 +84,7 @@ func findingCommand(f rules.Finding) *githubactions.Command {
 		name = "warning"
 	}
 	msg := f.Message
-	if o := describeOrigin(f.Sid, f.Origin); o != "" {
+	if o := describePlace(f); o != "" {
 		msg += " [" + o + "]"
 	}
 	props := spanProperties(f.File, f.Span)

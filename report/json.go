@@ -34,7 +34,17 @@ type jsonFinding struct {
 	Message   string         `json:"message"`
 	Sid       string         `json:"sid,omitempty"`
 	Origin    jsonOrigin     `json:"origin"`
+	Related   []jsonRelated  `json:"related,omitempty"`
 	Exemption *jsonExemption `json:"exemption,omitempty"`
+}
+
+// jsonRelated is another place that explains a finding: for a CDK
+// finding shown at the app line that created it, the statement in the
+// synthesized template.
+type jsonRelated struct {
+	File    string   `json:"file"`
+	Span    jsonSpan `json:"span"`
+	Message string   `json:"message"`
 }
 
 type jsonSpan struct {
@@ -110,7 +120,16 @@ func toJSONFinding(f rules.Finding) jsonFinding {
 		Message:  f.Message,
 		Sid:      f.Sid,
 		Origin:   jsonOrigin(f.Origin),
+		Related:  toJSONRelated(f.Related),
 	}
+}
+
+func toJSONRelated(rs []rules.Related) []jsonRelated {
+	var out []jsonRelated
+	for _, r := range rs {
+		out = append(out, jsonRelated{File: r.File, Span: toJSONSpan(r.Span), Message: r.Message})
+	}
+	return out
 }
 
 func toJSONSpan(s source.Span) jsonSpan {

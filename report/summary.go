@@ -102,7 +102,7 @@ func findingRows(fs []rules.Finding, blobURL string) []string {
 	for i, f := range fs {
 		// Which statement and where its policy sits; the place in the
 		// file when nothing names it.
-		resource := cmp.Or(describeOrigin(f.Sid, f.Origin), f.Origin.Path)
+		resource := cmp.Or(describePlace(f), f.Origin.Path)
 		rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
 			f.Severity, findingLink(f, blobURL), cell(ruleTitle(f)), cell(resource), cell(f.Message))
 	}

@@ -15,12 +15,23 @@ type FileResult struct {
 	Findings []rules.Finding
 	Exempted []exempt.Exempted // suppressed by the template's own Metadata
 	Warnings []source.Warning
+	// nested are the nested stacks a template of a cloud assembly points
+	// at, for the link step.
+	nested []extract.NestedStack
 }
 
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once.
-func ScanFile(name string, data []byte) FileResult {
+func ScanFile(name string, data []byte) FileResult { return scanFile(name, data, false) }
+
+// ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
+// manifest.json beside it): its construct tree (tree.json) repeats the
+// templates and is skipped, and a template's nested stacks are noted for
+// the link step.
+func ScanAssemblyFile(name string, data []byte) FileResult { return scanFile(name, data, true) }
+
+func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	var res FileResult
 	src := source.NewSource(data)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
@@ -34,8 +45,17 @@ func ScanFile(name string, data []byte) FileResult {
 		warn(d)
 		return res
 	}
+	for _, d := range diags {
+		warn(d)
+	}
+	if inAssembly {
+		if extract.IsCDKTree(roots) {
+			return res
+		}
+		res.nested = extract.CDKNestedStacks(roots)
+	}
 	docs, more := extract.Extract(src, roots)
-	for _, d := range append(diags, more...) {
+	for _, d := range more {
 		warn(d)
 	}
 	sup := exempt.NewSuppressor(src, name, warn)

@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,10 +24,22 @@ type Options struct {
 	Exclude     []string
 	MaxFileSize int64  // bytes; 0 means no limit
 	BaseDir     string // paths in results are relative to it; default the working directory
+	// Stdin is read as one file for the path "-", and shown as StdinName
+	// (default "<stdin>"): an editor or a hook names the file it pipes.
+	Stdin     io.Reader
+	StdinName string
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
+	// is still in memory, so no file is read twice. The CDK link step
+	// runs it on the app source files it shows findings in.
 	LineHashes func(content []byte) []string
+	// Excerpts, when set, keeps each open finding's first line on it
+	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
+	Excerpts bool
+	// FindUnselected, when set, looks for policies in the files the
+	// include globs skip, among those whose name and size make it likely
+	// (Report.Unselected): a policy saved as .tpl or without an extension.
+	FindUnselected bool
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
@@ -39,6 +53,10 @@ type Report struct {
 	Exempted []exempt.Exempted // accepted by config or template Metadata, with the reason
 	Warnings []source.Warning
 	Files    int
+	Config   string // the exemptions config applied, as its path is shown; "" for none
+	// Unselected are files the include globs skip that hold a policy
+	// (with Options.FindUnselected).
+	Unselected []string
 }
 
 // Run scans the files opts selects. The error is for what stops the whole
@@ -66,12 +84,16 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	opts.BaseDir = base
-	files, warnings, err := discover(opts)
+	d, err := discover(opts)
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(files, opts.LineHashes)
-	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
+	results := scanAll(d.files, &opts)
+	warnings := append(d.warnings, linkCDK(d.files, results, opts)...)
+	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(d.unselected)}
+	if opts.Config != nil {
+		rep.Config = opts.Config.Path
+	}
 	var findings []rules.Finding
 	for _, r := range results {
 		findings = append(findings, r.Findings...)
@@ -94,30 +116,46 @@ func Run(opts Options) (*Report, error) {
 
 // scanAll reads and scans files on a pool of GOMAXPROCS workers; each
 // result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
+func scanAll(files []candidate, opts *Options) []FileResult {
 	results := make([]FileResult, len(files))
+	parallel(len(files), func(i int, buf []byte) []byte {
+		results[i], buf = scanCandidate(files[i], opts, buf)
+		return buf
+	})
+	return results
+}
+
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each
+// worker has a file buffer that work is given and returns, reused from
+// file to file.
+func parallel(n int, work func(i int, buf []byte) []byte) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
 		wg.Go(func() {
-			var buf []byte // this worker's file buffer, reused from file to file
+			var buf []byte
 			for i := range next {
-				results[i], buf = scanCandidate(files[i], lineHashes, buf)
+				buf = work(i, buf)
 			}
 		})
 	}
-	for i := range files {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return results
 }
 
 // scanCandidate reads a file into buf and scans it; it returns buf for the
 // next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
-	data, err := readFile(c.path, c.limit, buf)
+func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) {
+	var data []byte
+	var err error
+	if c.stdin != nil {
+		data, err = readAll(c.stdin, 0, c.limit, buf)
+	} else {
+		data, err = readFile(c.path, c.limit, buf)
+	}
 	switch {
 	case errors.Is(err, errNotRegular):
 		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
@@ -126,10 +164,33 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 	case err != nil:
 		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
 	}
+	if c.assembly != "" {
+		// A template that holds no policy may still point at a nested
+		// stack's template, which the link step needs to know.
+		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
+			return FileResult{}, data
+		}
+		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
+	}
 	if !extract.MayHoldPolicy(data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
-	res := ScanFile(c.name, data)
+	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+}
+
+// keepLines takes from a file's data, while it is in memory, what the
+// outputs need of the lines with findings: for a terminal, each finding's
+// excerpt, and the line fingerprints.
+func keepLines(res FileResult, name string, data []byte, opts *Options) FileResult {
+	if opts.Excerpts {
+		addExcerpts(data, name, res.Findings)
+	}
+	return hashLines(res, data, opts.LineHashes)
+}
+
+// hashLines sets the line fingerprint of each finding of a file, from
+// the file's data.
+func hashLines(res FileResult, data []byte, lineHashes func([]byte) []string) FileResult {
 	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
 		hashes := lineHashes(data)
 		hash := func(f *rules.Finding) {
@@ -144,5 +205,5 @@ func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (F
 			hash(&res.Exempted[i].Finding)
 		}
 	}
-	return res, data
+	return res
 }

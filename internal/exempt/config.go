@@ -21,16 +21,24 @@ import (
 // named.
 const DefaultConfigFile = ".ssm-guardrails.yml"
 
+// ConfigFileNames are the names a config is found by, in order.
+var ConfigFileNames = []string{DefaultConfigFile, ".ssm-guardrails.yaml"}
+
 // Config is a parsed .ssm-guardrails.yml.
 type Config struct {
 	Path    string
 	Entries []Entry
+	// Dir is the config file's directory, which the entries' files globs
+	// are relative to, and Base the directory the findings' paths are
+	// relative to; both absolute. With either unset, the globs match the
+	// findings' paths as they are.
+	Dir, Base string
 }
 
 // Entry is one entry of the config's exemptions list. Every
 // selector it gives must match a finding for the entry to exempt it.
 type Entry struct {
-	Files     []string
+	Files     []string // the finding's file, or a related location's (a CDK finding's template)
 	Resources []string
 	CDKPaths  []string
 	Policies  []string

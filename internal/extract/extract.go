@@ -31,9 +31,6 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 	e := &extractor{src: src}
 	for _, root := range roots {
 		switch {
-		case isCDKTree(root):
-			// tree.json repeats the synthesized templates' properties;
-			// the templates are scanned themselves.
 		case isTemplate(root):
 			e.template(root)
 		case e.serverless(root):

@@ -17,8 +17,8 @@ const exemptionHelp = `Break-glass and admin roles may keep the wildcard, but on
 Exempted findings do not fail the run and are listed with their reason in the text, JSON and job summary.`
 
 // HelpMarkdown is the rule's help: what it flags, why it matters, how to
-// fix it with the corrected policy in JSON and in CloudFormation YAML, and
-// how to exempt a break-glass role. It is the one source of the help;
+// fix it with the corrected policy in JSON, CloudFormation YAML and
+// Terraform, and how to exempt a break-glass role. It is the one source of the help;
 // Help renders it as plain text.
 func (r *Rule) HelpMarkdown() string {
 	return fmt.Sprintf("## %s: %s\n\n%s\n\n### Why it matters\n\n%s\n\n### How to fix it\n\n"+
@@ -28,8 +28,9 @@ func (r *Rule) HelpMarkdown() string {
 		"These do **not** pin the instance: `StringLike` with `\"*\"` or `Null: false` (they only test that the "+
 		"tag exists), `...IfExists` and negated operators, `ForAllValues:`, `ec2:ResourceTag/...` (SSM does not "+
 		"evaluate it), and keys about the caller (`aws:SourceIp`, `aws:PrincipalTag/...`, `aws:MultiFactorAuthPresent`).\n\n"+
-		"```json\n%s\n```\n\nIn CloudFormation YAML:\n\n```yaml\n%s\n```\n\n%s### Break-glass roles\n\n%s\n",
-		r.ID, r.Short, r.Full, r.Risk, r.Action, r.Fix.JSON, r.Fix.YAML, r.managedHelp(),
+		"```json\n%s\n```\n\nIn CloudFormation YAML:\n\n```yaml\n%s\n```\n\n"+
+		"In Terraform (write IAM's policy variables as `$${...}`):\n\n```hcl\n%s\n```\n\n%s### Break-glass roles\n\n%s\n",
+		r.ID, r.Short, r.Full, r.Risk, r.Action, r.Fix.JSON, r.Fix.YAML, r.Fix.Terraform, r.managedHelp(),
 		strings.ReplaceAll(fmt.Sprintf(exemptionHelp, r.ID), `"`, "`"))
 }
 

@@ -29,8 +29,9 @@ type Rule struct {
 
 // Fix is a corrected policy, written in each format a user may keep it in.
 type Fix struct {
-	JSON string // a policy document
-	YAML string // the same in CloudFormation YAML
+	JSON      string // a policy document
+	YAML      string // the same in CloudFormation YAML
+	Terraform string // the same as an aws_iam_policy_document data source
 }
 
 // Pass is one policy document handed to a rule, with the managed

@@ -88,14 +88,14 @@ func TestParseFailOn(t *testing.T) {
 func TestHelpRenderings(t *testing.T) {
 	for _, r := range rules.All {
 		md, plain := r.HelpMarkdown(), r.Help()
-		for _, want := range []string{"## " + r.ID + ": " + r.Short, "```json\n" + r.Fix.JSON + "\n```", "```yaml\n" + r.Fix.YAML + "\n```", "### Break-glass roles",
+		for _, want := range []string{"## " + r.ID + ": " + r.Short, "```json\n" + r.Fix.JSON + "\n```", "```yaml\n" + r.Fix.YAML + "\n```", "```hcl\n" + r.Fix.Terraform + "\n```", "### Break-glass roles",
 			"### AWS managed policies", "`AdministratorAccess`", "`AmazonSSMFullAccess`", "`PowerUserAccess`", "a customer managed policy"} {
 			if !strings.Contains(md, want) {
 				t.Errorf("%s Markdown help lacks %q", r.ID, want)
 			}
 		}
 		for _, want := range []string{r.ID + ": " + r.Short + "\n\n" + r.Full, "\n\nWhy it matters\n\n" + r.Risk,
-			"Grant \"" + r.Action + "\" only on", "These do not pin the instance", r.Fix.JSON, r.Fix.YAML,
+			"Grant \"" + r.Action + "\" only on", "These do not pin the instance", r.Fix.JSON, r.Fix.YAML, r.Fix.Terraform,
 			`"ssm-guardrails": {"suppress": [{"rule": "` + r.ID + `", "reason": "..."}]}`} {
 			if !strings.Contains(plain, want) {
 				t.Errorf("%s plain help lacks %q", r.ID, want)
