@@ -2,7 +2,9 @@ package scan
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -339,5 +341,36 @@ func TestManagedPolicyExemptions(t *testing.T) {
 	}
 	if !slices.Equal(open, wantOpen) || !slices.Equal(exempted, wantExempted) || len(rep.Warnings) > 0 {
 		t.Errorf("open %q\nexempted %q\nwarnings %v\nwant open %q\nexempted %q", open, exempted, rep.Warnings, wantOpen, wantExempted)
+	}
+}
+
+// TestManagedPolicyAttachmentInCDKApp: an attachment in CDK output is
+// shown at the app line that created the role, with the ARN in the
+// template as the related place, as statements are.
+func TestManagedPolicyAttachmentInCDKApp(t *testing.T) {
+	repo := testkit.WriteTree(t, map[string]string{
+		"app/cdk.json":              `{"app": "node bin/app.js"}`,
+		"app/lib/s.js":              "const a = 1;\nfunction stack() {\n  new iam.Role(this, 'Role', {managedPolicies: [admin]});\n}\n",
+		"app/cdk.out/manifest.json": `{"artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}, "additionalMetadataFile": "S.metadata.json"}}}`,
+		"app/cdk.out/S.metadata.json": `{"/S/Role/Resource": [{"type": "aws:cdk:logicalId", "data": "Role1"},
+			{"type": "aws:cdk:creationStack", "data": ["new S (/synth/app/lib/s.js:3:3)"]}]}`,
+		"app/cdk.out/S.template.json": `{"Resources": {"Role1": {"Type": "AWS::IAM::Role", "Properties": {
+  "ManagedPolicyArns": [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AdministratorAccess"]]}]}}}}
+`,
+	})
+	rep, err := Run(Options{Paths: []string{filepath.Join(repo, "app", "cdk.out")}, BaseDir: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, linked(f)+" "+f.Message)
+	}
+	want := []string{
+		"IAM-SSM-1 app/lib/s.js:3:3 <- app/cdk.out/S.template.json:2:79 (" + TemplateStatement + ") [S/Role/Resource] " + adminSend,
+		"IAM-SSM-2 app/lib/s.js:3:3 <- app/cdk.out/S.template.json:2:79 (" + TemplateStatement + ") [S/Role/Resource] " + adminSession,
+	}
+	if !slices.Equal(got, want) || len(rep.Warnings) > 0 {
+		t.Errorf("findings\n  %s\nwarnings %v\nwant\n  %s", strings.Join(got, "\n  "), rep.Warnings, strings.Join(want, "\n  "))
 	}
 }
