@@ -213,7 +213,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		n = 0
 		for i := range docs {
 			for _, rule := range rules.All {
-				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Origin: docs[i].Origin,
+				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Attachments: docs[i].Attachments, Origin: docs[i].Origin,
 					Report: func(rules.Finding) { n++ }})
 			}
 		}

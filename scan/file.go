@@ -62,7 +62,7 @@ func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	var found []rules.Finding // one rule's findings in one document
 	pass := rules.Pass{File: name, Report: func(f rules.Finding) { found = append(found, f) }}
 	for i := range docs {
-		pass.Policy, pass.Origin = &docs[i].Policy, docs[i].Origin
+		pass.Policy, pass.Attachments, pass.Origin = &docs[i].Policy, docs[i].Attachments, docs[i].Origin
 		for _, rule := range rules.All {
 			pass.Rule, found = rule, found[:0]
 			rule.Check(&pass)

@@ -14,10 +14,13 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
-// Document is one policy document found in a file.
+// Document is one policy document found in a file, or the managed
+// policies attached to one principal (Attachments), with where they come
+// from.
 type Document struct {
-	Policy iam.Policy
-	Origin iam.Origin
+	Policy      iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
 	// Holder is the CloudFormation resource that holds the policy, if
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
@@ -32,6 +35,7 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 			e.template(root)
 		case e.serverless(root):
 		default:
+			e.exportAttachments(root)
 			e.walk(root, iam.Origin{}, 0)
 		}
 	}
@@ -47,6 +51,10 @@ type extractor struct {
 	holder *syntax.Node
 	// sub is the Fn::Sub whose template is being walked, if any.
 	sub *substitution
+	// stack is the template being read, if any; from is the parameter
+	// whose Default holds the policy being read, if any (see resolver).
+	stack *stack
+	from  string
 	// read marks the Shared nodes already walked or read as statements: a
 	// YAML alias repeats its anchor, which is read once, where it stands
 	// first.
@@ -79,7 +87,7 @@ func (e *extractor) firstRead(n *syntax.Node, how readAs) bool {
 }
 
 // resolver resolves the values of the statement being read.
-func (e *extractor) resolver() resolver { return resolver{sub: e.sub} }
+func (e *extractor) resolver() resolver { return resolver{sub: e.sub, stack: e.stack, from: e.from} }
 
 func (e *extractor) warn(n *syntax.Node, format string, args ...any) {
 	e.diags = append(e.diags, source.Diagnostic{Offset: n.Start, Msg: fmt.Sprintf(format, args...)})
@@ -125,10 +133,7 @@ func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
 			e.document(n, origin)
 			return
 		}
-		if name, arg, ok := intrinsic(n); ok && name == "Fn::Sub" {
-			e.push(name)
-			e.subTemplate(arg, origin)
-			e.pop()
+		if name, arg, ok := intrinsic(n); ok && e.intrinsicPolicy(name, arg, origin) {
 			return
 		}
 		if st := n.Get("Statement"); st != nil && n.Get("Version") != nil {
@@ -219,13 +224,14 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 		e.warn(n, "a statement must be an object, not %s", n.Describe())
 		return nil
 	}
+	effect := e.effect(n.Get("Effect"))
 	s := iam.Statement{
 		Sid:          n.Get("Sid").ScalarText(),
-		Effect:       e.effect(n.Get("Effect")),
-		Action:       e.values(n, "Action"),
-		NotAction:    e.values(n, "NotAction"),
-		Resource:     e.values(n, "Resource"),
-		NotResource:  e.values(n, "NotResource"),
+		Effect:       effect,
+		Action:       e.values(n, "Action", effect),
+		NotAction:    e.values(n, "NotAction", effect),
+		Resource:     e.values(n, "Resource", effect),
+		NotResource:  e.values(n, "NotResource", effect),
 		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
 		Span:         n.Span(e.src),
 	}
@@ -236,7 +242,7 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 	var out []iam.Statement
 	for _, alt := range conditionAlternatives(cond) {
 		v := s
-		v.Conditions = e.conditions(alt)
+		v.Conditions = e.conditions(alt, effect)
 		out = append(out, v)
 	}
 	return out
@@ -244,12 +250,12 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 
 // values reads an element that may be absent: absent gives nil, present
 // gives a non-nil list even when every value drops out.
-func (e *extractor) values(stmt *syntax.Node, key string) iam.Values {
+func (e *extractor) values(stmt *syntax.Node, key, effect string) iam.Values {
 	n := stmt.Get(key)
 	if n == nil {
 		return nil
 	}
-	v := e.resolver().values(n)
+	v := e.elementResolver(effect, key).values(n)
 	if v == nil {
 		v = iam.Values{}
 	}
@@ -264,7 +270,7 @@ func conditionAlternatives(n *syntax.Node) []*syntax.Node {
 }
 
 // conditions flattens a Condition block into operator/key pairs.
-func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
+func (e *extractor) conditions(n *syntax.Node, effect string) []iam.Condition {
 	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
 		return nil
 	}
@@ -283,7 +289,7 @@ func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
 				out = append(out, iam.Condition{
 					Operator: op.Key.Text,
 					Key:      kv.Key.Text,
-					Values:   e.resolver().values(kv.Value),
+					Values:   e.elementResolver(effect, "Condition").values(kv.Value),
 				})
 			}
 		}

@@ -10,8 +10,13 @@ import "bytes"
 // The extractor finds a document only under a key "Statement" (a policy
 // document), "statements" or "iamRoleStatements" (Serverless Framework),
 // or "Effect" (a bare statement in a SAM Policies list), and a finding
-// needs an Allow statement inside such a document. So a file that holds
-// a policy contains "Effect", "Statement" or "statements" once decoded.
+// needs an Allow statement inside such a document. It finds managed
+// policy attachments only under "ManagedPolicyArns" or a key ending in
+// "Policies" (ManagedPolicies, SAM's Policies, an export's
+// AttachedManagedPolicies), and a policy that an intrinsic function
+// writes, whose "Statement" may be split between the function's parts,
+// only under "PolicyDocument" or "InlinePolicy". So a file that holds a
+// policy contains one of these names once decoded.
 // The name may be written without its letters appearing in the file:
 //
 //   - a JSON string escape: "\u0045ffect";
@@ -25,7 +30,7 @@ import "bytes"
 // Escapes nest (a policy in a JSON string in a YAML string), but every
 // decoded letter comes from an escape that the outermost text spells with
 // one of these markers, so a file with none of them and none of the
-// three names cannot hold a policy. Keys are compared exactly (no case
+// names cannot hold a policy. Keys are compared exactly (no case
 // folding) and YAML folding of plain or single-quoted scalars always
 // inserts a space or newline, so nothing else can make the names.
 //
@@ -34,8 +39,29 @@ import "bytes"
 func MayHoldPolicy(data []byte) bool {
 	return bytes.Contains(data, []byte("Effect")) ||
 		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
+		hasPolicyKey(data) ||
 		hasLetterEscape(data) ||
 		hasPercentEscape(data)
+}
+
+// hasPolicyKey finds a key that may hold an attachment or a policy an
+// intrinsic function writes: "...Policies", "ManagedPolicyArns",
+// "PolicyDocument" or "InlinePolicy", in one pass over the file.
+func hasPolicyKey(data []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("Polic"))
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		rest, before := data[at:], data[:at]
+		if bytes.HasPrefix(rest, []byte("Policies")) || bytes.HasPrefix(rest, []byte("PolicyDocument")) ||
+			bytes.HasPrefix(rest, []byte("PolicyArns")) && bytes.HasSuffix(before, []byte("Managed")) ||
+			bytes.HasPrefix(rest, []byte("Policy")) && bytes.HasSuffix(before, []byte("Inline")) {
+			return true
+		}
+		i = at + 1
+	}
 }
 
 // hasLetterEscape finds a backslash escape that can decode to a letter:

@@ -13,10 +13,15 @@ import "github.com/ssm-guardrails/ssm-guardrails/internal/source"
 // pseudo parameter, a Ref, a Fn::GetAtt) is not in Text: it is an Unknown
 // at its place in Text, so that no byte of the file can pose as one.
 // Source is the value as the file spells it, for messages.
+//
+// Defaults names the inputs read as their default (a template
+// parameter's Default): one value a deployment may have, not the only
+// one. A finding that rests on such a value says so.
 type Value struct {
 	Text     string
 	Unknowns []Unknown // in order of At
 	Source   string
+	Defaults []string // e.g. "parameter TargetArn"
 }
 
 // Unknown is a part of a value that the scanner cannot see.

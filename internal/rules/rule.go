@@ -34,13 +34,15 @@ type Fix struct {
 	Terraform string // the same as an aws_iam_policy_document data source
 }
 
-// Pass is one policy document handed to a rule, and the way back.
+// Pass is one policy document handed to a rule, with the managed
+// policies attached to the principal its Origin names, and the way back.
 type Pass struct {
-	Rule   *Rule
-	File   string
-	Policy *iam.Policy
-	Origin iam.Origin
-	Report func(Finding)
+	Rule        *Rule
+	File        string
+	Policy      *iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
+	Report      func(Finding)
 }
 
 // HelpURI is where a rule is documented.

@@ -9,7 +9,8 @@ import (
 
 // unscoped is the check both guardrails make, each for its own action:
 // does an Allow grant the action on every instance with nothing that pins
-// the instance? The evaluator says where and why; the check words it.
+// the instance, or an attached AWS managed policy grant it (attached.go)?
+// The evaluator says where and why; the check words it.
 func unscoped(action string) func(*Pass) {
 	return func(p *Pass) {
 		for _, x := range iam.Evaluate(p.Policy, action) {
@@ -34,7 +35,9 @@ func unscoped(action string) func(*Pass) {
 			default:
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
+			f.Message += defaultsNote(statementDefaults(st))
 			p.Report(f)
 		}
+		attached(p)
 	}
 }
