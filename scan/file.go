@@ -20,7 +20,14 @@ type FileResult struct {
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once.
+//
+// A Terraform file (by its name: .tf, .tf.json, .tfvars, terragrunt .hcl)
+// is read as a module of one file, whose file() and templatefile() calls
+// cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
+	if extract.IsTerraform(name) {
+		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
+	}
 	var res FileResult
 	src := source.NewSource(data)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }

@@ -1,8 +1,6 @@
 package scan
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -70,7 +68,9 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(files, opts.LineHashes)
+	js := jobs(files)
+	results := scanAll(js, opts.LineHashes)
+	oneResultPerStatement(js, results)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
 	var findings []rules.Finding
 	for _, r := range results {
@@ -92,21 +92,25 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// scanAll reads and scans files on a pool of GOMAXPROCS workers; each
-// result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
-	results := make([]FileResult, len(files))
+// scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
+// result lands at its job's index, so the order never depends on timing.
+func scanAll(js []job, lineHashes func([]byte) []string) []FileResult {
+	results := make([]FileResult, len(js))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+	for range min(runtime.GOMAXPROCS(0), max(len(js), 1)) {
 		wg.Go(func() {
 			var buf []byte // this worker's file buffer, reused from file to file
 			for i := range next {
-				results[i], buf = scanCandidate(files[i], lineHashes, buf)
+				if js[i].module {
+					results[i] = scanModule(js[i], lineHashes)
+					continue
+				}
+				results[i], buf = scanCandidate(js[i].files[0], lineHashes, buf)
 			}
 		})
 	}
-	for i := range files {
+	for i := range js {
 		next <- i
 	}
 	close(next)
@@ -118,31 +122,23 @@ func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
 // next file (ScanFile keeps no reference to the bytes it is given).
 func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
 	data, err := readFile(c.path, c.limit, buf)
-	switch {
-	case errors.Is(err, errNotRegular):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
-	case errors.As(err, new(errTooLarge)):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
-	case err != nil:
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
+	if w, bad := readWarning(c, err); bad {
+		return FileResult{Warnings: []source.Warning{w}}, data
 	}
-	if !extract.MayHoldPolicy(data) {
+	if !mayHoldPolicy(c.name, data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	res := ScanFile(c.name, data)
 	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := lineHashes(data)
-		hash := func(f *rules.Finding) {
-			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
-				f.LineHash = hashes[line-1]
-			}
-		}
-		for i := range res.Findings {
-			hash(&res.Findings[i])
-		}
-		for i := range res.Exempted {
-			hash(&res.Exempted[i].Finding)
-		}
+		hashFindings(&res, func(string) []byte { return data }, lineHashes)
 	}
 	return res, data
+}
+
+// mayHoldPolicy is the pre-filter of the reader that reads the file.
+func mayHoldPolicy(name string, data []byte) bool {
+	if extract.IsTerraform(name) {
+		return extract.MayHoldTerraformPolicy(name, data)
+	}
+	return extract.MayHoldPolicy(data)
 }
