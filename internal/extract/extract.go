@@ -39,6 +39,8 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 			// the templates are scanned themselves.
 		case isTemplate(root):
 			e.template(root)
+		case isPlan(root):
+			e.plan(root)
 		case e.serverless(root):
 		default:
 			e.walk(root, iam.Origin{}, 0)

@@ -14,7 +14,9 @@ import (
 // The extractor finds a document only under a key "Statement" (a policy
 // document), "statements" or "iamRoleStatements" (Serverless Framework),
 // or "Effect" (a bare statement in a SAM Policies list), and a finding
-// needs an Allow statement inside such a document. So a file that holds
+// needs an Allow statement inside such a document; the one exception is a
+// Terraform plan's policy that is known only after apply, which is marked
+// in "after_unknown". So a file that holds
 // a policy contains "Effect", "Statement" or "statements" once decoded.
 // The name may be written without its letters appearing in the file:
 //
@@ -38,6 +40,7 @@ import (
 func MayHoldPolicy(data []byte) bool {
 	return bytes.Contains(data, []byte("Effect")) ||
 		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
+		bytes.Contains(data, []byte("after_unknown")) || // a Terraform plan: a policy known only after apply
 		hasLetterEscape(data) ||
 		hasPercentEscape(data)
 }
