@@ -137,7 +137,11 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		}
 		return args[0]
 	case "concat", "flatten":
-		return concatLists(e.Name == "flatten", args, at)
+		v := concatLists(e.Name == "flatten", args, at)
+		if v.kind == kindUnknown {
+			m.warnAt(at, fmt.Sprintf("a list of more than %d items is not evaluated", maxListItems))
+		}
+		return v
 	case "merge":
 		return mergeObjects(args, at)
 	case "coalesce":
