@@ -357,8 +357,8 @@ func (m *tfModule) instances(b *tfBlock) []instance {
 		}
 		switch coll.kind {
 		case kindObject:
-			for i, k := range coll.keys {
-				add(stringValue(k, place{}), coll.fields[i])
+			for _, i := range coll.keyOrder() {
+				add(stringValue(coll.keys[i], place{}), coll.fields[i])
 			}
 		case kindList:
 			for _, it := range coll.items {

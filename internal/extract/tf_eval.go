@@ -217,8 +217,8 @@ func (s *tfScope) forExpr(e *hclsyntax.ForExpr, at place, depth int) *value {
 			pairs = append(pairs, pair{&value{kind: kindNumber, text: fmt.Sprint(i)}, it})
 		}
 	case kindObject:
-		for i, k := range coll.keys {
-			pairs = append(pairs, pair{stringValue(k, place{}), coll.fields[i]})
+		for _, i := range coll.keyOrder() {
+			pairs = append(pairs, pair{stringValue(coll.keys[i], place{}), coll.fields[i]})
 		}
 	case kindNull:
 	default:
@@ -352,10 +352,10 @@ func (s *tfScope) traversal(t hcl.Traversal, at place) *value {
 		if v.kind == kindUnknown {
 			return unknownValue(name, v.hole.kind, at)
 		}
-		return s.traverse(v, t[2:], at)
+		return s.traverse(v, t[min(2, len(t)):], at)
 	case "local":
 		v := m.local(attr(1), at)
-		return s.traverse(v, t[2:], at)
+		return s.traverse(v, t[min(2, len(t)):], at)
 	case "path":
 		if a := attr(1); a == "module" || a == "root" {
 			return stringValue(".", at)
@@ -416,8 +416,10 @@ func (s *tfScope) operation(op *hclsyntax.Operation, at place, args ...*value) *
 	cargs := make([]cty.Value, len(args))
 	for i, a := range args {
 		if !a.isKnown() {
-			h := a.firstHole()
-			return unknownValue(h.name, iam.UnknownAny, at)
+			if h := a.firstHole(); h != nil {
+				return unknownValue(h.name, iam.UnknownAny, at)
+			}
+			return unknownValue(at.text(), iam.UnknownAny, at)
 		}
 		c, ok := toCty(a)
 		if !ok {

@@ -275,6 +275,9 @@ func withinBounds(name string, args []*value) bool {
 		}
 		return step != 0 && (hi-lo)/step <= maxListItems
 	case "format", "formatlist":
+		if len(args) == 0 {
+			return true
+		}
 		text, _ := args[0].str()
 		return !wideVerb.MatchString(text)
 	case "indent":

@@ -227,8 +227,8 @@ func (m *tfModule) expandBlocks(b *tfBlock, typ string, scope *tfScope) []expand
 				each(&value{kind: kindNumber, text: fmt.Sprint(i)}, v)
 			}
 		case kindObject:
-			for i, k := range coll.keys {
-				each(stringValue(k, place{}), coll.fields[i])
+			for _, i := range coll.keyOrder() {
+				each(stringValue(coll.keys[i], place{}), coll.fields[i])
 			}
 		case kindNull:
 		default:

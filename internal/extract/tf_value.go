@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -47,7 +48,9 @@ type place struct {
 func (p place) valid() bool { return p.file != nil }
 
 func (p place) span() source.Span {
-	return p.file.src.Span(p.file.fileOffset(p.start), p.file.fileOffset(p.end))
+	start, end := p.file.fileOffset(p.start), p.file.fileOffset(p.end)
+	// A range the parser recovered from a syntax error may end before it starts.
+	return p.file.src.Span(start, max(start, end))
 }
 
 // text is the source text of the place, for names of unknowns.
@@ -303,4 +306,14 @@ func (m *tfModule) rangePlace(r hcl.Range) place {
 		return place{}
 	}
 	return place{file: f, start: r.Start.Byte, end: r.End.Byte}
+}
+
+// keyOrder is the order Terraform iterates an object or map in: by key.
+func (v *value) keyOrder() []int {
+	order := make([]int, len(v.keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return v.keys[order[a]] < v.keys[order[b]] })
+	return order
 }
