@@ -226,7 +226,7 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 	if m.deepTemplate(f) {
 		return nil
 	}
-	file, diags := hclsyntax.ParseConfig(f.data, f.key, hcl.InitialPos)
+	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue
