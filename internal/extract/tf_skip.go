@@ -226,4 +226,3 @@ func trimCR(b []byte) []byte {
 	}
 	return b
 }
-
