@@ -156,7 +156,6 @@ type tfModule struct {
 	comments    map[*tfFile]map[int][]*Comment // by the line they stand before
 	allComments []*Comment
 	out         []Document
-	seen        map[string]bool // statement places already reported by a document
 }
 
 // tfInputs is a map of values that may hold policies: terragrunt's inputs,
@@ -308,7 +307,6 @@ var statementInputs = map[string]bool{"policy_statements": true, "inline_policy_
 
 // extract finds the policies of the module.
 func (m *tfModule) extract() {
-	m.seen = map[string]bool{}
 	for _, b := range m.blocks {
 		for _, inst := range m.instances(b) {
 			switch b.typ {
