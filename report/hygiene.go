@@ -41,7 +41,7 @@ func ForLog(rep *scan.Report) *scan.Report {
 func findingForLog(f rules.Finding) rules.Finding {
 	f.File, f.Message, f.Sid = safetext.Log(f.File), safetext.Log(f.Message), safetext.Log(f.Sid)
 	o := &f.Origin
-	for _, s := range []*string{&o.Resource, &o.ResourceType, &o.PolicyName, &o.CDKPath, &o.Identity, &o.Path} {
+	for _, s := range []*string{&o.Resource, &o.ResourceType, &o.PolicyName, &o.CDKPath, &o.Identity, &o.Path, &o.Via} {
 		*s = safetext.Log(*s)
 	}
 	f.Related = slices.Clone(f.Related)

@@ -58,12 +58,13 @@ type jsonPos struct {
 }
 
 type jsonOrigin struct {
-	Resource     string `json:"resource,omitempty"`     // CloudFormation logical ID
+	Resource     string `json:"resource,omitempty"`     // CloudFormation logical ID or Terraform address
 	ResourceType string `json:"resourceType,omitempty"` // e.g. AWS::IAM::Role
 	PolicyName   string `json:"policyName,omitempty"`   // PolicyName or ManagedPolicyName
 	CDKPath      string `json:"cdkPath,omitempty"`      // the resource's aws:cdk:path
 	Identity     string `json:"identity,omitempty"`     // the role, user or group of an AWS CLI export
 	Path         string `json:"path"`                   // the document's place in the file
+	Via          string `json:"via,omitempty"`          // where a policy read from another file is read (Terraform file())
 }
 
 type jsonExemption struct {

@@ -169,5 +169,8 @@ func describeOrigin(sid string, o iam.Origin) string {
 	if o.CDKPath != "" {
 		parts = append(parts, "cdk "+o.CDKPath)
 	}
+	if o.Via != "" {
+		parts = append(parts, "read at "+o.Via)
+	}
 	return strings.Join(parts, ", ")
 }

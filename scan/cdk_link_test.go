@@ -468,7 +468,7 @@ func TestLinkCDKWithoutTracesIsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var unlinked []rules.Finding
-	for _, r := range scanAll(d.files, &opts) {
+	for _, r := range scanAll(jobs(d.files), &opts) {
 		unlinked = append(unlinked, r.Findings...)
 	}
 	rules.SortFindings(unlinked)

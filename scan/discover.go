@@ -16,8 +16,10 @@ import (
 
 // DefaultInclude and DefaultExclude are the globs used when none are given.
 var (
-	DefaultInclude = []string{"**/*.json", "**/*.jsonc", "**/*.yaml", "**/*.yml", "**/*.template"}
-	DefaultExclude = []string{"**/node_modules/**", "**/.git/**"}
+	DefaultInclude = []string{"**/*.json", "**/*.jsonc", "**/*.yaml", "**/*.yml", "**/*.template",
+		"**/*.tf", "**/*.tf.json", "**/terragrunt.hcl"}
+	DefaultExclude = []string{"**/node_modules/**", "**/.git/**",
+		"**/.terraform/**", "**/*.tfstate*", "**/*.tftest.hcl"}
 )
 
 // DefaultMaxFileSize is the size above which a file is skipped.

@@ -18,12 +18,24 @@ type FileResult struct {
 	// nested are the nested stacks a template of a cloud assembly points
 	// at, for the link step.
 	nested []extract.NestedStack
+	// read are the files a Terraform module read through file() and
+	// templatefile(): scanned there, whatever the include globs say.
+	read []string
 }
 
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once.
-func ScanFile(name string, data []byte) FileResult { return scanFile(name, data, false) }
+//
+// A Terraform file (by its name: .tf, .tf.json, .tfvars, terragrunt .hcl)
+// is read as a module of one file, whose file() and templatefile() calls
+// cannot be evaluated.
+func ScanFile(name string, data []byte) FileResult {
+	if extract.IsTerraform(name) {
+		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
+	}
+	return scanFile(name, data, false)
+}
 
 // ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
 // manifest.json beside it): its construct tree (tree.json) repeats the

@@ -2,8 +2,6 @@ package scan
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -88,9 +86,11 @@ func Run(opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(d.files, &opts)
-	warnings := append(d.warnings, linkCDK(d.files, results, opts)...)
-	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(d.unselected)}
+	js := jobs(d.files)
+	results := scanAll(js, &opts)
+	oneResultPerStatement(js, results)
+	warnings := append(d.warnings, linkCDK(jobFiles(js), results, opts)...)
+	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(notRead(d.unselected, results))}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
 	}
@@ -114,12 +114,16 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// scanAll reads and scans files on a pool of GOMAXPROCS workers; each
-// result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, opts *Options) []FileResult {
-	results := make([]FileResult, len(files))
-	parallel(len(files), func(i int, buf []byte) []byte {
-		results[i], buf = scanCandidate(files[i], opts, buf)
+// scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
+// result lands at its job's index, so the order never depends on timing.
+func scanAll(js []job, opts *Options) []FileResult {
+	results := make([]FileResult, len(js))
+	parallel(len(js), func(i int, buf []byte) []byte {
+		if js[i].module {
+			results[i] = scanModule(js[i], opts)
+			return buf
+		}
+		results[i], buf = scanCandidate(js[i].files[0], opts, buf)
 		return buf
 	})
 	return results
@@ -156,13 +160,8 @@ func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) 
 	} else {
 		data, err = readFile(c.path, c.limit, buf)
 	}
-	switch {
-	case errors.Is(err, errNotRegular):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
-	case errors.As(err, new(errTooLarge)):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
-	case err != nil:
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
+	if w, bad := readWarning(c, err); bad {
+		return FileResult{Warnings: []source.Warning{w}}, data
 	}
 	if c.assembly != "" {
 		// A template that holds no policy may still point at a nested
@@ -172,10 +171,18 @@ func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) 
 		}
 		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
 	}
-	if !extract.MayHoldPolicy(data) {
+	if !mayHoldPolicy(c.name, data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
 	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+}
+
+// mayHoldPolicy is the pre-filter of the reader that reads the file.
+func mayHoldPolicy(name string, data []byte) bool {
+	if extract.IsTerraform(name) {
+		return extract.MayHoldTerraformPolicy(name, data)
+	}
+	return extract.MayHoldPolicy(data)
 }
 
 // keepLines takes from a file's data, while it is in memory, what the
@@ -185,25 +192,8 @@ func keepLines(res FileResult, name string, data []byte, opts *Options) FileResu
 	if opts.Excerpts {
 		addExcerpts(data, name, res.Findings)
 	}
-	return hashLines(res, data, opts.LineHashes)
-}
-
-// hashLines sets the line fingerprint of each finding of a file, from
-// the file's data.
-func hashLines(res FileResult, data []byte, lineHashes func([]byte) []string) FileResult {
-	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := lineHashes(data)
-		hash := func(f *rules.Finding) {
-			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
-				f.LineHash = hashes[line-1]
-			}
-		}
-		for i := range res.Findings {
-			hash(&res.Findings[i])
-		}
-		for i := range res.Exempted {
-			hash(&res.Exempted[i].Finding)
-		}
+	if opts.LineHashes != nil {
+		hashFindings(&res, func(string) []byte { return data }, opts.LineHashes)
 	}
 	return res
 }

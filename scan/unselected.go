@@ -3,6 +3,7 @@ package scan
 import (
 	"io/fs"
 	"path/filepath"
+	"slices"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
@@ -32,6 +33,9 @@ func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
 // holdingPolicies returns the names of the files that hold a policy
 // document, in the order given.
 func holdingPolicies(files []candidate) []string {
+	if len(files) == 0 {
+		return nil
+	}
 	holds := make([]bool, len(files))
 	parallel(len(files), func(i int, buf []byte) []byte {
 		data, err := readFile(files[i].path, files[i].limit, buf)
@@ -61,4 +65,19 @@ func holdsPolicy(data []byte) bool {
 	}
 	docs, _ := extract.Extract(src, roots)
 	return len(docs) > 0
+}
+
+// notRead drops the files a Terraform module read through file() or
+// templatefile(): those are scanned, though the globs do not select them.
+func notRead(files []candidate, results []FileResult) []candidate {
+	read := map[string]bool{}
+	for _, r := range results {
+		for _, name := range r.read {
+			read[name] = true
+		}
+	}
+	if len(read) == 0 {
+		return files
+	}
+	return slices.DeleteFunc(files, func(c candidate) bool { return read[c.name] })
 }

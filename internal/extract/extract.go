@@ -24,6 +24,12 @@ type Document struct {
 	// Holder is the CloudFormation resource that holds the policy, if
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
+	// Files names the file of each statement where a policy gathers
+	// statements from several files (Terraform); "" is the scanned file.
+	Files []string
+	// Suppressions are the inline comments that may suppress findings of
+	// the document (Terraform).
+	Suppressions []Suppression
 }
 
 // Extract finds the policy documents in the parsed documents of a file.
@@ -33,6 +39,8 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 		switch {
 		case isTemplate(root):
 			e.template(root)
+		case isPlan(root):
+			e.plan(root)
 		case e.serverless(root):
 		default:
 			e.exportAttachments(root)

@@ -90,10 +90,13 @@ type Policy struct {
 // Origin says where a policy document sits: what holds it and its place
 // in the file.
 type Origin struct {
-	Resource     string // CloudFormation logical ID
+	Resource     string // CloudFormation logical ID, or Terraform address
 	ResourceType string // e.g. AWS::IAM::Role
 	PolicyName   string // PolicyName or ManagedPolicyName
 	CDKPath      string // the resource's aws:cdk:path
 	Identity     string // the role, user or group of an AWS CLI export
 	Path         string // the document's place in the file, e.g. Resources.Ops.Properties.PolicyDocument
+	// Via is where a policy read from another file is read, as PATH:LINE:
+	// the Terraform file() or templatefile() call.
+	Via string
 }

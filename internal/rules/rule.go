@@ -42,7 +42,18 @@ type Pass struct {
 	Policy      *iam.Policy
 	Attachments []iam.Attachment
 	Origin      iam.Origin
-	Report      func(Finding)
+	// Files names the file of each statement when a policy gathers
+	// statements from several files (Terraform); "" or none means File.
+	Files  []string
+	Report func(Finding)
+}
+
+// StatementFile is the file statement i of the policy is written in.
+func (p *Pass) StatementFile(i int) string {
+	if i < len(p.Files) && p.Files[i] != "" {
+		return p.Files[i]
+	}
+	return p.File
 }
 
 // HelpURI is where a rule is documented.

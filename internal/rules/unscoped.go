@@ -19,7 +19,7 @@ func unscoped(action string) func(*Pass) {
 				Rule:     p.Rule,
 				RuleID:   p.Rule.ID,
 				Severity: p.Rule.Severity,
-				File:     p.File,
+				File:     p.StatementFile(x.Statement),
 				Span:     st.Span,
 				Sid:      st.Sid,
 				Origin:   p.Origin,
