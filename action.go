@@ -91,7 +91,8 @@ func runAction(args []string, getenv func(string) string, stdout, _ io.Writer) i
 
 // unjoin splits an errors.Join into its errors, one message each.
 func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) {
 		return j.Unwrap()
 	}
 	return []error{err}
