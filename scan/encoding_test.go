@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
 
 // wide encodes s (with a leading U+FEFF when it should carry a byte-order
@@ -63,5 +65,32 @@ func TestWideEncodings(t *testing.T) {
 				t.Errorf("warnings %q, want %q", warnings, tt.warning)
 			}
 		})
+	}
+}
+
+// TestWideEncodingExcerpt: a finding's excerpt of a UTF-16 file is its
+// decoded line, and its fingerprint is taken from the file's own bytes,
+// as GitHub takes it.
+func TestWideEncodingExcerpt(t *testing.T) {
+	const policy = "{\"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}\n]}\n"
+	content := wide("\ufeff"+policy, 2, binary.LittleEndian)
+	dir := testkit.WriteTree(t, map[string]string{"p.json": string(content)})
+	var hashed []byte
+	hasher := func(data []byte, lines []int) []string {
+		hashed = data
+		return make([]string, len(lines))
+	}
+	rep, err := Run(Options{Paths: []string{dir}, BaseDir: dir, Excerpts: true, LineHashes: hasher})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Excerpt == nil {
+		t.Fatalf("findings %+v", rep.Findings)
+	}
+	if got, want := rep.Findings[0].Excerpt.Text, `  {"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}`; got != want {
+		t.Errorf("excerpt %q, want %q", got, want)
+	}
+	if string(hashed) != string(content) {
+		t.Errorf("fingerprints taken from %q, want the file's bytes", hashed)
 	}
 }

@@ -14,13 +14,22 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
-// Document is one policy document found in a file.
+// Document is one policy document found in a file, or the managed
+// policies attached to one principal (Attachments), with where they come
+// from.
 type Document struct {
-	Policy iam.Policy
-	Origin iam.Origin
+	Policy      iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
 	// Holder is the CloudFormation resource that holds the policy, if
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
+	// Files names the file of each statement where a policy gathers
+	// statements from several files (Terraform); "" is the scanned file.
+	Files []string
+	// Suppressions are the inline comments that may suppress findings of
+	// the document (Terraform).
+	Suppressions []Suppression
 }
 
 // Extract finds the policy documents in the parsed documents of a file.
@@ -28,13 +37,13 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 	e := &extractor{src: src}
 	for _, root := range roots {
 		switch {
-		case isCDKTree(root):
-			// tree.json repeats the synthesized templates' properties;
-			// the templates are scanned themselves.
 		case isTemplate(root):
 			e.template(root)
+		case isPlan(root):
+			e.plan(root)
 		case e.serverless(root):
 		default:
+			e.exportAttachments(root)
 			e.walk(root, iam.Origin{}, 0)
 		}
 	}
@@ -50,6 +59,10 @@ type extractor struct {
 	holder *syntax.Node
 	// sub is the Fn::Sub whose template is being walked, if any.
 	sub *substitution
+	// stack is the template being read, if any; from is the parameter
+	// whose Default holds the policy being read, if any (see resolver).
+	stack *stack
+	from  string
 	// use is the outermost YAML alias the walk went through: the place in
 	// the file where the nodes below it are used.
 	use *syntax.Node
@@ -119,7 +132,7 @@ func (e *extractor) anchor(n *syntax.Node) *source.Span {
 }
 
 // resolver resolves the values of the statement being read.
-func (e *extractor) resolver() resolver { return resolver{sub: e.sub} }
+func (e *extractor) resolver() resolver { return resolver{sub: e.sub, stack: e.stack, from: e.from} }
 
 func (e *extractor) warn(n *syntax.Node, format string, args ...any) {
 	e.diags = append(e.diags, source.Diagnostic{Offset: n.Start, Msg: fmt.Sprintf(format, args...)})
@@ -169,10 +182,7 @@ func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
 			e.document(n, origin)
 			return
 		}
-		if name, arg, ok := intrinsic(n); ok && name == "Fn::Sub" {
-			e.push(name)
-			e.subTemplate(arg, origin)
-			e.pop()
+		if name, arg, ok := intrinsic(n); ok && e.intrinsicPolicy(name, arg, origin) {
 			return
 		}
 		if st := n.Get("Statement"); st != nil && n.Get("Version") != nil {
@@ -267,13 +277,14 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 		e.warn(n, "a statement must be an object, not %s", n.Describe())
 		return nil
 	}
+	effect := e.effect(n.Get("Effect"))
 	s := iam.Statement{
 		Sid:          n.Get("Sid").ScalarText(),
-		Effect:       e.effect(n.Get("Effect")),
-		Action:       e.values(n, "Action"),
-		NotAction:    e.values(n, "NotAction"),
-		Resource:     e.values(n, "Resource"),
-		NotResource:  e.values(n, "NotResource"),
+		Effect:       effect,
+		Action:       e.values(n, "Action", effect),
+		NotAction:    e.values(n, "NotAction", effect),
+		Resource:     e.values(n, "Resource", effect),
+		NotResource:  e.values(n, "NotResource", effect),
 		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
 		Span:         e.usedAt(n).Span(e.src),
 		Anchor:       e.anchor(n),
@@ -285,7 +296,7 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 	var out []iam.Statement
 	for _, alt := range conditionAlternatives(cond) {
 		v := s
-		v.Conditions = e.conditions(alt)
+		v.Conditions = e.conditions(alt, effect)
 		out = append(out, v)
 	}
 	return out
@@ -293,12 +304,12 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 
 // values reads an element that may be absent: absent gives nil, present
 // gives a non-nil list even when every value drops out.
-func (e *extractor) values(stmt *syntax.Node, key string) iam.Values {
+func (e *extractor) values(stmt *syntax.Node, key, effect string) iam.Values {
 	n := stmt.Get(key)
 	if n == nil {
 		return nil
 	}
-	v := e.resolver().values(n)
+	v := e.elementResolver(effect, key).values(n)
 	if v == nil {
 		v = iam.Values{}
 	}
@@ -313,7 +324,7 @@ func conditionAlternatives(n *syntax.Node) []*syntax.Node {
 }
 
 // conditions flattens a Condition block into operator/key pairs.
-func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
+func (e *extractor) conditions(n *syntax.Node, effect string) []iam.Condition {
 	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
 		return nil
 	}
@@ -332,7 +343,7 @@ func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
 				out = append(out, iam.Condition{
 					Operator: op.Key.Text,
 					Key:      kv.Key.Text,
-					Values:   e.resolver().values(kv.Value),
+					Values:   e.elementResolver(effect, "Condition").values(kv.Value),
 				})
 			}
 		}
