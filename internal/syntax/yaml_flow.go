@@ -125,25 +125,12 @@ func (r *yamlReader) flowPair(k *Node, entry int, oneLine bool, depth int) *Node
 // flowKey reads the key of a flow map entry, a scalar on one line, up to
 // the ':' after it; merge says it is the merge key.
 func (r *yamlReader) flowKey(depth int) (*Node, bool) {
-	if depth > MaxDepth {
-		r.leave()
-	}
-	var n *Node
-	var multiline bool
-	switch c := r.at(r.pos); {
-	case c == '"' || c == '\'':
-		n, multiline = r.quoted()
-	case r.plainStart(true):
-		n, multiline = r.plain(-1, true)
-	default:
-		r.leave()
-	}
+	n, multiline, merge := r.keyScalar(depth, true)
 	keyLine := r.lineStart
 	r.flowSpace()
 	if multiline || r.at(r.pos) != ':' || r.lineStart != keyLine {
 		r.leave() // a key on more than one line, or its ':' on another
 	}
-	merge := n.Text == mergeKey && r.data[n.Start] == '<'
 	r.keyText(n)
 	return n, merge
 }

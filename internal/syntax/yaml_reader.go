@@ -358,25 +358,29 @@ func (r *yamlReader) blockMap(col, depth int, first *Node, merge bool) *Node {
 // mapKey reads the key of the next entry of a block map, a scalar on one
 // line, up to the ':' after it; merge says it is the merge key.
 func (r *yamlReader) mapKey(depth int) (*Node, bool) {
-	if depth > MaxDepth {
-		r.leave()
-	}
-	var n *Node
-	var multiline bool
-	switch c := r.at(r.pos); {
-	case c == '"' || c == '\'':
-		n, multiline = r.quoted()
-	case r.plainStart(false):
-		n, multiline = r.plain(-1, false)
-	default:
-		r.leave() // "- " in a map, "? ", properties or an alias as a key
-	}
+	n, multiline, merge := r.keyScalar(depth, false) // "- " in a map, "? ", properties or an alias as a key are left
 	if multiline || !r.atValueIndicator() || n.End-n.Start > maxSimpleKey {
 		r.leave()
 	}
-	merge := n.Text == mergeKey && r.data[n.Start] == '<'
 	r.keyText(n)
 	return n, merge
+}
+
+// keyScalar reads a key at pos: a plain or a quoted scalar. merge says it
+// is the merge key.
+func (r *yamlReader) keyScalar(depth int, flow bool) (n *Node, multiline, merge bool) {
+	if depth > MaxDepth {
+		r.leave()
+	}
+	switch c := r.at(r.pos); {
+	case c == '"' || c == '\'':
+		n, multiline = r.quoted()
+	case r.plainStart(flow):
+		n, multiline = r.plain(-1, flow)
+	default:
+		r.leave()
+	}
+	return n, multiline, n.Text == mergeKey && r.data[n.Start] == '<'
 }
 
 // mapValue reads the value of a block map entry at column col, from
