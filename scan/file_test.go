@@ -811,3 +811,30 @@ func TestEscapedKeysInPolicyStrings(t *testing.T) {
 		})
 	}
 }
+
+// TestYAMLAliasesInSAMPolicies: SAM bare statements in a Policies list
+// used through an alias are reported at the alias.
+func TestYAMLAliasesInSAMPolicies(t *testing.T) {
+	res := ScanFile("sam.yaml", []byte(`Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: &p
+        - {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: *p
+`))
+	var got []string
+	for _, f := range res.Findings {
+		s := located(f)
+		for _, r := range f.Related {
+			s += fmt.Sprintf(" anchor %d:%d-%d:%d", r.Span.Start.Line, r.Span.Start.Col, r.Span.End.Line, r.Span.End.Col)
+		}
+		got = append(got, s)
+	}
+	if want := []string{"IAM-SSM-1@6:11-6:66", "IAM-SSM-1@10:17-10:19 anchor 6:11-6:66"}; !slices.Equal(got, want) || len(res.Warnings) > 0 {
+		t.Errorf("findings %q, want %q; warnings %v", got, want, res.Warnings)
+	}
+}
