@@ -155,7 +155,6 @@ func checkCDKSARIF(t *testing.T, grants []testkit.CDKGrant, schema *jsonschema.S
 	if err := json.Unmarshal(data, &log); err != nil {
 		t.Fatal(err)
 	}
-	hashes := map[string][]string{}
 	var got []cdkPlace
 	for _, r := range log.Runs[0].Results {
 		if len(r.Locations) != 1 || len(r.RelatedLocations) != 1 {
@@ -171,14 +170,11 @@ func checkCDKSARIF(t *testing.T, grants []testkit.CDKGrant, schema *jsonschema.S
 		// The fingerprint is upload-sarif's for the app line that code
 		// scanning shows.
 		file := p.ArtifactLocation.URI
-		if hashes[file] == nil {
-			content, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			hashes[file] = sarif.LineHashes(content)
+		content, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if want := hashes[file][p.Region.StartLine-1]; r.PartialFingerprints["primaryLocationLineHash"] != want {
+		if want := sarif.LineHashes(content, []int{p.Region.StartLine})[0]; r.PartialFingerprints["primaryLocationLineHash"] != want {
 			t.Errorf("%s:%d: fingerprint %q, want the app line's %q", file, p.Region.StartLine, r.PartialFingerprints["primaryLocationLineHash"], want)
 		}
 	}

@@ -52,22 +52,30 @@ var hashBaseToBlock = func() uint64 {
 	return p
 }()
 
-// LineHashes returns the primaryLocationLineHash of every line of content;
-// element i is line i+1.
+// LineHashes returns the primaryLocationLineHash of each of lines (1-based,
+// ascending, no repeats) of content: element i is the hash of lines[i], or ""
+// for a line past the end of content.
 //
-// Lines are separated by "\n", "\r\n" or a lone "\r", and the result always
-// has one more element than content has line breaks: an empty content yields
-// one hash, and content ending in a line break yields a final element for the
-// empty line after it. This matches the lines for which codeql-action emits a
-// hash.
+// Only what the answer needs is computed: the input is hashed up to the last
+// line asked for, and only the lines asked for are formatted, each into a
+// string of its own (none pins a buffer the size of the file).
+//
+// Lines are separated by "\n", "\r\n" or a lone "\r"; content has one more
+// line than line breaks: an empty content has one line, and content ending
+// in a line break has a final empty line after it. These are the lines for
+// which codeql-action emits a hash.
 //
 // content is decoded as UTF-8 the way Node.js's Buffer/TextDecoder do (the
 // WHATWG decoder): a leading byte-order mark is kept and hashed as U+FEFF, and
 // every maximal invalid subsequence (a lone invalid byte, or a truncated but
 // otherwise valid prefix of a multi-byte sequence) is replaced by one U+FFFD.
-func LineHashes(content []byte) []string {
-	h := newLineHasher(len(content))
-	for i := 0; i < len(content); {
+func LineHashes(content []byte, lines []int) []string {
+	if len(lines) == 0 {
+		return nil
+	}
+	last := lines[len(lines)-1]
+	h := newLineHasher(last)
+	for i := 0; i < len(content) && len(h.hashes) < last; {
 		b := content[i]
 		if b < utf8.RuneSelf {
 			h.add(uint16(b))
@@ -87,7 +95,10 @@ func LineHashes(content []byte) []string {
 			h.add(uint16(r))
 		}
 	}
-	return h.finish()
+	if len(h.hashes) < last {
+		h.finish()
+	}
+	return formatHashes(h.hashes, lines)
 }
 
 // invalidSequenceLen returns how many bytes at the start of p (which does not
@@ -142,11 +153,12 @@ type lineHasher struct {
 	hashes []uint64
 }
 
-func newLineHasher(size int) *lineHasher {
-	// Assume roughly 40 bytes per line to size the result up front.
+// newLineHasher returns a hasher for a file whose lines up to line last
+// are needed.
+func newLineHasher(last int) *lineHasher {
 	return &lineHasher{
 		lineStart: true,
-		hashes:    make([]uint64, 0, size/40+1),
+		hashes:    make([]uint64, 0, last),
 	}
 }
 
@@ -173,38 +185,42 @@ func (h *lineHasher) add(u uint16) {
 	h.roll(u)
 }
 
-// finish feeds the end-of-input sentinel and the zero padding, and returns
-// the formatted hashes of all lines.
-func (h *lineHasher) finish() []string {
+// finish feeds the end-of-input sentinel and the zero padding, which
+// completes the hashes of the lines still open.
+func (h *lineHasher) finish() {
 	h.add(eofUnit)
 	for range blockSize {
 		h.emitIfLineStart()
 		h.roll(0)
 	}
-	return formatHashes(h.hashes)
 }
 
-// formatHashes renders each hash as lower-case hexadecimal followed by ":N",
-// N being the number of occurrences of that value up to and including it.
-func formatHashes(hashes []uint64) []string {
-	seen := make(map[uint64]int, len(hashes))
-	// Format everything into one buffer and slice the results out of a single
-	// string, to avoid one allocation per line.
-	buf := make([]byte, 0, len(hashes)*20)
-	ends := make([]int, len(hashes))
-	for i, v := range hashes {
-		seen[v]++
-		buf = strconv.AppendUint(buf, v, 16)
-		buf = append(buf, ':')
-		buf = strconv.AppendInt(buf, int64(seen[v]), 10)
-		ends[i] = len(buf)
+// formatHashes renders the hash of each of lines as lower-case hexadecimal
+// followed by ":N", N being the number of lines up to and including it
+// with the same value; hashes holds the raw values of every line up to the
+// last of lines at least.
+func formatHashes(hashes []uint64, lines []int) []string {
+	// Count only the values that are asked for: one small map, not one
+	// entry per line of the file.
+	seen := make(map[uint64]int, len(lines))
+	for _, line := range lines {
+		if line >= 1 && line <= len(hashes) {
+			seen[hashes[line-1]] = 0
+		}
 	}
-	all := string(buf)
-	out := make([]string, len(hashes))
-	start := 0
-	for i, end := range ends {
-		out[i] = all[start:end]
-		start = end
+	out := make([]string, len(lines))
+	next := 0 // the next of lines to format
+	for i, v := range hashes {
+		n, asked := seen[v]
+		if !asked {
+			continue
+		}
+		seen[v] = n + 1
+		for ; next < len(lines) && lines[next] <= i+1; next++ {
+			if lines[next] == i+1 {
+				out[next] = strconv.FormatUint(v, 16) + ":" + strconv.Itoa(n+1)
+			}
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package sarif
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -93,7 +94,7 @@ func TestLineHashesUpstreamVectors(t *testing.T) {
 		{"testFile2.js", "var foo = 0;\nvar bar = 0;\nvar baz = 0;\nvar qux = 0;\n", 2, "f7592a95a9381ac0:1"},
 	}
 	for _, v := range sarifVectors {
-		got := LineHashes([]byte(v.input))
+		got := allLineHashes([]byte(v.input))
 		if len(got) < v.line || got[v.line-1] != v.want {
 			t.Errorf("%s line %d: got %q, want %q", v.file, v.line, got, v.want)
 		}
@@ -166,7 +167,7 @@ func TestLineHashesExtraVectors(t *testing.T) {
 // wholly inside the periodic part of the input (120 units) and are equal;
 // from line 12 on the window reaches the sentinel and the values differ.
 func TestLineHashesOccurrenceSuffix(t *testing.T) {
-	got := LineHashes([]byte(strings.Repeat("x\n", 60)))
+	got := allLineHashes([]byte(strings.Repeat("x\n", 60)))
 	if len(got) != 61 {
 		t.Fatalf("got %d hashes, want 61", len(got))
 	}
@@ -200,14 +201,14 @@ func TestLineHashesClosedForm(t *testing.T) {
 		}
 		return p
 	}
-	if got, want := LineHashes(nil), []string{strconv.FormatUint(0xFFFF*pow(99), 16) + ":1"}; !slices.Equal(got, want) {
+	if got, want := allLineHashes(nil), []string{strconv.FormatUint(0xFFFF*pow(99), 16) + ":1"}; !slices.Equal(got, want) {
 		t.Errorf("empty input: got %q, want %q", got, want)
 	}
 	if emptyLineHash != strconv.FormatUint(0xFFFF*pow(99), 16) {
 		t.Errorf("emptyLineHash is not 0xFFFF*37^99")
 	}
 	ab := 'a'*pow(99) + 'b'*pow(98) + 0xFFFF*pow(97)
-	if got, want := LineHashes([]byte("ab")), []string{strconv.FormatUint(ab, 16) + ":1"}; !slices.Equal(got, want) {
+	if got, want := allLineHashes([]byte("ab")), []string{strconv.FormatUint(ab, 16) + ":1"}; !slices.Equal(got, want) {
 		t.Errorf(`"ab": got %q, want %q`, got, want)
 	}
 }
@@ -244,9 +245,9 @@ func TestLineHashesEquivalences(t *testing.T) {
 		{"invalid then CR", []string{"\xe2\r\n", "\uFFFD\n"}},
 	}
 	for _, g := range groups {
-		want := LineHashes([]byte(g.inputs[0]))
+		want := allLineHashes([]byte(g.inputs[0]))
 		for _, in := range g.inputs[1:] {
-			if got := LineHashes([]byte(in)); !slices.Equal(got, want) {
+			if got := allLineHashes([]byte(in)); !slices.Equal(got, want) {
 				t.Errorf("%s: %q gives %q, but %q gives %q", g.name, in, got, g.inputs[0], want)
 			}
 		}
@@ -259,7 +260,7 @@ func TestLineHashesEquivalences(t *testing.T) {
 		{"\xe2\x82\xac", "\uFFFD"}, // a valid sequence is not replaced
 	}
 	for _, d := range differ {
-		if a, b := LineHashes([]byte(d[0])), LineHashes([]byte(d[1])); a[0] == b[0] {
+		if a, b := allLineHashes([]byte(d[0])), allLineHashes([]byte(d[1])); a[0] == b[0] {
 			t.Errorf("%q and %q: both give %q on line 1", d[0], d[1], a[0])
 		}
 	}
@@ -278,7 +279,7 @@ func TestLineHashesNaiveReference(t *testing.T) {
 			sb.WriteString(atoms[rng.IntN(len(atoms))])
 		}
 		in := sb.String()
-		got := LineHashes([]byte(in))
+		got := allLineHashes([]byte(in))
 		want := naiveLineHashes(in)
 		if !slices.Equal(got, want) {
 			t.Fatalf("case %d %q:\n got  %q\n want %q", i, in, got, want)
@@ -286,13 +287,67 @@ func TestLineHashesNaiveReference(t *testing.T) {
 	}
 }
 
+// TestLineHashesOfSomeLines asks for a few lines at a time, as a scan
+// does for the lines of its findings: each must equal that line's hash
+// among all of them, and a line past the end or before the first is "".
+func TestLineHashesOfSomeLines(t *testing.T) {
+	content := []byte(strings.Repeat("x\n", 30) + "😀 é\r\nlast\n" + strings.Repeat("x\n", 30))
+	all := allLineHashes(content)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 500 {
+		var lines []int
+		for line := 1; line <= len(all)+2; line++ {
+			if rng.IntN(8) == 0 {
+				lines = append(lines, line)
+			}
+		}
+		got := LineHashes(content, lines)
+		for i, line := range lines {
+			want := ""
+			if line <= len(all) {
+				want = all[line-1]
+			}
+			if got[i] != want {
+				t.Fatalf("lines %v: line %d hashes to %q, want %q", lines, line, got[i], want)
+			}
+		}
+	}
+	if got := LineHashes(content, []int{0, 1}); got[0] != "" || got[1] != all[0] {
+		t.Errorf("lines 0 and 1: %q", got)
+	}
+	if got := LineHashes(content, nil); got != nil {
+		t.Errorf("no lines: %q", got)
+	}
+}
+
 var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
 
-// checkHashes compares LineHashes(input) with want and, like the upstream
-// test, checks that there is one hash per line.
+// allLineHashes asks LineHashes for every line content could have (one
+// more than its bytes) and returns the hashes up to the first line past
+// the end, which must be "" as every line after it.
+func allLineHashes(content []byte) []string {
+	lines := make([]int, len(content)+1)
+	for i := range lines {
+		lines[i] = i + 1
+	}
+	got := LineHashes(content, lines)
+	n := slices.Index(got, "")
+	if n < 0 {
+		return got
+	}
+	for _, h := range got[n:] {
+		if h != "" {
+			panic(fmt.Sprintf("a hash after the last line: %q", got))
+		}
+	}
+	return got[:n]
+}
+
+// checkHashes compares the hashes of every line of input with want and,
+// like the upstream test, checks that there is one hash per line.
 func checkHashes(t *testing.T, input string, want []string) {
 	t.Helper()
-	got := LineHashes([]byte(input))
+	got := allLineHashes([]byte(input))
 	if !slices.Equal(got, want) {
 		t.Errorf("LineHashes(%q):\n got  %q\n want %q", input, got, want)
 	}
@@ -346,7 +401,8 @@ func naiveLineHashes(s string) []string {
 	return out
 }
 
-// BenchmarkLineHashes hashes about 1 MiB of source-like text.
+// BenchmarkLineHashes hashes about 1 MiB of source-like text for the
+// hash of its last line: the whole file.
 func BenchmarkLineHashes(b *testing.B) {
 	var sb strings.Builder
 	for i := 0; sb.Len() < 1<<20; i++ {
@@ -354,9 +410,10 @@ func BenchmarkLineHashes(b *testing.B) {
 		sb.WriteString("\t\treturn fmt.Errorf(\"step failed: %w\", err)\n\t}\n\n")
 	}
 	content := []byte(sb.String())
+	lines := []int{bytes.Count(content, []byte("\n")) + 1}
 	b.SetBytes(int64(len(content)))
 	b.ReportAllocs()
 	for b.Loop() {
-		LineHashes(content)
+		LineHashes(content, lines)
 	}
 }

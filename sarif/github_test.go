@@ -123,7 +123,7 @@ func checkResults(t *testing.T, tree string, data []byte, run *gosarif.Run, rep 
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantHash := LineHashes(content)[f.Span.Start.Line-1]
+		wantHash := LineHashes(content, []int{f.Span.Start.Line})[0]
 		if got := res.PartialFingerprints["primaryLocationLineHash"]; got != wantHash {
 			t.Errorf("result %d: primaryLocationLineHash %v, want %q (LineHashes of line %d)", i, got, wantHash, f.Span.Start.Line)
 		}

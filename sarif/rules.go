@@ -4,15 +4,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 )
 
-// semver is Semantic Versioning 2.0.0 (semver.org's pattern).
-var semver = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
-	`(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?` +
-	`(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
+// semver is Semantic Versioning 2.0.0 (semver.org's pattern), compiled
+// when a SARIF log is first written rather than at every start (it was
+// the largest package initialisation of our own).
+var semver = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)` +
+		`(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?` +
+		`(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
+})
 
 // driver describes the tool and declares every rule, not only those that
 // fired: GitHub closes the alerts of a rule that is declared and has no
@@ -26,9 +31,9 @@ func driver(version string, rs []*rules.Rule) *gosarif.ToolComponent {
 	// Release tags are "v1.2.3"; semanticVersion is "1.2.3". A build
 	// without a semantic version (a commit hash) still says which it is.
 	switch {
-	case semver.MatchString(version):
+	case semver().MatchString(version):
 		d.SemanticVersion = ptr(version)
-	case strings.HasPrefix(version, "v") && semver.MatchString(version[1:]):
+	case strings.HasPrefix(version, "v") && semver().MatchString(version[1:]):
 		d.SemanticVersion = ptr(version[1:])
 	case version != "":
 		d.Version = ptr(version)

@@ -70,13 +70,23 @@ type linker struct {
 
 // appFile is an app source file a finding is shown in.
 type appFile struct {
-	lines  int
-	hashes []string       // SARIF line fingerprints, when asked for
-	src    *source.Source // the file, for excerpts, when asked for them
+	lines int
+	// data is the file while the findings shown in it (found) wait for
+	// their line fingerprints, when asked for.
+	data  []byte
+	found []*rules.Finding
+	src   *source.Source // the file, for excerpts, when asked for them
 }
 
+// close fingerprints the app lines findings were moved to, and closes
+// the scan roots.
 func (l *linker) close() {
 	for _, r := range l.roots {
+		for _, a := range r.apps {
+			if a != nil && len(a.found) > 0 {
+				hashLines(a.data, a.found, l.opts.LineHashes)
+			}
+		}
 		r.root.Close()
 	}
 }
@@ -228,8 +238,8 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 		f.File = l.display(r, rel)
 		f.Span = source.Span{Start: source.Pos{Line: fr.Line, Col: col}, End: source.Pos{Line: fr.Line, Col: col}}
 		f.LineHash = ""
-		if fr.Line <= len(app.hashes) {
-			f.LineHash = app.hashes[fr.Line-1]
+		if app.data != nil {
+			app.found = append(app.found, f)
 		}
 		f.Excerpt = nil
 		if app.src != nil {
@@ -253,7 +263,7 @@ func (l *linker) app(r *scanRoot, rel string) *appFile {
 	if data, err := readInRoot(r.root, rel, l.limit()); err == nil {
 		a = &appFile{lines: countLines(data)}
 		if l.opts.LineHashes != nil {
-			a.hashes = l.opts.LineHashes(data)
+			a.data = data
 		}
 		if l.opts.Excerpts {
 			a.src = source.NewSource(data)

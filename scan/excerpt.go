@@ -24,7 +24,11 @@ func addExcerpts(data []byte, name string, fs []rules.Finding) {
 			continue // shown in another file than the one scanned
 		}
 		if src == nil {
-			src = source.NewSource(data)
+			text, _, err := source.Decode(data) // the positions are those of the decoded text
+			if err != nil {
+				return
+			}
+			src = source.NewSource(text)
 		}
 		fs[i].Excerpt = excerpt(src, fs[i].Span.Start)
 	}

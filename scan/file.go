@@ -2,6 +2,7 @@ package scan
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
@@ -25,7 +26,9 @@ type FileResult struct {
 
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
-// be scanned in any order and at once.
+// be scanned in any order and at once. A file in UTF-16 or UTF-32 with a
+// byte-order mark is decoded first (positions stay the file's own); one
+// without a mark is a warning.
 //
 // A Terraform file (by its name: .tf, .tf.json, .tfvars, terragrunt .hcl)
 // is read as a module of one file, whose file() and templatefile() calls
@@ -45,7 +48,12 @@ func ScanAssemblyFile(name string, data []byte) FileResult { return scanFile(nam
 
 func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	var res FileResult
-	src := source.NewSource(data)
+	text, _, err := source.Decode(data)
+	if err != nil {
+		res.Warnings = append(res.Warnings, source.Warning{File: name, Message: err.Error()})
+		return res
+	}
+	src := source.NewSource(text)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
 	roots, diags, err := syntax.Parse(src)
 	if err != nil {
@@ -53,9 +61,15 @@ func scanFile(name string, data []byte, inAssembly bool) FileResult {
 		var se *syntax.SyntaxError
 		if errors.As(err, &se) {
 			d.Offset = se.Offset
+			if len(roots) > 0 {
+				// The documents before the broken one keep their findings.
+				d.Msg = fmt.Sprintf("cannot parse document %d (the documents before it are scanned): %s", se.Document, se.Msg)
+			}
 		}
 		warn(d)
-		return res
+		if len(roots) == 0 {
+			return res
+		}
 	}
 	for _, d := range diags {
 		warn(d)

@@ -616,24 +616,28 @@ func TestSameFindingsInEveryForm(t *testing.T) {
 	}
 }
 
-// TestYAMLAliasesReadOnce: a statement or policy repeated through YAML
-// aliases is one finding at its anchor, not one per reference, and a
-// statement anchored outside any policy is still judged where it is used.
-func TestYAMLAliasesReadOnce(t *testing.T) {
+// TestYAMLAliases: a statement used through an alias is read where it
+// is used and reported there, with the statement as written at its
+// anchor as the related place; one node reached again through the same
+// alias (nested aliases) is read once there.
+func TestYAMLAliases(t *testing.T) {
 	tests := []struct {
 		name, content string
-		want          []string
+		want          []string // located finding and its related place
 	}{
 		{"statement anchored outside the policy", `shared: &s {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
 policy:
-  Statement: [*s, *s, *s]
-`, []string{"IAM-SSM-1@1:9-1:67"}},
-		{"amplified through nested aliases", `s: &s {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
-p0: &p0 {Statement: [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]}
-p1: &p1 [*p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0, *p0]
-p2: &p2 [*p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1, *p1]
-p3: [*p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2]
-`, []string{"IAM-SSM-1@1:4-1:62"}},
+  Statement: [*s, *s]
+`, []string{"IAM-SSM-1@3:15-3:17 anchor 1:9-1:67", "IAM-SSM-1@3:19-3:21 anchor 1:9-1:67"}},
+		{"statement anchored inside a policy", `One:
+  Statement:
+    - &s
+      Effect: Allow
+      Action: ssm:StartSession
+      Resource: "*"
+Other:
+  Statement: [*s]
+`, []string{"IAM-SSM-2@3:7-6:20", "IAM-SSM-2@8:15-8:17 anchor 3:7-6:20"}},
 		{"one policy for two roles", `Resources:
   A:
     Type: AWS::IAM::Role
@@ -644,17 +648,118 @@ p3: [*p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2]
     Type: AWS::IAM::Role
     Properties:
       Policies: [*p]
-`, []string{"IAM-SSM-2@6:61-6:117"}},
+`, []string{"IAM-SSM-2@6:61-6:117", "IAM-SSM-2@10:18-10:20 anchor 6:61-6:117"}},
+		{"amplified through nested aliases: once per alias", `s: &s {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+p0: &p0 {Statement: [*s, *s]}
+p1: [*p0, *p0]
+`, []string{
+			"IAM-SSM-1@2:22-2:24 anchor 1:4-1:62", "IAM-SSM-1@2:26-2:28 anchor 1:4-1:62",
+			"IAM-SSM-1@3:6-3:9 anchor 1:4-1:62", "IAM-SSM-1@3:11-3:14 anchor 1:4-1:62",
+		}},
+		{"an aliased scalar is read as its value", `res: &r "*"
+Statement:
+  - {Effect: Allow, Action: ssm:SendCommand, Resource: *r}
+`, []string{"IAM-SSM-1@3:5-3:59"}},
+		{"merge key brings in a statement's elements", `base: &base {Effect: Allow, Resource: "*"}
+Statement:
+  - <<: *base
+    Action: ssm:SendCommand
+  - <<: *base
+    Action: ssm:GetDocument
+`, []string{"IAM-SSM-1@3:5-4:28"}},
+		{"merge key: the map's own keys win", `base: &base {Effect: Allow, Resource: "*", Action: ssm:SendCommand}
+Statement:
+  - <<: *base
+    Resource: arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0
+`, nil},
+		{"merge key: the first of a list wins", `deny: &deny {Effect: Deny}
+allow: &allow {Effect: Allow, Action: ssm:StartSession, Resource: "*"}
+denied: {Statement: [{<<: [*deny, *allow]}]}
+allowed: {Statement: [{<<: [*allow, *deny]}]}
+`, []string{"IAM-SSM-2@4:23-4:44"}},
+		{"merge key brings in a policy's statements: read at the merge", `defaults: &defaults
+  Statement:
+    - {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        <<: *defaults
+        Version: "2012-10-17"
+`, []string{"IAM-SSM-1@9:13-9:22 anchor 3:7-3:62"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := ScanFile("a.yaml", []byte(tt.content))
 			var got []string
 			for _, f := range res.Findings {
-				got = append(got, located(f))
+				s := located(f)
+				for _, r := range f.Related {
+					if r.File != "a.yaml" || r.Message != "anchor of the aliased statement" {
+						t.Errorf("related %+v", r)
+					}
+					s += fmt.Sprintf(" anchor %d:%d-%d:%d", r.Span.Start.Line, r.Span.Start.Col, r.Span.End.Line, r.Span.End.Col)
+				}
+				got = append(got, s)
 			}
 			if len(res.Warnings) > 0 || !slices.Equal(got, tt.want) {
 				t.Errorf("findings %q, want %q; warnings %v", got, tt.want, res.Warnings)
+			}
+		})
+	}
+}
+
+// TestYAMLStreams: a stream with a broken document keeps the findings of
+// the documents before it and names the broken one.
+func TestYAMLStreams(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          []string
+		warnings      []string
+	}{
+		{"every document is read", `Statement: [{Effect: Allow, Action: ssm:SendCommand, Resource: "*"}]
+---
+# an empty document
+---
+Statement: [{Effect: Allow, Action: ssm:StartSession, Resource: "*"}]
+`, []string{"IAM-SSM-1@1:13-1:68", "IAM-SSM-2@5:13-5:69"}, nil},
+		{"a broken document keeps the ones before it", `Statement: [{Effect: Allow, Action: ssm:SendCommand, Resource: "*"}]
+---
+Statement: [{Effect: Allow, Action: ssm:StartSession, Resource: "*"}]
+---
+a: b: c
+---
+Statement: [{Effect: Allow, Action: ssm:StartSession, Resource: "*"}]
+`, []string{"IAM-SSM-1@1:13-1:68", "IAM-SSM-2@3:13-3:69"},
+			[]string{"a.yaml:5:1: cannot parse document 3 (the documents before it are scanned): not valid YAML: mapping values are not allowed in this context"}},
+		{"a broken first document: nothing to keep", `a: b: c
+---
+Statement: [{Effect: Allow, Action: ssm:StartSession, Resource: "*"}]
+`, nil, []string{"a.yaml:1:1: cannot parse: not valid YAML: mapping values are not allowed in this context"}},
+		{"an alias bomb in a later document", `Statement: [{Effect: Allow, Action: ssm:SendCommand, Resource: "*"}]
+---
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+`, []string{"IAM-SSM-1@1:13-1:68"},
+			[]string{"a.yaml:8:36: cannot parse document 2 (the documents before it are scanned): not valid YAML: aliases expand to more than 1000000 nodes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := ScanFile("a.yaml", []byte(tt.content))
+			var got, warnings []string
+			for _, f := range res.Findings {
+				got = append(got, located(f))
+			}
+			for _, w := range res.Warnings {
+				warnings = append(warnings, w.String())
+			}
+			if !slices.Equal(got, tt.want) || !slices.Equal(warnings, tt.warnings) {
+				t.Errorf("findings %q, want %q\nwarnings %q, want %q", got, tt.want, warnings, tt.warnings)
 			}
 		})
 	}
@@ -704,5 +809,32 @@ func TestEscapedKeysInPolicyStrings(t *testing.T) {
 				t.Errorf("findings %v warnings %v", res.Findings, res.Warnings)
 			}
 		})
+	}
+}
+
+// TestYAMLAliasesInSAMPolicies: SAM bare statements in a Policies list
+// used through an alias are reported at the alias.
+func TestYAMLAliasesInSAMPolicies(t *testing.T) {
+	res := ScanFile("sam.yaml", []byte(`Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: &p
+        - {Effect: Allow, Action: ssm:SendCommand, Resource: "*"}
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: *p
+`))
+	var got []string
+	for _, f := range res.Findings {
+		s := located(f)
+		for _, r := range f.Related {
+			s += fmt.Sprintf(" anchor %d:%d-%d:%d", r.Span.Start.Line, r.Span.Start.Col, r.Span.End.Line, r.Span.End.Col)
+		}
+		got = append(got, s)
+	}
+	if want := []string{"IAM-SSM-1@6:11-6:66", "IAM-SSM-1@10:17-10:19 anchor 6:11-6:66"}; !slices.Equal(got, want) || len(res.Warnings) > 0 {
+		t.Errorf("findings %q, want %q; warnings %v", got, want, res.Warnings)
 	}
 }

@@ -24,7 +24,8 @@ func FuzzScanFile(f *testing.F) {
 	testkit.FuzzSeeds(f, func(data []byte) { f.Add(data) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res := ScanFile("f.json", data)
-		lines := source.NewSource(data).LineCount()
+		text, _, _ := source.Decode(data)
+		lines := source.NewSource(text).LineCount()
 		for _, fd := range res.Findings {
 			s := fd.Span
 			if s.Start.Line < 1 || s.End.Line > lines || s.Start.Col < 1 || s.End.Col < 1 ||

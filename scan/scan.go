@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,11 +27,13 @@ type Options struct {
 	// (default "<stdin>"): an editor or a hook names the file it pipes.
 	Stdin     io.Reader
 	StdinName string
-	// LineHashes, when set, fingerprints every line of a file that has
-	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice. The CDK link step
-	// runs it on the app source files it shows findings in.
-	LineHashes func(content []byte) []string
+	// LineHashes, when set, fingerprints the lines of a file on which
+	// findings start (SARIF's primaryLocationLineHash): it gets the file's
+	// content and those lines (1-based, ascending, no repeats) and returns
+	// one hash per line. It runs while the file is still in memory, so no
+	// file is read twice. The CDK link step runs it on the app source
+	// files it shows findings in.
+	LineHashes lineHasher
 	// Excerpts, when set, keeps each open finding's first line on it
 	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
 	Excerpts bool
@@ -196,4 +199,48 @@ func keepLines(res FileResult, name string, data []byte, opts *Options) FileResu
 		hashFindings(&res, func(string) []byte { return data }, opts.LineHashes)
 	}
 	return res
+}
+
+// lineHasher is the type of Options.LineHashes.
+type lineHasher = func(content []byte, lines []int) []string
+
+// hashFindings sets the line fingerprint of every finding of res, open or
+// exempted, from the contents of its file: each file is hashed once, for
+// the lines its findings start on.
+func hashFindings(res *FileResult, contents func(file string) []byte, lineHashes lineHasher) {
+	byFile := map[string][]*rules.Finding{}
+	var files []string
+	add := func(f *rules.Finding) {
+		if _, ok := byFile[f.File]; !ok {
+			files = append(files, f.File)
+		}
+		byFile[f.File] = append(byFile[f.File], f)
+	}
+	for i := range res.Findings {
+		add(&res.Findings[i])
+	}
+	for i := range res.Exempted {
+		add(&res.Exempted[i].Finding)
+	}
+	for _, file := range files {
+		if data := contents(file); data != nil {
+			hashLines(data, byFile[file], lineHashes)
+		}
+	}
+}
+
+// hashLines sets the line fingerprint of findings from data, the content
+// of their file.
+func hashLines(data []byte, found []*rules.Finding, lineHashes lineHasher) {
+	lines := make([]int, 0, len(found))
+	for _, f := range found {
+		lines = append(lines, f.Span.Start.Line)
+	}
+	slices.Sort(lines)
+	lines = slices.Compact(lines)
+	hashes := lineHashes(data, lines)
+	for _, f := range found {
+		i, _ := slices.BinarySearch(lines, f.Span.Start.Line)
+		f.LineHash = hashes[i]
+	}
 }

@@ -248,30 +248,6 @@ type resultKey struct {
 	rule string
 }
 
-// hashFindings sets the line fingerprint of every finding from the
-// contents of its file.
-func hashFindings(res *FileResult, contents func(file string) []byte, lineHashes func([]byte) []string) {
-	cache := map[string][]string{}
-	hash := func(f *rules.Finding) {
-		hashes, ok := cache[f.File]
-		if !ok {
-			if data := contents(f.File); data != nil {
-				hashes = lineHashes(data)
-			}
-			cache[f.File] = hashes
-		}
-		if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
-			f.LineHash = hashes[line-1]
-		}
-	}
-	for i := range res.Findings {
-		hash(&res.Findings[i])
-	}
-	for i := range res.Exempted {
-		hash(&res.Exempted[i].Finding)
-	}
-}
-
 // oneResultPerStatement keeps one result per statement and rule where a
 // Terraform module reports a statement of a file that is also scanned on
 // its own (a policy JSON read through file()): the more severe one, and

@@ -58,7 +58,11 @@ func holdsPolicy(data []byte) bool {
 	if !extract.MayHoldPolicy(data) {
 		return false
 	}
-	src := source.NewSource(data)
+	text, _, err := source.Decode(data)
+	if err != nil {
+		return false
+	}
+	src := source.NewSource(text)
 	roots, _, err := syntax.Parse(src)
 	if err != nil {
 		return false

@@ -63,11 +63,16 @@ type extractor struct {
 	// whose Default holds the policy being read, if any (see resolver).
 	stack *stack
 	from  string
-	// read marks the Shared nodes already walked or read as statements: a
-	// YAML alias repeats its anchor, which is read once, where it stands
-	// first.
-	read map[*syntax.Node]readAs
+	// use is the outermost YAML alias the walk went through: the place in
+	// the file where the nodes below it are used.
+	use *syntax.Node
+	// read marks the nodes read below each use: nested aliases can reach
+	// one node many times through one use (a list of aliases of a list
+	// of aliases), and it is read once there.
+	read map[readKey]readAs
 }
+
+type readKey struct{ use, node *syntax.Node }
 
 // readAs says how a node was read; a statement anchored outside any
 // policy is walked first and read as a statement later.
@@ -78,20 +83,52 @@ const (
 	readStatement
 )
 
-// firstRead reports whether n is read as how for the first time, marking
-// it. Only Shared nodes are tracked: no other node can be reached twice.
+// enter notes that the walk goes into n, and returns what leave needs:
+// entering an alias outside any other makes it the use of what is below.
+func (e *extractor) enter(n *syntax.Node) (outer *syntax.Node) {
+	outer = e.use
+	if outer == nil && n.Alias != nil {
+		e.use = n
+	}
+	return outer
+}
+
+func (e *extractor) leave(outer *syntax.Node) { e.use = outer }
+
+// firstRead reports whether n is read as how for the first time at this
+// use, marking it. Outside any alias no node can be reached twice.
 func (e *extractor) firstRead(n *syntax.Node, how readAs) bool {
-	if !n.Shared {
+	if e.use == nil {
 		return true
 	}
-	if e.read[n]&how != 0 {
+	key := readKey{e.use, n.Anchored()}
+	if e.read[key]&how != 0 {
 		return false
 	}
 	if e.read == nil {
-		e.read = map[*syntax.Node]readAs{}
+		e.read = map[readKey]readAs{}
 	}
-	e.read[n] |= how
+	e.read[key] |= how
 	return true
+}
+
+// usedAt is where statement n is used: at the alias it is read through,
+// if any.
+func (e *extractor) usedAt(n *syntax.Node) *syntax.Node {
+	if e.use != nil {
+		return e.use
+	}
+	return n
+}
+
+// anchor is where statement n is written, when it is used through an
+// alias.
+func (e *extractor) anchor(n *syntax.Node) *source.Span {
+	if e.use == nil && n.Alias == nil {
+		return nil
+	}
+	span := n.Anchored().Span(e.src)
+	return &span
 }
 
 // resolver resolves the values of the statement being read.
@@ -126,7 +163,11 @@ var policyKeys = map[string]bool{"PolicyDocument": true, "InlinePolicy": true}
 // Statement list or object is one. Names found on the way (PolicyName,
 // RoleName, ...) become the origin of the documents below them.
 func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
-	if n == nil || depth > syntax.MaxDepth || !e.firstRead(n, readWalked) {
+	if n == nil || depth > syntax.MaxDepth {
+		return
+	}
+	defer e.leave(e.enter(n))
+	if !e.firstRead(n, readWalked) {
 		return
 	}
 	switch n.Kind {
@@ -201,7 +242,9 @@ func isPolicyDocument(n *syntax.Node) bool {
 
 // document records the policy document n.
 func (e *extractor) document(n *syntax.Node, origin iam.Origin) {
-	e.policy(n.Get("Statement").List(), origin)
+	st := n.Get("Statement")
+	defer e.leave(e.enter(st))
+	e.policy(st.List(), origin)
 }
 
 // policy records the statements judged together as one policy.
@@ -209,9 +252,11 @@ func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 	origin.Path = e.pathString()
 	var p iam.Policy
 	for _, item := range statements {
+		outer := e.enter(item)
 		if e.firstRead(item, readStatement) {
 			p.Statements = append(p.Statements, e.statements(item)...)
 		}
+		e.leave(outer)
 	}
 	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
 }
@@ -241,7 +286,8 @@ func (e *extractor) statements(n *syntax.Node) []iam.Statement {
 		Resource:     e.values(n, "Resource", effect),
 		NotResource:  e.values(n, "NotResource", effect),
 		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
-		Span:         n.Span(e.src),
+		Span:         e.usedAt(n).Span(e.src),
+		Anchor:       e.anchor(n),
 	}
 	cond := n.Get("Condition")
 	if cond == nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"path"
 	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // MayHoldPolicy reports whether data could hold a policy document, so
@@ -41,7 +43,14 @@ import (
 //
 // The markers are rare in files that hold no policy (package-lock.json,
 // manifests, locales), which is what makes the filter worth running.
+//
+// Text in UTF-16 or UTF-32 spells none of them in its own bytes; such a
+// file always passes, to be decoded, or named in a warning when it has
+// no byte-order mark. Such files are rare.
 func MayHoldPolicy(data []byte) bool {
+	if enc, _ := source.DetectEncoding(data); enc != source.UTF8 {
+		return true
+	}
 	return bytes.Contains(data, []byte("Effect")) ||
 		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
 		hasPolicyKey(data) ||

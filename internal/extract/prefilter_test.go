@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -23,7 +24,11 @@ const wildcardStatement = `{"Effect": "Allow", "Action": "ssm:SendCommand", "Res
 // holdsPolicy reports whether the pipeline finds a policy document or a
 // finding in data: what the pre-filter must never skip.
 func holdsPolicy(data []byte) bool {
-	src := source.NewSource(data)
+	text, _, err := source.Decode(data)
+	if err != nil {
+		return false
+	}
+	src := source.NewSource(text)
 	roots, _, err := syntax.Parse(src)
 	if err != nil {
 		return false
@@ -74,6 +79,18 @@ func TestMayHoldPolicyWritings(t *testing.T) {
 			}
 		})
 	}
+	// Wide text spells no marker in its own bytes.
+	for _, wide := range []struct {
+		name    string
+		content []byte
+	}{
+		{"UTF-16LE with a byte-order mark", utf16LE("\ufeff" + `{"Statement": [` + wildcardStatement + `]}`)},
+		{"UTF-16LE without one (a warning)", utf16LE(`{"Statement": [` + wildcardStatement + `]}`)},
+	} {
+		if !MayHoldPolicy(wide.content) {
+			t.Errorf("%s: MayHoldPolicy skips it", wide.name)
+		}
+	}
 	skipped := []struct{ name, content string }{
 		{"package lock", `{"name": "app", "lockfileVersion": 3, "packages": {"node_modules/a": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}`},
 		{"escapes that make no letters", `{"a": "line\nbreak \"quoted\" C:\\dir\\file \t"}`},
@@ -86,6 +103,14 @@ func TestMayHoldPolicyWritings(t *testing.T) {
 			t.Errorf("%s: MayHoldPolicy lets %q through; the filter would skip nothing", tt.name, tt.content)
 		}
 	}
+}
+
+func utf16LE(s string) []byte {
+	var out []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
 }
 
 // FuzzMayHoldPolicy: the pre-filter lets through every input the

@@ -28,6 +28,7 @@ func (e *extractor) samStatements(props *syntax.Node, origin iam.Origin) {
 	}
 	if len(statements) > 0 {
 		e.push("Policies")
+		defer e.leave(e.enter(policies)) // a list used through an alias is read there
 		e.policy(statements, origin)
 		e.pop()
 	}

@@ -79,6 +79,9 @@ type Statement struct {
 	HasPrincipal bool
 	Conditions   []Condition
 	Span         source.Span
+	// Anchor is where the statement is written when it is used through a
+	// YAML alias: Span is then the alias, where it is used.
+	Anchor *source.Span
 }
 
 // Policy is one policy document: the statements the evaluator judges

@@ -57,27 +57,7 @@ type jsonParser struct {
 	nodeSlab
 	fields []Field
 	items  []*Node
-	keys   map[string]string // interned keys: templates repeat the same few
-}
-
-// maxInternedKeys bounds the interned keys, so a map of a million
-// distinct keys costs no more than it would without interning.
-const maxInternedKeys = 4096
-
-// key returns the text of a key that has no escapes, shared with every
-// equal key of the file.
-func (p *jsonParser) key(b []byte) string {
-	if k, ok := p.keys[string(b)]; ok {
-		return k
-	}
-	k := string(b)
-	if p.keys == nil {
-		p.keys = make(map[string]string, 64)
-	}
-	if len(p.keys) < maxInternedKeys {
-		p.keys[k] = k
-	}
-	return k
+	keys   keyInterner
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -262,7 +242,7 @@ func (p *jsonParser) str(isKey bool) (string, error) {
 		case '"':
 			var s string
 			if isKey {
-				s = p.key(p.data[p.pos:i])
+				s = p.keys.intern(p.data[p.pos:i])
 			} else {
 				s = string(p.data[p.pos:i])
 			}

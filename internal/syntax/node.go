@@ -28,10 +28,21 @@ type Node struct {
 	Fields []Field // map entries in file order
 	Start  int
 	End    int
-	// Shared marks a YAML node that aliases reach from more than one
-	// place: the extractor reads it once, so that a policy repeated by
-	// aliases is one policy, not a finding per reference.
-	Shared bool
+	// Alias is set on a YAML alias (*name), and on a value a merge key
+	// (<<: *name) brings in: the node as written at its anchor. The alias
+	// node has the anchored node's content (the same Items and Fields)
+	// and its own place, so a statement used through an alias is read
+	// where it is used and can name its anchor.
+	Alias *Node
+}
+
+// Anchored returns the node as written: n itself, or for an alias the
+// node its anchor names.
+func (n *Node) Anchored() *Node {
+	if n.Alias != nil {
+		return n.Alias
+	}
+	return n
 }
 
 // Field is one key/value entry of a map.

@@ -9,7 +9,8 @@ import (
 // Parse reads a JSON, JSONC or YAML file into one tree per document. The
 // content decides the reader, not the file name: text that starts with
 // '{' or '[' is JSON (with comments and trailing commas allowed), and
-// anything else is YAML.
+// anything else is YAML. With an error, the documents of a YAML stream
+// before the broken one are returned too.
 func Parse(src *source.Source) ([]*Node, []source.Diagnostic, error) {
 	if LooksLikeJSON(src.Data) {
 		root, warnings, err := ParseJSON(src)
@@ -32,7 +33,7 @@ func Parse(src *source.Source) ([]*Node, []source.Diagnostic, error) {
 func withFormat(format string, err error) error {
 	var se *SyntaxError
 	if errors.As(err, &se) {
-		return &SyntaxError{Offset: se.Offset, Msg: "not valid " + format + ": " + se.Msg}
+		return &SyntaxError{Offset: se.Offset, Msg: "not valid " + format + ": " + se.Msg, Document: se.Document}
 	}
 	return err
 }
