@@ -211,7 +211,7 @@ func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult
 			for _, f := range found {
 				key := seenKey{resultKey: resultKey{f.File, f.Span, f.RuleID}}
 				if len(doc.Attachments) > 0 {
-					key.principal, key.policy = f.Origin.Resource, f.Origin.PolicyName
+					key.principal, key.identity, key.policy = f.Origin.Resource, f.Origin.Identity, f.Origin.PolicyName
 				}
 				if seen[key] {
 					continue
@@ -257,7 +257,7 @@ type resultKey struct {
 // aws_iam_policy_attachment) or name several policies (each.value).
 type seenKey struct {
 	resultKey
-	principal, policy string
+	principal, identity, policy string
 }
 
 // hashFindings sets the line fingerprint of every finding from the

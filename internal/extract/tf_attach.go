@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
@@ -75,6 +76,10 @@ func attachmentBlock(typ string, labels []string) bool {
 type tfAttachments struct {
 	policyData map[string]*tfPolicyData // data "aws_iam_policy", by name
 	resources  map[string]*tfBlock      // resources by address, made on first use
+	docs       int                      // the documents made so far
+	// cut is the attribute last read only in part: its instances come
+	// one after another, and it is warned about once.
+	cut *tfAttr
 }
 
 // tfPolicyData is a data "aws_iam_policy" block and, once an attachment
@@ -100,14 +105,18 @@ func (m *tfModule) declarePolicyData(b *tfBlock) {
 	m.attach.policyData[b.labels[1]] = &tfPolicyData{block: b}
 }
 
-// maxAttached bounds how many policies one attribute is read for.
-const maxAttached = 256
+// Limits that keep a hostile module linear: the policies of one
+// attribute, and the documents (principals times policies) of a module.
+const (
+	maxAttached         = 256
+	maxAttachedInModule = 4096
+)
 
 // attachments reads the managed policies a resource instance attaches.
 func (m *tfModule) attachments(b *tfBlock, inst instance) {
 	typ := b.labels[0]
 	form, ok := attachForms[typ]
-	if !ok {
+	if !ok || m.attach.docs > maxAttachedInModule {
 		return
 	}
 	a := b.attr(form.policies)
@@ -115,17 +124,26 @@ func (m *tfModule) attachments(b *tfBlock, inst instance) {
 		return
 	}
 	address := typ + "." + b.labels[1] + inst.suffix
-	var policies []*value
-	for _, v := range eachValue(inst.scope.eval(a.expr, 0), nil) {
-		if len(policies) == maxAttached {
-			m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, address, form.policies))
-			break
-		}
-		policies = append(policies, v)
+	// The items of a list are read one by one, so that a policy read from
+	// elsewhere (var.x) is shown at its own item.
+	exprs := []hclsyntax.Expression{a.expr}
+	if list, ok := a.expr.(*hclsyntax.TupleConsExpr); ok {
+		exprs = list.Exprs
 	}
 	var found []attachedPolicy
-	for _, v := range policies {
-		found = append(found, m.attachedPolicies(v, b, a)...)
+	read := 0
+	for _, e := range exprs {
+		for _, v := range eachValue(inst.scope.eval(e, 0), nil) {
+			if read == maxAttached {
+				if m.attach.cut != a {
+					m.attach.cut = a
+					m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.labels[1], form.policies))
+				}
+				break
+			}
+			read++
+			found = append(found, m.attachedPolicies(v, b, m.rangePlace(e.Range()))...)
+		}
 	}
 	if len(found) == 0 {
 		return
@@ -136,6 +154,12 @@ func (m *tfModule) attachments(b *tfBlock, inst instance) {
 	for _, origin := range origins {
 		origin.Path = address + "." + form.policies
 		for _, p := range found {
+			if m.attach.docs == maxAttachedInModule {
+				m.warnAt(m.rangePlace(b.rng), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
+			}
+			if m.attach.docs++; m.attach.docs > maxAttachedInModule {
+				return
+			}
 			sups := slices.Clone(holder)
 			for _, c := range m.suppressionsAt(p.at.file, p.at.start, nil) {
 				span := p.attachment.Span
@@ -158,13 +182,14 @@ type attachedPolicy struct {
 	at         place
 }
 
-// attachedPolicies reads one value of the policy attribute a of block b:
-// a string (an ARN) or a reference to a data "aws_iam_policy". Anything
-// else names no policy the scanner can see.
-func (m *tfModule) attachedPolicies(v *value, b *tfBlock, a *tfAttr) []attachedPolicy {
+// attachedPolicies reads one value of the policy attribute of block b,
+// given by the expression at expr: a string (an ARN) or a reference to a
+// data "aws_iam_policy". Anything else names no policy the scanner can
+// see.
+func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attachedPolicy {
 	switch v.kind {
 	case kindString:
-		return []attachedPolicy{m.attachedPolicy(v, namingPlace(v, b, m.rangePlace(a.expr.Range())))}
+		return []attachedPolicy{m.attachedPolicy(v, namingPlace(v, b, expr))}
 	case kindUnknown:
 		var out []attachedPolicy
 		for _, d := range m.policyDataRead(v.hole.ref) {
@@ -181,12 +206,16 @@ func (m *tfModule) attachedPolicies(v *value, b *tfBlock, a *tfAttr) []attachedP
 // names it in b (var.x, local.y), as a CloudFormation parameter's finding
 // stands at its Ref.
 func namingPlace(v *value, b *tfBlock, expr place) place {
-	at := v.at
-	if at.valid() && at.file.name == b.file.name &&
-		at.file.fileOffset(at.start) >= b.rng.Start.Byte && at.file.fileOffset(at.end) <= b.rng.End.Byte {
-		return at
+	if v.at.within(b.file, b.rng) {
+		return v.at
 	}
 	return expr
+}
+
+// within reports whether p is written inside r, a range of file f.
+func (p place) within(f *tfFile, r hcl.Range) bool {
+	return p.valid() && f != nil && p.file.name == f.name &&
+		p.file.fileOffset(p.start) >= r.Start.Byte && p.file.fileOffset(p.end) <= r.End.Byte
 }
 
 func (m *tfModule) attachedPolicy(v *value, at place) attachedPolicy {
@@ -284,7 +313,7 @@ func (m *tfModule) dataPolicies(b *tfBlock) []dataPolicy {
 				if !ok {
 					continue
 				}
-				if path != "/" {
+				if path != "/" && path != "" {
 					v = &value{kind: kindString, parts: append([]strPart{{text: "arn:aws:iam::aws:policy" + path}}, v.stringParts()...), at: v.at}
 				}
 			}
@@ -360,6 +389,9 @@ func (m *tfModule) principals(b *tfBlock, inst instance, form attachForm, addres
 // aws_iam_role.ops[0].name): its address, and the name the resource
 // gives it when it is one resource with a known name.
 func (m *tfModule) principalRef(ref hcl.Traversal, typ string) (iam.Origin, bool) {
+	if len(ref) == 0 {
+		return iam.Origin{}, false
+	}
 	step := 0
 	address := ""
 	if ref.RootName() == "data" {
@@ -412,11 +444,7 @@ func (m *tfModule) defaultsRead(v *value) []string {
 			continue
 		}
 		r := variable.def.rng
-		f := m.files[r.Filename]
-		if slices.ContainsFunc(places, func(p place) bool {
-			return p.valid() && f != nil && p.file.name == f.name &&
-				p.file.fileOffset(p.start) >= r.Start.Byte && p.file.fileOffset(p.end) <= r.End.Byte
-		}) {
+		if slices.ContainsFunc(places, func(p place) bool { return p.within(m.files[r.Filename], r) }) {
 			names = append(names, "var."+name)
 		}
 	}
