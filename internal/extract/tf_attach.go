@@ -17,6 +17,12 @@ import (
 // written, or the arn or name of the data "aws_iam_policy" it reads), for
 // the principal the resource attaches it to. Whether the policy is an AWS
 // managed policy that a rule flags is the rules' business.
+//
+// The blocks read here are kept when irrelevant blocks are blanked
+// (attachmentBlock), and each names "polic" (*_policy_attachment*,
+// managed_policy_arns, data "aws_iam_policy"), so that the Terraform
+// pre-filter lets a module whose only IAM is an attachment through
+// (TestTerraformAttachmentOnlyModules).
 
 // attachForm is how a resource type attaches managed policies: the
 // attribute that names them (one ARN or a list), and the attributes that
