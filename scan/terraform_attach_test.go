@@ -29,17 +29,7 @@ func scanModuleDescribed(t *testing.T, files map[string]string, want []string) [
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Warnings) > 0 {
-		t.Errorf("unexpected warnings: %v", rep.Warnings)
-	}
-	var got []string
-	for _, f := range rep.Findings {
-		got = append(got, described(f))
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
-	return rep.Findings
+	return checkDescribed(t, rep.Findings, rep.Warnings, want)
 }
 
 // TestTerraformManagedPolicyAttachments: every Terraform form that
