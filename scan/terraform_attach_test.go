@@ -427,8 +427,9 @@ resource "aws_iam_role_policy_attachment" "listed" {
 // TestTerraformAttachmentExemptions: attachments are exempted as
 // statements are: the policies selector matches the managed policy's
 // name and the resources selector the principal's address, and a comment
-// above the attaching resource, at the end of the attribute's line or
-// above one item of a list suppresses there. Exempting one principal of
+// above the attaching resource (a "//" key in .tf.json), at the end of the
+// attribute's line or above one item of a list suppresses there.
+// Exempting one principal of
 // an aws_iam_policy_attachment leaves the others open.
 func TestTerraformAttachmentExemptions(t *testing.T) {
 	dir := testkit.WriteTree(t, map[string]string{"iam/main.tf": `# ssm-guardrails:ignore IAM-SSM-2 reason="incident sessions, SEC-7"
@@ -456,6 +457,11 @@ resource "aws_iam_role_policy_attachment" "ops_power" {
   role       = aws_iam_role.ops.name
   policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess" # ssm-guardrails:ignore IAM-SSM-2 reason="support sessions, SEC-10"
 }
+`, "iam/extra.tf.json": `{"resource": {"aws_iam_user_policy_attachment": {"auditor": {
+  "//": "ssm-guardrails:ignore IAM-SSM-1 reason=\"audit runbooks, SEC-12\"",
+  "user": "auditor",
+  "policy_arn": "arn:aws:iam::aws:policy/AmazonSSMFullAccess"
+}}}}
 `})
 	cfg, err := exempt.ParseConfig("c.yml", []byte(`exemptions:
   - resources: [aws_iam_role.break_glass]
@@ -488,12 +494,14 @@ resource "aws_iam_role_policy_attachment" "ops_power" {
 		"IAM-SSM-2@12 aws_iam_role.patching AmazonSSMFullAccess",
 		"IAM-SSM-2@19 aws_iam_role.break_glass AmazonSSMAutomationRole",
 		"IAM-SSM-2@19 aws_iam_role.ops AmazonSSMAutomationRole",
+		"IAM-SSM-2@4 aws_iam_user_policy_attachment.auditor AmazonSSMFullAccess",
 	}
 	wantExempted := []string{
 		"IAM-SSM-1@11 aws_iam_role.patching AmazonSSMMaintenanceWindowRole: patch baseline, SEC-8",
 		"IAM-SSM-1@19 aws_iam_role.break_glass AmazonSSMAutomationRole: break-glass, SEC-9",
 		"IAM-SSM-1@24 aws_iam_role.ops PowerUserAccess: sandbox, SEC-11",
 		"IAM-SSM-1@4 aws_iam_role.break_glass AdministratorAccess: break-glass, SEC-9",
+		"IAM-SSM-1@4 aws_iam_user_policy_attachment.auditor AmazonSSMFullAccess: audit runbooks, SEC-12",
 		"IAM-SSM-2@24 aws_iam_role.ops PowerUserAccess: support sessions, SEC-10",
 		"IAM-SSM-2@4 aws_iam_role.break_glass AdministratorAccess: incident sessions, SEC-7",
 	}

@@ -138,6 +138,7 @@ func (m *tfModule) attachments(b *tfBlock, inst instance) {
 	}
 	var found []attachedPolicy
 	read := 0
+items:
 	for _, e := range exprs {
 		for _, v := range eachValue(inst.scope.eval(e, 0), nil) {
 			if read == maxAttached {
@@ -145,7 +146,7 @@ func (m *tfModule) attachments(b *tfBlock, inst instance) {
 					m.attach.cut = a
 					m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.labels[1], form.policies))
 				}
-				break
+				break items
 			}
 			read++
 			found = append(found, m.attachedPolicies(v, b, m.rangePlace(e.Range()))...)
@@ -193,17 +194,21 @@ type attachedPolicy struct {
 // data "aws_iam_policy". Anything else names no policy the scanner can
 // see.
 func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attachedPolicy {
+	var out []attachedPolicy
+	add := func(v *value, at place) {
+		if at.valid() {
+			out = append(out, m.attachedPolicy(v, at))
+		}
+	}
 	switch v.kind {
 	case kindString:
-		return []attachedPolicy{m.attachedPolicy(v, namingPlace(v, b, expr))}
+		add(v, namingPlace(v, b, expr))
 	case kindUnknown:
-		var out []attachedPolicy
 		for _, d := range m.policyDataRead(v.hole.ref) {
-			out = append(out, m.attachedPolicy(d.policy, namingPlace(d.policy, d.block, m.rangePlace(d.attr.expr.Range()))))
+			add(d.policy, namingPlace(d.policy, d.block, m.rangePlace(d.attr.expr.Range())))
 		}
-		return out
 	}
-	return nil
+	return out
 }
 
 // namingPlace is where a finding about the policy v, named in block b,
