@@ -25,7 +25,8 @@ type Document struct {
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
 	// Files names the file of each statement where a policy gathers
-	// statements from several files (Terraform); "" is the scanned file.
+	// statements from several files (Terraform), or the file that names
+	// the policy of a Terraform attachment; "" is the scanned file.
 	Files []string
 	// Suppressions are the inline comments that may suppress findings of
 	// the document (Terraform).
