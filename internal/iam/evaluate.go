@@ -1,11 +1,16 @@
 package iam
 
+import (
+	"fmt"
+	"strings"
+)
+
 // This file is the IAM question both guardrails ask: does an Allow grant
 // an action on every instance with nothing that pins the instance?
-// action.go matches actions, resource.go decides which instance families
-// a statement covers, condition.go whether its conditions pin the
-// instance, and unknown.go what a value that could not be evaluated does
-// to the verdict.
+// action.go matches actions, cover.go decides which instances a set of
+// resource patterns covers, condition.go and context.go in which requests
+// the conditions hold, why.go says why, and unknown.go what a value that
+// could not be evaluated does to the verdict.
 
 // Exposure is an Allow statement that grants an action on every instance
 // of at least one family with no condition that pins the instance.
@@ -35,10 +40,10 @@ type Exposure struct {
 //
 // Statements with Principal or NotPrincipal are not identity grants and
 // are ignored. A Deny never produces an Exposure, but one in the same
-// policy takes families back from every Allow when it covers the action,
-// every instance of the family in every region and account, and has no
-// condition other than negated tag tests on concrete values (see
-// carvesOutTagged): what it leaves is at most the tagged instances.
+// policy takes back what it surely covers (see cover.go and context.go):
+// it counts only where it holds in every reading of its place. A policy
+// that IAM rejects (see Malformed) grants nothing. Of the readings of one
+// place (Reading) the first that grants is returned.
 //
 // Where the policy holds values that could not be evaluated at all
 // (UnknownAny), it is judged twice, with each such value as broad and as
@@ -53,48 +58,308 @@ func Evaluate(p *Policy, action string) []Exposure {
 	return evaluateBothWays(p, action)
 }
 
+// evaluation is one policy judged for one action.
+type evaluation struct {
+	p      *Policy
+	action string
+	denies []denyPlace
+}
+
+// denyPlace is the readings of one Deny place that covers the action.
+type denyPlace struct {
+	readings []denyStatement
+}
+
+type denyStatement struct {
+	st    *Statement
+	conds []cond
+}
+
 func evaluate(p *Policy, action string) []Exposure {
-	var denied Family
+	malformed := malformedStatements(p)
 	for i := range p.Statements {
-		denied |= denyCredit(&p.Statements[i], action)
+		if malformed[i] && p.Statements[i].Reading.Place == 0 {
+			return nil
+		}
 	}
+	e := &evaluation{p: p, action: action}
+	e.collectDenies(malformed)
 	var out []Exposure
+	reported := map[int]bool{}
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect != "Allow" || st.HasPrincipal {
+		if st.Effect != "Allow" || st.HasPrincipal || malformed[i] || reported[st.Reading.Place] {
 			continue
 		}
 		how, ok := allowsAction(st, action)
 		if !ok {
 			continue
 		}
-		reach, describe := allowReach(st)
-		open := reach &^ denied
-		if open == 0 {
-			continue
+		if x, ok := e.exposure(i, how); ok {
+			out = append(out, x)
+			if st.Reading.Place != 0 {
+				reported[st.Reading.Place] = true
+			}
 		}
-		pinned, never, why := judgeConditions(st.Conditions)
-		if pinned {
-			continue
-		}
-		out = append(out, Exposure{
-			Statement:   i,
-			Ineffective: never,
-			Action:      how,
-			Resource:    describe(open),
-			Families:    open,
-			Why:         why,
-		})
 	}
 	return out
 }
 
-// denyCredit returns the families a statement takes back from every Allow
-// of action in its policy: those a Deny without Principal covers entirely,
-// for action, with at most a carve-out of tagged instances.
-func denyCredit(st *Statement, action string) Family {
-	if st.Effect != "Deny" || st.HasPrincipal || !deniesAction(st, action) || !carvesOutTagged(st.Conditions) {
-		return 0
+// collectDenies groups the Deny readings by place, keeping the places
+// whose every reading is a Deny of the action on resources.
+func (e *evaluation) collectDenies(malformed []bool) {
+	byPlace := map[int]int{}
+	dropped := map[int]bool{}
+	for i := range e.p.Statements {
+		st := &e.p.Statements[i]
+		place := st.Reading.Place
+		isDeny := st.Effect == "Deny" && !st.HasPrincipal && !malformed[i] && !st.Reading.Sometimes &&
+			deniesAction(st, e.action) && (st.Resource != nil) != (st.NotResource != nil)
+		if place != 0 && dropped[place] {
+			continue
+		}
+		if !isDeny {
+			if place != 0 {
+				dropped[place] = true
+				if j, ok := byPlace[place]; ok {
+					e.denies[j].readings = nil
+				}
+			}
+			continue
+		}
+		ds := denyStatement{st: st, conds: readConds(st)}
+		if j, ok := byPlace[place]; ok && place != 0 {
+			e.denies[j].readings = append(e.denies[j].readings, ds)
+			continue
+		}
+		byPlace[place] = len(e.denies)
+		e.denies = append(e.denies, denyPlace{readings: []denyStatement{ds}})
 	}
-	return denyReach(st)
+}
+
+// readConds reads a statement's conditions; malformed statements are
+// never read.
+func readConds(st *Statement) []cond {
+	out := make([]cond, 0, len(st.Conditions))
+	for i := range st.Conditions {
+		op, _ := parseOperator(st.Conditions[i].Operator)
+		out = append(out, readCond(&st.Conditions[i], op))
+	}
+	return out
+}
+
+func allHold(conds []cond, ctx *requestContext, s side) bool {
+	for i := range conds {
+		if !conds[i].holds(ctx, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// exposure judges one Allow statement that grants the action.
+func (e *evaluation) exposure(i int, how string) (Exposure, bool) {
+	st := &e.p.Statements[i]
+	conds := readConds(st)
+	open, desc, witness := e.reach(st, conds)
+	if open != 0 {
+		return Exposure{Statement: i, Action: how, Resource: desc, Families: open, Why: reason(conds, witness)}, true
+	}
+	// A positive test of ec2:ResourceTag never holds for SSM: if the
+	// statement would be open without it, say so in a note.
+	var kept []cond
+	var never *cond
+	for j := range conds {
+		if conds[j].kind == keyEC2Tag && !conds[j].holds(&requestContext{}, allowSide) {
+			if never == nil {
+				never = &conds[j]
+			}
+			continue
+		}
+		kept = append(kept, conds[j])
+	}
+	if never == nil {
+		return Exposure{}, false
+	}
+	if open, desc, _ := e.reach(st, kept); open != 0 {
+		return Exposure{Statement: i, Ineffective: true, Action: how, Resource: desc, Families: open, Why: never.neverWhy()}, true
+	}
+	return Exposure{}, false
+}
+
+// reach returns the families that the statement, read with conds, grants
+// whole in some request and place after the Denies that apply there; how
+// it covers them, for messages; and a request in which it does.
+func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *requestContext) {
+	all := [][]cond{conds}
+	for _, d := range e.denies {
+		for _, r := range d.readings {
+			all = append(all, r.conds)
+		}
+	}
+	u := newUniverse(all...)
+	var open Family
+	var witness *requestContext
+	notes := map[Family]string{}
+	results := map[string]coverResult{}
+	var firing []byte
+	u.each(func(ctx *requestContext) bool {
+		if !allHold(conds, ctx, allowSide) {
+			return true
+		}
+		firing = firing[:0]
+		for _, d := range e.denies {
+			on := len(d.readings) > 0
+			for _, r := range d.readings {
+				on = on && allHold(r.conds, ctx, denySide)
+			}
+			firing = append(firing, boolByte(on))
+		}
+		res, ok := results[string(firing)]
+		if !ok {
+			res = e.cover(st, firing)
+			results[string(firing)] = res
+		}
+		if res.open&^open != 0 {
+			if witness == nil {
+				witness = ctx.snapshot()
+			}
+			for _, f := range allFamilies {
+				if res.open&f != 0 && open&f == 0 {
+					notes[f] = res.notes[f]
+				}
+			}
+			open |= res.open
+		}
+		return open != FamilyEC2|FamilyManaged
+	})
+	if open == 0 {
+		return 0, "", nil
+	}
+	return open, describe(st, open, notes), witness
+}
+
+// coverResult is the families a statement exposes under one set of
+// firing Denies, with a note for those open only outside partition aws.
+type coverResult struct {
+	open  Family
+	notes map[Family]string
+}
+
+// cover decides which families the statement exposes when the Deny
+// places marked in firing apply.
+func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
+	res := coverResult{notes: map[Family]string{}}
+	q := &coverQuestion{hasNot: st.NotResource != nil}
+	anyFiring := false
+	for j, d := range e.denies {
+		if firing[j] == 0 {
+			continue
+		}
+		anyFiring = true
+		var group []denyReading
+		for _, r := range d.readings {
+			from := len(q.deny)
+			q.deny = append(q.deny, denyPatterns(r.st)...)
+			group = append(group, denyReading{from: from, to: len(q.deny), not: r.st.NotResource != nil})
+		}
+		q.denies = append(q.denies, group)
+	}
+	for _, v := range st.Resource {
+		if !anyFiring && v.IsLiteral() && wildcardOnlyStars(v.Text) {
+			res.open = FamilyEC2 | FamilyManaged
+			return res
+		}
+		q.allow = append(q.allow, compile(v, false))
+	}
+	for _, v := range st.NotResource {
+		q.not = append(q.not, compile(v, false))
+	}
+	if len(q.allow) == 0 && !q.hasNot {
+		return res
+	}
+	a := newAutomaton(q)
+	for _, f := range allFamilies {
+		sh := shapes[f]
+		if found, _ := newSearch(a, sh[0]).place(q.exposes); found {
+			res.open |= f
+			continue
+		}
+		if found, prefix := newSearch(a, sh[1]).place(q.exposes); found {
+			res.open |= f
+			res.notes[f] = partitionNote(f, prefix)
+		}
+	}
+	return res
+}
+
+// denyPatterns compiles a Deny's resources. An unknown in its Resource is
+// one value (a Deny of ${AWS::Region} takes back only the stack's own
+// region); one in its NotResource may be any value, so it is read as '*'.
+func denyPatterns(st *Statement) [][]unit {
+	var out [][]unit
+	for _, v := range st.Resource {
+		out = append(out, compile(v, false))
+	}
+	for _, v := range st.NotResource {
+		out = append(out, compile(v, true))
+	}
+	return out
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func wildcardOnlyStars(s string) bool { return s != "" && strings.Trim(s, "*") == "" }
+
+// partitionNote says where a family is left open when it is only outside
+// partition aws, from the ARN prefix of such a place.
+func partitionNote(f Family, prefix string) string {
+	part, _, _ := strings.Cut(strings.TrimPrefix(prefix, "arn:"), ":")
+	if part == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s stay open in partition %s", f, part)
+}
+
+// describe says how a statement covers the open families: the Resource
+// entries that can match one of their instances, or else its NotResource
+// list; then where the open families are left, when only outside
+// partition aws.
+func describe(st *Statement, open Family, notes map[Family]string) string {
+	var shown Values
+	for _, v := range st.Resource {
+		if resourceMayMatch(v, open) {
+			shown = append(shown, v)
+		}
+	}
+	desc := "NotResource " + quoteValues(st.NotResource)
+	if len(shown) > 0 {
+		desc = "Resource " + quoteValues(shown)
+	}
+	for _, f := range allFamilies {
+		if n := notes[f]; n != "" && open&f != 0 {
+			desc += "; " + n
+		}
+	}
+	return desc
+}
+
+// resourceMayMatch reports whether a Resource entry matches some instance
+// of the families.
+func resourceMayMatch(v Value, fams Family) bool {
+	if v.IsLiteral() && wildcardOnlyStars(v.Text) {
+		return true
+	}
+	a := newAutomaton(&coverQuestion{allow: [][]unit{compile(v, false)}})
+	for _, f := range allFamilies {
+		if fams&f != 0 && newSearch(a, shapes[f][1]).mayMatch() {
+			return true
+		}
+	}
+	return false
 }
