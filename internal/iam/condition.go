@@ -46,12 +46,12 @@ var negatedOperators = map[string]bool{
 type comparison uint8
 
 const (
-	compareEquals     comparison = iota // StringEquals
-	compareFold                         // StringEqualsIgnoreCase
-	compareLike                         // StringLike, ArnEquals, ArnLike: '*' and '?'
-	compareBool                         // Bool
-	compareNull                         // Null
-	compareOpaque                       // numeric, date, IP and binary tests
+	compareEquals comparison = iota // StringEquals
+	compareFold                     // StringEqualsIgnoreCase
+	compareLike                     // StringLike, ArnEquals, ArnLike: '*' and '?'
+	compareBool                     // Bool
+	compareNull                     // Null
+	compareOpaque                   // numeric, date, IP and binary tests
 )
 
 var comparisons = map[string]comparison{

@@ -79,7 +79,7 @@ type automaton struct {
 	states []uint64 // words per state
 	index  map[string]int32
 	next   []int32 // per state and letter; -1 until computed
-	key    []byte // scratch for state lookups
+	key    []byte  // scratch for state lookups
 	// overrun is set when a bound was hit: the search's answer is then
 	// the reading that reports.
 	overrun bool
