@@ -50,6 +50,9 @@ type extractor struct {
 	holder *syntax.Node
 	// sub is the Fn::Sub whose template is being walked, if any.
 	sub *substitution
+	// places counts the statements read more than one way, to number
+	// their iam.Reading places.
+	places int
 	// read marks the Shared nodes already walked or read as statements: a
 	// YAML alias repeats its anchor, which is read once, where it stands
 	// first.
@@ -204,112 +207,4 @@ func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 		}
 	}
 	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
-}
-
-// statements reads one statement. An Fn::If around it yields both
-// branches, and an Fn::If around its Condition one statement per branch:
-// every branch is judged.
-func (e *extractor) statements(n *syntax.Node) []iam.Statement {
-	if name, arg, ok := intrinsic(n); ok {
-		switch {
-		case name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3:
-			return append(e.statements(arg.Items[1]), e.statements(arg.Items[2])...)
-		case name == "Ref" && arg.Text == "AWS::NoValue":
-			return nil
-		}
-	}
-	if n.Kind != syntax.KindMap {
-		e.warn(n, "a statement must be an object, not %s", n.Describe())
-		return nil
-	}
-	s := iam.Statement{
-		Sid:          n.Get("Sid").ScalarText(),
-		Effect:       e.effect(n.Get("Effect")),
-		Action:       e.values(n, "Action"),
-		NotAction:    e.values(n, "NotAction"),
-		Resource:     e.values(n, "Resource"),
-		NotResource:  e.values(n, "NotResource"),
-		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
-		Span:         n.Span(e.src),
-	}
-	cond := n.Get("Condition")
-	if cond == nil {
-		return []iam.Statement{s}
-	}
-	var out []iam.Statement
-	for _, alt := range conditionAlternatives(cond) {
-		v := s
-		v.Conditions = e.conditions(alt)
-		out = append(out, v)
-	}
-	return out
-}
-
-// values reads an element that may be absent: absent gives nil, present
-// gives a non-nil list even when every value drops out.
-func (e *extractor) values(stmt *syntax.Node, key string) iam.Values {
-	n := stmt.Get(key)
-	if n == nil {
-		return nil
-	}
-	v := e.resolver().values(n)
-	if v == nil {
-		v = iam.Values{}
-	}
-	return v
-}
-
-func conditionAlternatives(n *syntax.Node) []*syntax.Node {
-	if name, arg, ok := intrinsic(n); ok && name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3 {
-		return append(conditionAlternatives(arg.Items[1]), conditionAlternatives(arg.Items[2])...)
-	}
-	return []*syntax.Node{n}
-}
-
-// conditions flattens a Condition block into operator/key pairs.
-func (e *extractor) conditions(n *syntax.Node) []iam.Condition {
-	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
-		return nil
-	}
-	if n.Kind != syntax.KindMap {
-		e.warn(n, "Condition must be an object, not %s", n.Describe())
-		return nil
-	}
-	var out []iam.Condition
-	for _, op := range n.Fields {
-		for _, block := range conditionAlternatives(op.Value) {
-			if block.Kind != syntax.KindMap {
-				e.warn(block, "condition operator %s must map keys to values, not %s", op.Key.Text, block.Describe())
-				continue
-			}
-			for _, kv := range block.Fields {
-				out = append(out, iam.Condition{
-					Operator: op.Key.Text,
-					Key:      kv.Key.Text,
-					Values:   e.resolver().values(kv.Value),
-				})
-			}
-		}
-	}
-	return out
-}
-
-// effect reads Effect; an intrinsic that may yield Allow counts as Allow.
-func (e *extractor) effect(n *syntax.Node) string {
-	if n == nil {
-		return ""
-	}
-	if n.IsScalar() {
-		return n.Text
-	}
-	first := ""
-	for _, v := range e.resolver().resolve(n) {
-		if v.is("Allow") {
-			return "Allow"
-		}
-		if first == "" {
-			first = v.text
-		}
-	}
-	return first
 }
