@@ -25,7 +25,7 @@ const maxReadings = 64
 // choice is one reading's pick at each place where the statement forks.
 // A nil choice is the one broad reading used past maxReadings.
 type choice struct {
-	conditions map[string]bool                // Fn::If condition name: true takes the first branch
+	conditions map[string]bool                 // Fn::If condition name: true takes the first branch
 	duplicates map[*syntax.Node]map[string]int // map node, key: which of its fields with that key
 }
 
