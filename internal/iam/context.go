@@ -5,18 +5,22 @@ import "strings"
 // This file is the request contexts a statement is judged in. Whether an
 // Allow pins the instance is decided by asking: is there a caller (any
 // values of the keys about the caller and the request) for whom every
-// instance of some kind is granted, where the kinds are an instance with
-// no tags, and an instance whose every tag holds a value nobody chose (the
-// same one for all its keys, equal to nothing in the policy or the
-// caller's context)? A condition that lets either through does not pin.
+// instance of some kind is granted, where a kind of instance is which of
+// the tag keys the conditions test it carries? A tag it carries holds a
+// value nobody chose: the same for all its keys, equal to nothing in the
+// policy or the caller's context. Reserved aws: tags, which no user can
+// set, are absent. A condition that lets such instances through does not
+// pin.
 //
 // The callers worth trying are few: for each key the conditions test,
 // the key absent, a value equal to nothing, each value the conditions name
-// (and one that each StringLike pattern matches), true and false for Bool,
-// and for tests that are not modelled (numeric, date, IP) a value that
-// satisfies them and one that does not. Every combination is tried, up to
-// maxContexts; past that the caller conditions are read the way that
-// reports: true in the Allow, false in a Deny.
+// (and one that each StringLike pattern matches), true and false for Bool
+// (and only those for a key tested only by Bool), and for tests that are
+// not modelled (numeric, date, IP) a value that satisfies them and one
+// that does not. Every combination is tried, up to maxContexts; past that
+// the caller conditions are read the way that reports (true in the Allow,
+// false in a Deny), and past it again the instances are untagged or
+// carry every tag.
 
 const maxContexts = 1 << 10
 
@@ -43,38 +47,33 @@ func opaqueToken(v *Value) string {
 	return b.String()
 }
 
-// tagState says which instances a context asks about.
-type tagState uint8
-
-const (
-	untagged  tagState = iota // an instance with no tags
-	freshTags                 // every non-reserved tag holds tokenInstance
-)
-
 // requestContext is one request: the instance's tags and the caller's
 // keys.
 type requestContext struct {
-	tags tagState
-	keys []string // lower-case caller keys
+	keys []string // lower-case keys: instance tags as instanceTagKey names them
 	vals []string // their values, tokenAbsent when absent
 	// callerFree is set past maxContexts: conditions on caller keys are
 	// not evaluated, and variables naming them read tokenCaller.
 	callerFree bool
+	// allTags is set when the instance tags are not enumerated: the
+	// instance carries every tag.
+	allTags bool
 }
 
-// lookup returns the value of a lower-case key in the request.
+// lookup returns the value of a key in the request.
 func (ctx *requestContext) lookup(key string) (string, bool) {
-	switch kind, tag := classifyKey(key); kind {
-	case keyInstanceTag:
-		if ctx.tags == untagged || reservedTagKey(tag) {
-			return "", false
-		}
-		return tokenInstance, true
-	case keyEC2Tag:
+	switch kind, tag := classifyKey(key); {
+	case kind == keyEC2Tag || kind == keyInstanceTag && reservedTagKey(tag):
 		return "", false
-	}
-	if ctx.callerFree {
+	case kind == keyInstanceTag:
+		if ctx.allTags {
+			return tokenInstance, true
+		}
+		key = instanceTagKey(tag)
+	case ctx.callerFree:
 		return tokenCaller, true
+	default:
+		key = strings.ToLower(key)
 	}
 	for i, k := range ctx.keys {
 		if k == key {
@@ -87,68 +86,116 @@ func (ctx *requestContext) lookup(key string) (string, bool) {
 	return "", false
 }
 
-// universe is the contexts worth trying for a set of conditions.
+// universe is the contexts worth trying for a set of conditions: the
+// instance's tag keys, then the caller's keys, each with its candidates.
 type universe struct {
 	keys       []string
 	candidates [][]string
+	tags       int // keys[:tags] are instance tags
 	callerFree bool
+	allTags    bool
 }
 
 func newUniverse(conds ...[]cond) *universe {
-	u := &universe{}
-	byKey := map[string]int{}
-	add := func(key string, vals ...string) {
-		i, ok := byKey[key]
-		if !ok {
-			i = len(u.keys)
-			byKey[key] = i
-			u.keys = append(u.keys, key)
-			u.candidates = append(u.candidates, []string{tokenAbsent, tokenCaller})
-		}
-		for _, v := range vals {
-			if !contains(u.candidates[i], v) {
-				u.candidates[i] = append(u.candidates[i], v)
-			}
+	tags, callers := &keySet{index: map[string]int{}}, &keySet{index: map[string]int{}}
+	notBool := map[string]bool{}
+	addTag := func(name string) {
+		if k, tag := classifyKey(name); k == keyInstanceTag && !reservedTagKey(tag) {
+			tags.add(instanceTagKey(tag), tokenAbsent, tokenInstance)
 		}
 	}
 	for _, cs := range conds {
 		for _, c := range cs {
 			for _, v := range c.values {
 				for _, p := range v.parts {
-					if p.variable != "" && classifyKeyKind(p.variable) == keyCaller {
-						add(p.variable)
+					switch classifyKeyKind(p.variable) {
+					case keyInstanceTag:
+						addTag(p.variable)
+					case keyCaller:
+						if p.variable != "" {
+							callers.add(p.variable, tokenAbsent)
+							notBool[p.variable] = true
+						}
 					}
 				}
 			}
-			if c.kind != keyCaller {
+			switch c.kind {
+			case keyInstanceTag:
+				addTag(c.c.Key)
+				continue
+			case keyEC2Tag:
 				continue
 			}
-			add(c.key)
+			callers.add(c.key, tokenAbsent)
+			if c.compare != compareBool {
+				notBool[c.key] = true
+			}
 			for _, v := range c.values {
 				switch {
 				case v.token != "":
-					add(c.key, v.token)
+					callers.add(c.key, v.token)
 				case v.hasVariable():
 				case c.compare == compareLike:
-					add(c.key, v.parts[0].text, likeSample(v.parts[0].text))
+					callers.add(c.key, v.parts[0].text, likeSample(v.parts[0].text))
 				case c.compare == compareBool:
-					add(c.key, "true", "false")
+					callers.add(c.key, "true", "false")
 				case c.compare == compareOpaque:
-					add(c.key, v.parts[0].text, tokenSatisfies, tokenFails)
+					callers.add(c.key, v.parts[0].text, tokenSatisfies, tokenFails)
 				default:
-					add(c.key, v.parts[0].text)
+					callers.add(c.key, v.parts[0].text)
 				}
 			}
 		}
 	}
-	n := 1
-	for _, c := range u.candidates {
-		if n *= len(c); n > maxContexts {
-			u.callerFree = true
-			break
+	for i, name := range callers.keys {
+		if notBool[name] {
+			callers.candidates[i] = append(callers.candidates[i], tokenCaller)
+		}
+	}
+	u := &universe{tags: len(tags.keys)}
+	u.keys = append(tags.keys, callers.keys...)
+	u.candidates = append(tags.candidates, callers.candidates...)
+	if product(u.candidates) > maxContexts {
+		u.callerFree = true
+		u.keys, u.candidates = u.keys[:u.tags], u.candidates[:u.tags]
+		if product(u.candidates) > maxContexts {
+			u.allTags = true
+			u.keys, u.candidates, u.tags = nil, nil, 0
 		}
 	}
 	return u
+}
+
+// keySet collects keys and their candidate values in order.
+type keySet struct {
+	keys       []string
+	candidates [][]string
+	index      map[string]int
+}
+
+func (s *keySet) add(name string, vals ...string) {
+	i, ok := s.index[name]
+	if !ok {
+		i = len(s.keys)
+		s.index[name] = i
+		s.keys = append(s.keys, name)
+		s.candidates = append(s.candidates, nil)
+	}
+	for _, v := range vals {
+		if !contains(s.candidates[i], v) {
+			s.candidates[i] = append(s.candidates[i], v)
+		}
+	}
+}
+
+func product(candidates [][]string) int {
+	n := 1
+	for _, c := range candidates {
+		if n *= len(c); n > maxContexts {
+			break
+		}
+	}
+	return n
 }
 
 func classifyKeyKind(key string) keyKind { k, _ := classifyKey(key); return k }
@@ -167,37 +214,35 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// each calls f with every context of the universe, untagged instances
-// first, until f returns false.
+// each calls f with every context of the universe, the first with every
+// key absent, until f returns false. Past the bound on tags, it offers an
+// instance without tags and one with every tag.
 func (u *universe) each(f func(*requestContext) bool) {
-	for _, tags := range []tagState{untagged, freshTags} {
-		ctx := &requestContext{tags: tags, callerFree: u.callerFree}
-		if u.callerFree {
-			if !f(ctx) {
-				return
-			}
-			continue
+	ctx := &requestContext{keys: u.keys, vals: make([]string, len(u.keys)), callerFree: u.callerFree}
+	if u.allTags {
+		if f(ctx) {
+			ctx.allTags = true
+			f(ctx)
 		}
-		ctx.keys = u.keys
-		ctx.vals = make([]string, len(u.keys))
-		digits := make([]int, len(u.keys))
-		for {
-			for i, d := range digits {
-				ctx.vals[i] = u.candidates[i][d]
-			}
-			if !f(ctx) {
-				return
-			}
-			i := 0
-			for ; i < len(digits); i++ {
-				if digits[i]++; digits[i] < len(u.candidates[i]) {
-					break
-				}
-				digits[i] = 0
-			}
-			if i == len(digits) {
+		return
+	}
+	digits := make([]int, len(u.keys))
+	for {
+		for i, d := range digits {
+			ctx.vals[i] = u.candidates[i][d]
+		}
+		if !f(ctx) {
+			return
+		}
+		i := 0
+		for ; i < len(digits); i++ {
+			if digits[i]++; digits[i] < len(u.candidates[i]) {
 				break
 			}
+			digits[i] = 0
+		}
+		if i == len(digits) {
+			return
 		}
 	}
 }

@@ -47,9 +47,6 @@ func (c *cond) why(ctx *requestContext) string {
 		return fmt.Sprintf("%s on %s has no values, so it pins no tag value", op, key)
 	}
 	val, present := ctx.lookup(c.key)
-	if c.kind != keyInstanceTag {
-		present = ctx.tags == freshTags
-	}
 	switch {
 	case c.compare == compareNull:
 		return c.whyNull(ctx, present)

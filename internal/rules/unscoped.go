@@ -34,6 +34,9 @@ func unscoped(action string) func(*Pass) {
 			default:
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
+			if d := st.Reading.Duplicate; d != "" {
+				f.Message += "; reading the duplicate " + d
+			}
 			p.Report(f)
 		}
 	}
