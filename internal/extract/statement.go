@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
@@ -171,21 +170,50 @@ func (f *forks) condition(name *syntax.Node) {
 	f.conditions = append(f.conditions, text)
 }
 
+// duplicatesOf records the keys of map n that appear more than once, in
+// the order of their first appearance. Small maps are compared pairwise;
+// large ones through an index, so that no map costs quadratic time.
 func (f *forks) duplicatesOf(n *syntax.Node) {
-	byKey := map[string][]syntax.Field{}
-	for _, field := range n.Fields {
-		byKey[field.Key.Text] = append(byKey[field.Key.Text], field)
-	}
-	var keys []string
-	for key, fields := range byKey {
-		if len(fields) > 1 {
-			keys = append(keys, key)
+	var counts map[string]int
+	if len(n.Fields) > 16 {
+		counts = make(map[string]int, len(n.Fields))
+		for _, field := range n.Fields {
+			counts[field.Key.Text]++
 		}
 	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		f.duplicates = append(f.duplicates, duplicate{in: n, key: key, fields: byKey[key]})
+	for i, field := range n.Fields {
+		key := field.Key.Text
+		if counts != nil {
+			if counts[key] < 2 {
+				continue
+			}
+			counts[key] = 0 // recorded at its first appearance
+		} else if !firstOfSeveral(n.Fields, i) {
+			continue
+		}
+		var fields []syntax.Field
+		for _, other := range n.Fields {
+			if other.Key.Text == key {
+				fields = append(fields, other)
+			}
+		}
+		f.duplicates = append(f.duplicates, duplicate{in: n, key: key, fields: fields})
 	}
+}
+
+// firstOfSeveral reports whether fields[i] is the first of two or more
+// fields with its key.
+func firstOfSeveral(fields []syntax.Field, i int) bool {
+	more := false
+	for j, other := range fields {
+		if other.Key.Text == fields[i].Key.Text && j != i {
+			if j < i {
+				return false
+			}
+			more = true
+		}
+	}
+	return more
 }
 
 // pick follows the Fn::If branches ch takes from n. absent is set when it
@@ -292,17 +320,26 @@ func (e *extractor) values(ch *choice, n *syntax.Node) iam.Values {
 	if n == nil {
 		return nil
 	}
-	out := iam.Values{}
 	n, absent := ch.pick(n)
 	if absent {
-		return out
+		return iam.Values{}
 	}
 	r := e.resolver()
+	split := false
 	for _, item := range n.List() {
-		if item, absent = ch.pick(item); absent {
-			continue
+		split = split || ch != nil && isIf(item)
+	}
+	if !split {
+		if out := r.values(n); out != nil {
+			return out
 		}
-		out = append(out, r.values(item)...)
+		return iam.Values{}
+	}
+	out := iam.Values{}
+	for _, item := range n.List() {
+		if item, absent = ch.pick(item); !absent {
+			out = append(out, r.values(item)...)
+		}
 	}
 	return out
 }

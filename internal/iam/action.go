@@ -33,26 +33,36 @@ func actionMayMatch(p Value, action string) bool {
 }
 
 // allowsAction reports whether the statement's Action or NotAction
-// element covers action, and how, for messages: the first matching Action
-// pattern, or the whole NotAction list. An unknown NotAction entry is read
-// as naming some other action, so the NotAction still grants action.
-// A statement with both elements is malformed; either one granting is
-// enough.
-func allowsAction(st *Statement, action string) (how string, ok bool) {
+// element covers action. An unknown NotAction entry is read as naming
+// some other action, so the NotAction still grants action. A statement
+// with both elements is malformed; either one granting is enough.
+func allowsAction(st *Statement, action string) bool {
 	for _, v := range st.Action {
 		if actionMatches(v, action) {
-			return fmt.Sprintf("Action %q", v.Source), true
+			return true
 		}
 	}
 	if st.NotAction == nil {
-		return "", false
+		return false
 	}
 	for _, v := range st.NotAction {
 		if actionMatches(v, action) {
-			return "", false
+			return false
 		}
 	}
-	return "NotAction " + quoteValues(st.NotAction), true
+	return true
+}
+
+// describeAction says how a statement that allows action grants it, for
+// messages: the first matching Action pattern, or the whole NotAction
+// list.
+func describeAction(st *Statement, action string) string {
+	for _, v := range st.Action {
+		if actionMatches(v, action) {
+			return fmt.Sprintf("Action %q", v.Source)
+		}
+	}
+	return "NotAction " + quoteValues(st.NotAction)
 }
 
 // deniesAction reports whether a Deny statement surely covers action. It

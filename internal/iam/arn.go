@@ -71,12 +71,25 @@ func (c charClass) members() string {
 
 // shapeEdge is one transition of the ARN shape: a literal character, any
 // character of a class, or a value the scanner cannot see standing for a
-// whole field (a region given as ${AWS::Region}).
+// whole field (a region given as ${AWS::Region}). home marks the edges
+// that end a partition aws or unknown, for messages about the others.
 type shapeEdge struct {
 	r      rune
 	class  charClass
 	symbol bool
+	home   bool
 	to     int
+}
+
+// takes reports whether the edge reads the letter.
+func (e shapeEdge) takes(l symbol) bool {
+	switch {
+	case e.symbol || l.ref != "":
+		return e.symbol && l.ref != ""
+	case e.class != classNone:
+		return e.class.has(l.r)
+	}
+	return l.r == e.r
 }
 
 // shape is a deterministic automaton of every instance ARN of one family:
@@ -120,20 +133,20 @@ func (s *shape) count(from int, c charClass, n int) int {
 	return from
 }
 
-// familyShape builds the shape of family f's instance ARNs in the given
-// partitions. A region or account is one or more characters of its class
-// (an account exactly twelve digits) or one unknown value; a partition is
-// one of parts or an unknown.
-func familyShape(f Family, parts []string) *shape {
+// familyShape builds the shape of family f's instance ARNs. A region or
+// account is one or more characters of its class (an account exactly
+// twelve digits) or one unknown value; a partition is a known one or an
+// unknown.
+func familyShape(f Family) *shape {
 	s := &shape{}
 	start := s.state()
 	afterPartition := s.state()
 	at := s.literal(start, "arn:")
 	partitionSymbol := s.state()
 	s.edge(at, shapeEdge{symbol: true, to: partitionSymbol})
-	s.edge(partitionSymbol, shapeEdge{r: ':', to: afterPartition})
+	s.edge(partitionSymbol, shapeEdge{r: ':', to: afterPartition, home: true})
 	trie := map[string]int{"": at}
-	for _, p := range parts {
+	for _, p := range partitions {
 		from := at
 		for i, r := range p {
 			if next, ok := trie[p[:i+len(string(r))]]; ok {
@@ -145,7 +158,7 @@ func familyShape(f Family, parts []string) *shape {
 			trie[p[:i+len(string(r))]] = to
 			from = to
 		}
-		s.edge(from, shapeEdge{r: ':', to: afterPartition})
+		s.edge(from, shapeEdge{r: ':', to: afterPartition, home: p == "aws"})
 	}
 	service, resource, idLengths := "ec2", "instance/i-", []int{8, 17}
 	if f == FamilyManaged {
@@ -179,12 +192,5 @@ func familyShape(f Family, parts []string) *shape {
 	return s
 }
 
-// shapes caches the two shapes each family is read against: in the aws
-// partition only, and in every partition.
-var shapes = func() map[Family][2]*shape {
-	m := map[Family][2]*shape{}
-	for _, f := range allFamilies {
-		m[f] = [2]*shape{familyShape(f, partitions[:1]), familyShape(f, partitions)}
-	}
-	return m
-}()
+// shapes holds each family's shape.
+var shapes = map[Family]*shape{FamilyEC2: familyShape(FamilyEC2), FamilyManaged: familyShape(FamilyManaged)}

@@ -15,23 +15,17 @@ type operator struct {
 }
 
 // operatorBases are the known condition operators without set prefix or
-// IfExists suffix, by lower-case name.
-var operatorBases = func() map[string]string {
-	m := make(map[string]string)
-	for _, name := range []string{
-		"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-		"StringLike", "StringNotLike",
-		"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-		"NumericGreaterThan", "NumericGreaterThanEquals",
-		"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
-		"DateGreaterThan", "DateGreaterThanEquals",
-		"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
-		"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
-	} {
-		m[strings.ToLower(name)] = name
-	}
-	return m
-}()
+// IfExists suffix.
+var operatorBases = []string{
+	"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+	"StringLike", "StringNotLike",
+	"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+	"NumericGreaterThan", "NumericGreaterThanEquals",
+	"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
+	"DateGreaterThan", "DateGreaterThanEquals",
+	"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
+	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+}
 
 // negatedOperators match when the key is absent, and when no value
 // matches.
@@ -65,24 +59,39 @@ var comparisons = map[string]comparison{
 // parseOperator reads an operator name, case-insensitively. ok is false
 // for an unknown operator (and for NullIfExists, which IAM rejects).
 func parseOperator(name string) (op operator, ok bool) {
-	rest := strings.ToLower(name)
-	for _, set := range []string{"ForAllValues", "ForAnyValue"} {
-		if prefix := strings.ToLower(set) + ":"; strings.HasPrefix(rest, prefix) {
-			op.set, rest = set, rest[len(prefix):]
+	rest := name
+	for _, set := range [...]string{"ForAllValues", "ForAnyValue"} {
+		if hasPrefixFold(rest, set) && len(rest) > len(set) && rest[len(set)] == ':' {
+			op.set, rest = set, rest[len(set)+1:]
 			break
 		}
 	}
-	if base, found := operatorBases[rest]; found {
+	if base := baseOperator(rest); base != "" {
 		op.base = base
 		return op, true
 	}
-	if trimmed, found := strings.CutSuffix(rest, "ifexists"); found {
-		if base, known := operatorBases[trimmed]; known && base != "Null" {
+	const ifExists = "IfExists"
+	if n := len(rest) - len(ifExists); n > 0 && strings.EqualFold(rest[n:], ifExists) {
+		if base := baseOperator(rest[:n]); base != "" && base != "Null" {
 			op.base, op.ifExists = base, true
 			return op, true
 		}
 	}
 	return operator{}, false
+}
+
+// baseOperator returns the canonical name of a known operator, or "".
+func baseOperator(name string) string {
+	for _, base := range operatorBases {
+		if strings.EqualFold(name, base) {
+			return base
+		}
+	}
+	return ""
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // keyKind says what a condition key is about.
@@ -97,16 +106,24 @@ const (
 // classifyKey reads a condition key, case-insensitively, and returns the
 // tag key it names, if any.
 func classifyKey(key string) (keyKind, string) {
-	lower := strings.ToLower(key)
-	for _, prefix := range []string{"ssm:resourcetag/", "aws:resourcetag/"} {
-		if strings.HasPrefix(lower, prefix) {
+	for _, prefix := range [...]string{"ssm:resourcetag/", "aws:resourcetag/"} {
+		if hasPrefixFold(key, prefix) {
 			return keyInstanceTag, key[len(prefix):]
 		}
 	}
-	if prefix := "ec2:resourcetag/"; strings.HasPrefix(lower, prefix) {
+	if prefix := "ec2:resourcetag/"; hasPrefixFold(key, prefix) {
 		return keyEC2Tag, key[len(prefix):]
 	}
 	return keyCaller, ""
+}
+
+// contextKey is the one name of a key in a request context: lower case,
+// and an instance tag under ssm:resourcetag/ whichever prefix names it.
+func contextKey(key string) string {
+	if kind, tag := classifyKey(key); kind == keyInstanceTag {
+		return "ssm:resourcetag/" + strings.ToLower(tag)
+	}
+	return strings.ToLower(key)
 }
 
 // reservedTagKey reports whether a tag key has the aws: prefix, which only
@@ -122,7 +139,7 @@ type cond struct {
 	compare comparison
 	negated bool
 	kind    keyKind
-	key     string // lower-case, for looking the key up in a context
+	key     string // contextKey of the key
 	values  []condValue
 	// aboutInstance is set when the condition tests the instance's tags,
 	// as its key or through a variable in its values.
@@ -139,7 +156,7 @@ type condValue struct {
 	token string
 }
 
-// valuePart is literal text, or a policy variable (a lower-case key).
+// valuePart is literal text, or a policy variable (its contextKey).
 type valuePart struct {
 	text     string
 	variable string
@@ -147,14 +164,11 @@ type valuePart struct {
 
 // readCond reads a condition whose operator is known.
 func readCond(c *Condition, op operator) cond {
-	kind, tag := classifyKey(c.Key)
+	kind, _ := classifyKey(c.Key)
 	rc := cond{c: c, op: op, compare: compareOpaque, negated: negatedOperators[op.base], kind: kind,
-		key: strings.ToLower(c.Key), aboutInstance: kind == keyInstanceTag}
+		key: contextKey(c.Key), aboutInstance: kind == keyInstanceTag}
 	if cmp, ok := comparisons[op.base]; ok {
 		rc.compare = cmp
-	}
-	if kind == keyInstanceTag {
-		rc.key = instanceTagKey(tag)
 	}
 	for i := range c.Values {
 		v := readValue(&c.Values[i])
@@ -167,10 +181,6 @@ func readCond(c *Condition, op operator) cond {
 	}
 	return rc
 }
-
-// instanceTagKey is the one name of an instance tag key in a context,
-// whichever prefix the policy uses.
-func instanceTagKey(tag string) string { return "ssm:resourcetag/" + strings.ToLower(tag) }
 
 // readValue splits a value into text and policy variables: ${key}, and the
 // escapes ${*}, ${?} and ${$} for the characters themselves. A value
@@ -198,7 +208,7 @@ func readValue(v *Value) condValue {
 		case "*", "?", "$":
 			text.WriteString(name)
 		default:
-			cv.parts = append(cv.parts, valuePart{text: text.String()}, valuePart{variable: strings.ToLower(name)})
+			cv.parts = append(cv.parts, valuePart{text: text.String()}, valuePart{variable: contextKey(name)})
 			text.Reset()
 		}
 		s = s[i+j+1:]

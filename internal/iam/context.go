@@ -50,7 +50,7 @@ func opaqueToken(v *Value) string {
 // requestContext is one request: the instance's tags and the caller's
 // keys.
 type requestContext struct {
-	keys []string // lower-case keys: instance tags as instanceTagKey names them
+	keys []string // contextKey names
 	vals []string // their values, tokenAbsent when absent
 	// callerFree is set past maxContexts: conditions on caller keys are
 	// not evaluated, and variables naming them read tokenCaller.
@@ -60,20 +60,15 @@ type requestContext struct {
 	allTags bool
 }
 
-// lookup returns the value of a key in the request.
+// lookup returns the value of a key, named by contextKey, in the request.
 func (ctx *requestContext) lookup(key string) (string, bool) {
 	switch kind, tag := classifyKey(key); {
 	case kind == keyEC2Tag || kind == keyInstanceTag && reservedTagKey(tag):
 		return "", false
-	case kind == keyInstanceTag:
-		if ctx.allTags {
-			return tokenInstance, true
-		}
-		key = instanceTagKey(tag)
-	case ctx.callerFree:
+	case kind == keyInstanceTag && ctx.allTags:
+		return tokenInstance, true
+	case kind == keyCaller && ctx.callerFree:
 		return tokenCaller, true
-	default:
-		key = strings.ToLower(key)
 	}
 	for i, k := range ctx.keys {
 		if k == key {
@@ -96,12 +91,18 @@ type universe struct {
 	allTags    bool
 }
 
-func newUniverse(conds ...[]cond) *universe {
-	tags, callers := &keySet{index: map[string]int{}}, &keySet{index: map[string]int{}}
-	notBool := map[string]bool{}
+func newUniverse(conds ...[]cond) universe {
+	empty := true
+	for _, cs := range conds {
+		empty = empty && len(cs) == 0
+	}
+	if empty {
+		return universe{}
+	}
+	var tags, callers keySet
 	addTag := func(name string) {
 		if k, tag := classifyKey(name); k == keyInstanceTag && !reservedTagKey(tag) {
-			tags.add(instanceTagKey(tag), tokenAbsent, tokenInstance)
+			tags.add(name, tokenAbsent, tokenInstance)
 		}
 	}
 	for _, cs := range conds {
@@ -114,21 +115,21 @@ func newUniverse(conds ...[]cond) *universe {
 					case keyCaller:
 						if p.variable != "" {
 							callers.add(p.variable, tokenAbsent)
-							notBool[p.variable] = true
+							callers.notBool(p.variable)
 						}
 					}
 				}
 			}
 			switch c.kind {
 			case keyInstanceTag:
-				addTag(c.c.Key)
+				addTag(c.key)
 				continue
 			case keyEC2Tag:
 				continue
 			}
 			callers.add(c.key, tokenAbsent)
 			if c.compare != compareBool {
-				notBool[c.key] = true
+				callers.notBool(c.key)
 			}
 			for _, v := range c.values {
 				switch {
@@ -147,12 +148,12 @@ func newUniverse(conds ...[]cond) *universe {
 			}
 		}
 	}
-	for i, name := range callers.keys {
-		if notBool[name] {
+	for i := range callers.keys {
+		if !callers.onlyBool[i] {
 			callers.candidates[i] = append(callers.candidates[i], tokenCaller)
 		}
 	}
-	u := &universe{tags: len(tags.keys)}
+	u := universe{tags: len(tags.keys)}
 	u.keys = append(tags.keys, callers.keys...)
 	u.candidates = append(tags.candidates, callers.candidates...)
 	if product(u.candidates) > maxContexts {
@@ -166,21 +167,30 @@ func newUniverse(conds ...[]cond) *universe {
 	return u
 }
 
-// keySet collects keys and their candidate values in order.
+// keySet collects keys and their candidate values in order. A policy
+// tests few keys, so they are looked up in order.
 type keySet struct {
 	keys       []string
 	candidates [][]string
-	index      map[string]int
+	onlyBool   []bool // tested only by Bool, and named in no variable
 }
 
-func (s *keySet) add(name string, vals ...string) {
-	i, ok := s.index[name]
-	if !ok {
-		i = len(s.keys)
-		s.index[name] = i
-		s.keys = append(s.keys, name)
-		s.candidates = append(s.candidates, nil)
+func (s *keySet) index(name string) int {
+	for i, k := range s.keys {
+		if k == name {
+			return i
+		}
 	}
+	s.keys = append(s.keys, name)
+	s.candidates = append(s.candidates, nil)
+	s.onlyBool = append(s.onlyBool, true)
+	return len(s.keys) - 1
+}
+
+func (s *keySet) notBool(name string) { s.onlyBool[s.index(name)] = false }
+
+func (s *keySet) add(name string, vals ...string) {
+	i := s.index(name)
 	for _, v := range vals {
 		if !contains(s.candidates[i], v) {
 			s.candidates[i] = append(s.candidates[i], v)
@@ -216,9 +226,13 @@ func contains(list []string, s string) bool {
 
 // each calls f with every context of the universe, the first with every
 // key absent, until f returns false. Past the bound on tags, it offers an
-// instance without tags and one with every tag.
-func (u *universe) each(f func(*requestContext) bool) {
-	ctx := &requestContext{keys: u.keys, vals: make([]string, len(u.keys)), callerFree: u.callerFree}
+// instance without tags and one with every tag. ctx is the context to
+// fill in, reused.
+func (u *universe) each(ctx *requestContext, f func(*requestContext) bool) {
+	*ctx = requestContext{keys: u.keys, vals: ctx.vals[:0], callerFree: u.callerFree}
+	for range u.keys {
+		ctx.vals = append(ctx.vals, "")
+	}
 	if u.allTags {
 		if f(ctx) {
 			ctx.allTags = true

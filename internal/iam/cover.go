@@ -256,26 +256,15 @@ func (a *automaton) anyAccepts(q int32, from, to int) bool {
 	return false
 }
 
-// letters returns the letters an edge of the shape reads: its literal
-// character; the characters of its class that patterns name, and the one
-// that stands for the rest; or every unknown.
-func (a *automaton) letters(e shapeEdge, out []int) []int {
-	for i, s := range a.alpha {
-		switch {
-		case e.symbol:
-			if s.ref != "" {
-				out = append(out, i)
-			}
-		case s.ref != "":
-		case e.class != classNone:
-			if e.class.has(s.r) && (s.fromPattern || s.rep[e.class]) {
-				out = append(out, i)
-			}
-		case s.r == e.r:
-			out = append(out, i)
-		}
+// takes reports whether the shape edge reads letter l here: a class edge
+// reads only the characters patterns name and the one that stands for
+// the rest of the class.
+func (a *automaton) takes(e shapeEdge, l int) bool {
+	sym := a.alpha[l]
+	if e.class != classNone && sym.ref == "" && !sym.fromPattern && !sym.rep[e.class] {
+		return false
 	}
-	return out
+	return e.takes(sym)
 }
 
 // verdict is what holds for every instance ID of one place.
@@ -313,27 +302,16 @@ func (a *automaton) idVerdict(q int32) verdict {
 	return v
 }
 
-// search walks one shape in step with the automaton.
+// search walks a family's shape in step with the automaton.
 type search struct {
-	a       *automaton
-	sh      *shape
-	letters [][]int // per shape state: pairs of letter and next shape state
-	memo    map[uint64]verdict
-	pairs   int
+	a     *automaton
+	sh    *shape
+	memo  map[uint64]verdict
+	pairs int
 }
 
 func newSearch(a *automaton, sh *shape) *search {
-	s := &search{a: a, sh: sh, memo: map[uint64]verdict{}, letters: make([][]int, len(sh.edges))}
-	var buf []int
-	for st, edges := range sh.edges {
-		for _, e := range edges {
-			buf = a.letters(e, buf[:0])
-			for _, l := range buf {
-				s.letters[st] = append(s.letters[st], l, e.to)
-			}
-		}
-	}
-	return s
+	return &search{a: a, sh: sh, memo: map[uint64]verdict{}}
 }
 
 func pairKey(st int, q int32) uint64 { return uint64(st)<<32 | uint64(uint32(q)) }
@@ -350,65 +328,92 @@ func (s *search) idsFrom(st int, q int32) verdict {
 		v = s.a.idVerdict(q)
 	}
 	s.pairs++
-	for i := 0; i < len(s.letters[st]) && !s.a.overrun && s.pairs < maxPairs; i += 2 {
-		next := s.a.step(q, s.letters[st][i])
-		if next < 0 {
-			break
+	for _, e := range s.sh.edges[st] {
+		for l := range s.a.alpha {
+			if s.a.overrun || s.pairs >= maxPairs {
+				s.a.overrun = true
+				break
+			}
+			if !s.a.takes(e, l) {
+				continue
+			}
+			if next := s.a.step(q, l); next >= 0 {
+				v = v.and(s.idsFrom(e.to, next))
+			}
 		}
-		v = v.and(s.idsFrom(s.letters[st][i+1], next))
-	}
-	if s.pairs >= maxPairs {
-		s.a.overrun = true
 	}
 	s.memo[key] = v
 	return v
 }
 
-// place finds a place whose verdict satisfies ok, breadth first, and
-// returns how its ARNs begin ("arn:aws-cn:ec2:x:000000000000:"). found is
-// also true when a bound was hit.
-func (s *search) place(ok func(verdict) bool) (found bool, prefix string) {
-	type node struct {
-		st     int
-		q      int32
-		parent int32
-		letter int32
+// place looks for a place whose verdict satisfies ok, breadth first. It
+// returns whether there is one, and if none is in partition aws (or an
+// unknown partition), how the ARNs of one begin ("arn:aws-cn:ec2:...:").
+// found is also true when a bound was hit.
+func (s *search) place(ok func(verdict) bool) (found bool, elsewhere string) {
+	nodeKey := func(n searchNode) uint64 {
+		k := pairKey(n.st, n.q) << 1
+		if n.home {
+			k |= 1
+		}
+		return k
 	}
-	nodes := []node{{st: 0, q: 0, parent: -1, letter: -1}}
-	seen := map[uint64]bool{pairKey(0, 0): true}
+	nodes := []searchNode{{parent: -1, letter: -1}}
+	seen := map[uint64]bool{nodeKey(nodes[0]): true}
 	for i := 0; i < len(nodes); i++ {
 		n := nodes[i]
 		if n.st == s.sh.place {
-			if ok(s.idsFrom(n.st, n.q)) || s.a.overrun {
-				var path []int32
-				for j := int32(i); nodes[j].letter >= 0; j = nodes[j].parent {
-					path = append(path, nodes[j].letter)
-				}
-				return true, s.spell(path)
+			if !ok(s.idsFrom(n.st, n.q)) && !s.a.overrun {
+				continue
+			}
+			if n.home || s.a.overrun {
+				return true, ""
+			}
+			if !found {
+				found, elsewhere = true, s.spell(nodes, i)
 			}
 			continue
 		}
-		for k := 0; k < len(s.letters[n.st]); k += 2 {
-			next := s.a.step(n.q, s.letters[n.st][k])
-			if next < 0 || len(nodes) >= maxPairs {
-				s.a.overrun = true
-				return true, ""
-			}
-			key := pairKey(s.letters[n.st][k+1], next)
-			if !seen[key] {
-				seen[key] = true
-				nodes = append(nodes, node{st: s.letters[n.st][k+1], q: next, parent: int32(i), letter: int32(s.letters[n.st][k])})
+		for _, e := range s.sh.edges[n.st] {
+			for l := range s.a.alpha {
+				if !s.a.takes(e, l) {
+					continue
+				}
+				q := s.a.step(n.q, l)
+				if q < 0 || len(nodes) >= maxPairs {
+					s.a.overrun = true
+					return true, ""
+				}
+				next := searchNode{st: e.to, q: q, home: n.home || e.home, parent: int32(i), letter: int32(l)}
+				if k := nodeKey(next); !seen[k] {
+					seen[k] = true
+					nodes = append(nodes, next)
+				}
 			}
 		}
 	}
-	return false, ""
+	return found, elsewhere
 }
 
-// spell writes the letters of a path, given from its end back.
-func (s *search) spell(letters []int32) string {
+// searchNode is a pair of shape and automaton state reached by the
+// breadth-first search, and how.
+type searchNode struct {
+	st     int
+	q      int32
+	home   bool // the partition read is aws or unknown
+	parent int32
+	letter int32
+}
+
+// spell writes the letters of the path to node i.
+func (s *search) spell(nodes []searchNode, i int) string {
+	var letters []int32
+	for j := int32(i); nodes[j].letter >= 0; j = nodes[j].parent {
+		letters = append(letters, nodes[j].letter)
+	}
 	var b strings.Builder
-	for i := len(letters) - 1; i >= 0; i-- {
-		if sym := s.a.alpha[letters[i]]; sym.ref != "" {
+	for k := len(letters) - 1; k >= 0; k-- {
+		if sym := s.a.alpha[letters[k]]; sym.ref != "" {
 			b.WriteString("${" + sym.ref + "}")
 		} else {
 			b.WriteRune(sym.r)
@@ -417,27 +422,52 @@ func (s *search) spell(letters []int32) string {
 	return b.String()
 }
 
-// mayMatch reports whether some instance ARN of the shape is matched by
-// the question's first Allow pattern: a breadth-first search through the
-// whole shape.
-func (s *search) mayMatch() bool {
-	seen := map[uint64]bool{pairKey(0, 0): true}
-	queue := []uint64{pairKey(0, 0)}
-	for len(queue) > 0 {
-		st, q := int(queue[0]>>32), int32(uint32(queue[0]))
-		queue = queue[1:]
-		if s.sh.accepting[st] && s.a.accepts(q, 0) {
-			return true
-		}
-		for k := 0; k < len(s.letters[st]); k += 2 {
-			next := s.a.step(q, s.letters[st][k])
-			if next < 0 || len(seen) >= maxPairs {
+// patternMayMatch reports whether one pattern matches some instance ARN
+// of family f: the product of the pattern's positions and the shape is
+// searched for an accepting pair, without building an automaton. Most
+// patterns are short, so the marks fit in a buffer on the stack.
+func patternMayMatch(p []unit, f Family) bool {
+	sh := shapes[f]
+	n := len(sh.edges)
+	var seenBuf [96]uint64
+	var stackBuf [64]int32
+	seen := seenBuf[:]
+	if words := ((len(p)+1)*n + 63) / 64; words > len(seenBuf) {
+		seen = make([]uint64, words)
+	}
+	stack := append(stackBuf[:0], 0)
+	seen[0] = 1
+	for len(stack) > 0 {
+		k := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		i, st := k/n, k%n
+		if i == len(p) {
+			if sh.accepting[st] {
 				return true
 			}
-			key := pairKey(s.letters[st][k+1], next)
-			if !seen[key] {
-				seen[key] = true
-				queue = append(queue, key)
+			continue
+		}
+		u := p[i]
+		for j := -1; j < len(sh.edges[st]); j++ {
+			next := -1
+			if j < 0 {
+				if u.kind == unitStar {
+					next = (i+1)*n + st // the star's run ends
+				}
+			} else {
+				e := sh.edges[st][j]
+				switch {
+				case u.kind == unitStar:
+					next = i*n + e.to
+				case u.kind == unitAny && !e.symbol,
+					u.kind == unitChar && e.takes(symbol{r: u.r}),
+					u.kind == unitOpaque && e.symbol:
+					next = (i+1)*n + e.to
+				}
+			}
+			if next >= 0 && seen[next/64]&(1<<(next%64)) == 0 {
+				seen[next/64] |= 1 << (next % 64)
+				stack = append(stack, int32(next))
 			}
 		}
 	}

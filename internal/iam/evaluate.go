@@ -63,6 +63,7 @@ type evaluation struct {
 	p      *Policy
 	action string
 	denies []denyPlace
+	ctx    requestContext // reused for every request tried
 }
 
 // denyPlace is the readings of one Deny place that covers the action.
@@ -78,26 +79,28 @@ type denyStatement struct {
 func evaluate(p *Policy, action string) []Exposure {
 	malformed := malformedStatements(p)
 	for i := range p.Statements {
-		if malformed[i] && p.Statements[i].Reading.Place == 0 {
+		if isMalformed(malformed, i) && p.Statements[i].Reading.Place == 0 {
 			return nil
 		}
 	}
 	e := &evaluation{p: p, action: action}
 	e.collectDenies(malformed)
 	var out []Exposure
-	reported := map[int]bool{}
+	var reported map[int]bool // places already reported
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect != "Allow" || st.HasPrincipal || malformed[i] || reported[st.Reading.Place] {
+		if st.Effect != "Allow" || st.HasPrincipal || isMalformed(malformed, i) || reported[st.Reading.Place] {
 			continue
 		}
-		how, ok := allowsAction(st, action)
-		if !ok {
+		if !allowsAction(st, action) {
 			continue
 		}
-		if x, ok := e.exposure(i, how); ok {
+		if x, ok := e.exposure(i); ok {
 			out = append(out, x)
 			if st.Reading.Place != 0 {
+				if reported == nil {
+					reported = map[int]bool{}
+				}
 				reported[st.Reading.Place] = true
 			}
 		}
@@ -113,7 +116,7 @@ func (e *evaluation) collectDenies(malformed []bool) {
 	for i := range e.p.Statements {
 		st := &e.p.Statements[i]
 		place := st.Reading.Place
-		isDeny := st.Effect == "Deny" && !st.HasPrincipal && !malformed[i] && !st.Reading.Sometimes &&
+		isDeny := st.Effect == "Deny" && !st.HasPrincipal && !isMalformed(malformed, i) && !st.Reading.Sometimes &&
 			deniesAction(st, e.action) && (st.Resource != nil) != (st.NotResource != nil)
 		if place != 0 && dropped[place] {
 			continue
@@ -158,12 +161,12 @@ func allHold(conds []cond, ctx *requestContext, s side) bool {
 }
 
 // exposure judges one Allow statement that grants the action.
-func (e *evaluation) exposure(i int, how string) (Exposure, bool) {
+func (e *evaluation) exposure(i int) (Exposure, bool) {
 	st := &e.p.Statements[i]
 	conds := readConds(st)
 	open, desc, witness := e.reach(st, conds)
 	if open != 0 {
-		return Exposure{Statement: i, Action: how, Resource: desc, Families: open, Why: reason(conds, witness)}, true
+		return Exposure{Statement: i, Action: describeAction(st, e.action), Resource: desc, Families: open, Why: reason(conds, witness)}, true
 	}
 	// A positive test of ec2:ResourceTag never holds for SSM: if the
 	// statement would be open without it, say so in a note.
@@ -182,7 +185,7 @@ func (e *evaluation) exposure(i int, how string) (Exposure, bool) {
 		return Exposure{}, false
 	}
 	if open, desc, _ := e.reach(st, kept); open != 0 {
-		return Exposure{Statement: i, Ineffective: true, Action: how, Resource: desc, Families: open, Why: never.neverWhy()}, true
+		return Exposure{Statement: i, Ineffective: true, Action: describeAction(st, e.action), Resource: desc, Families: open, Why: never.neverWhy()}, true
 	}
 	return Exposure{}, false
 }
@@ -200,10 +203,14 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 	u := newUniverse(all...)
 	var open Family
 	var witness *requestContext
-	notes := map[Family]string{}
-	results := map[string]coverResult{}
+	var notes familyNotes
+	type result struct {
+		firing string
+		coverResult
+	}
+	var results []result // by which Denies fire: few
 	var firing []byte
-	u.each(func(ctx *requestContext) bool {
+	u.each(&e.ctx, func(ctx *requestContext) bool {
 		if !allHold(conds, ctx, allowSide) {
 			return true
 		}
@@ -215,10 +222,16 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 			}
 			firing = append(firing, boolByte(on))
 		}
-		res, ok := results[string(firing)]
-		if !ok {
+		var res coverResult
+		found := false
+		for _, r := range results {
+			if r.firing == string(firing) {
+				res, found = r.coverResult, true
+			}
+		}
+		if !found {
 			res = e.cover(st, firing)
-			results[string(firing)] = res
+			results = append(results, result{string(firing), res})
 		}
 		if res.open&^open != 0 {
 			if witness == nil {
@@ -243,20 +256,33 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 // firing Denies, with a note for those open only outside partition aws.
 type coverResult struct {
 	open  Family
-	notes map[Family]string
+	notes familyNotes
 }
+
+// familyNotes holds a note per family, indexed by the family's bit.
+type familyNotes [FamilyEC2 | FamilyManaged + 1]string
 
 // cover decides which families the statement exposes when the Deny
 // places marked in firing apply.
 func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
-	res := coverResult{notes: map[Family]string{}}
-	q := &coverQuestion{hasNot: st.NotResource != nil}
+	var res coverResult
 	anyFiring := false
+	for _, on := range firing {
+		anyFiring = anyFiring || on != 0
+	}
+	if !anyFiring {
+		for _, v := range st.Resource {
+			if v.IsLiteral() && wildcardOnlyStars(v.Text) {
+				res.open = FamilyEC2 | FamilyManaged
+				return res
+			}
+		}
+	}
+	q := &coverQuestion{hasNot: st.NotResource != nil}
 	for j, d := range e.denies {
 		if firing[j] == 0 {
 			continue
 		}
-		anyFiring = true
 		var group []denyReading
 		for _, r := range d.readings {
 			from := len(q.deny)
@@ -265,32 +291,45 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 		}
 		q.denies = append(q.denies, group)
 	}
+	var reach Family // the families some Resource entry may match
 	for _, v := range st.Resource {
-		if !anyFiring && v.IsLiteral() && wildcardOnlyStars(v.Text) {
-			res.open = FamilyEC2 | FamilyManaged
-			return res
-		}
-		q.allow = append(q.allow, compile(v, false))
+		p := compile(v, false)
+		reach |= mayMatch(p)
+		q.allow = append(q.allow, p)
 	}
 	for _, v := range st.NotResource {
 		q.not = append(q.not, compile(v, false))
 	}
-	if len(q.allow) == 0 && !q.hasNot {
+	if q.hasNot {
+		reach = FamilyEC2 | FamilyManaged
+	}
+	if reach == 0 {
 		return res
 	}
 	a := newAutomaton(q)
 	for _, f := range allFamilies {
-		sh := shapes[f]
-		if found, _ := newSearch(a, sh[0]).place(q.exposes); found {
-			res.open |= f
+		if reach&f == 0 {
 			continue
 		}
-		if found, prefix := newSearch(a, sh[1]).place(q.exposes); found {
+		if found, elsewhere := newSearch(a, shapes[f]).place(q.exposes); found {
 			res.open |= f
-			res.notes[f] = partitionNote(f, prefix)
+			if elsewhere != "" {
+				res.notes[f] = partitionNote(f, elsewhere)
+			}
 		}
 	}
 	return res
+}
+
+// mayMatch returns the families of which a pattern matches some instance.
+func mayMatch(p []unit) Family {
+	var out Family
+	for _, f := range allFamilies {
+		if patternMayMatch(p, f) {
+			out |= f
+		}
+	}
+	return out
 }
 
 // denyPatterns compiles a Deny's resources. An unknown in its Resource is
@@ -330,7 +369,7 @@ func partitionNote(f Family, prefix string) string {
 // entries that can match one of their instances, or else its NotResource
 // list; then where the open families are left, when only outside
 // partition aws.
-func describe(st *Statement, open Family, notes map[Family]string) string {
+func describe(st *Statement, open Family, notes familyNotes) string {
 	var shown Values
 	for _, v := range st.Resource {
 		if resourceMayMatch(v, open) {
@@ -352,14 +391,5 @@ func describe(st *Statement, open Family, notes map[Family]string) string {
 // resourceMayMatch reports whether a Resource entry matches some instance
 // of the families.
 func resourceMayMatch(v Value, fams Family) bool {
-	if v.IsLiteral() && wildcardOnlyStars(v.Text) {
-		return true
-	}
-	a := newAutomaton(&coverQuestion{allow: [][]unit{compile(v, false)}})
-	for _, f := range allFamilies {
-		if fams&f != 0 && newSearch(a, shapes[f][1]).mayMatch() {
-			return true
-		}
-	}
-	return false
+	return mayMatch(compile(v, false))&fams != 0
 }

@@ -32,10 +32,13 @@ func Malformed(p *Policy) []source.Diagnostic {
 // operator. One read a single way makes the whole policy malformed; one
 // that is a reading of its place removes only that reading.
 func malformedStatements(p *Policy) []bool {
-	out := make([]bool, len(p.Statements))
+	var out []bool
 	for i := range p.Statements {
 		for _, c := range p.Statements[i].Conditions {
 			if _, ok := parseOperator(c.Operator); !ok {
+				if out == nil {
+					out = make([]bool, len(p.Statements))
+				}
 				out[i] = true
 				break
 			}
@@ -43,3 +46,6 @@ func malformedStatements(p *Policy) []bool {
 	}
 	return out
 }
+
+// isMalformed reads the result of malformedStatements.
+func isMalformed(marks []bool, i int) bool { return marks != nil && marks[i] }
