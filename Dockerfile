@@ -1,6 +1,7 @@
 # The action's image: a static binary and the CA certificates on an empty
-# base. action.yml builds it on every run; releases also push it to ghcr.io
-# (.github/workflows/release.yml) for workflows that use the prebuilt image.
+# base. action.yml on main builds it on every run (uses: ./ or @main); a
+# release's action.yml runs the multi-arch image the release workflow pushes
+# to ghcr.io instead, made by Dockerfile.release from the released binaries.
 
 # Pinned to the patch release that matches go.mod's go 1.26.
 FROM golang:1.26.8-bookworm AS build
@@ -10,7 +11,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=0.0.0-dev
+# Empty unless given: the binary then reports what the build knows (see
+# version.go); the runner passes no build arguments.
+ARG VERSION=
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/ssm-guardrails .
 
 # scratch is empty, so nothing in it can drift or need patching. The CA

@@ -3,13 +3,10 @@ package main
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,20 +14,30 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-githubactions"
-	"github.com/ssm-guardrails/ssm-guardrails/internal/codescanning"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/safetext"
 	"github.com/ssm-guardrails/ssm-guardrails/report"
+	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
 
 // Action mode, `ssm-guardrails action`, is what the container runs (see
 // action.yml). It reads the inputs, scans once, and writes, in this order:
 // the SARIF file, the text report for the log, the annotations, the job
-// summary, the outputs; then it uploads the SARIF file to code scanning.
-// Whatever happens to the upload, everything before it is already written.
+// summary, the outputs; then it uploads the SARIF log to code scanning and
+// closes the summary with the upload's outcome. A step that cannot do one
+// of these (a directory where the SARIF file goes, no GITHUB_REF, an API
+// that is down) still does the others, and says what it skipped.
+//
+// A pull request controls every file the scan reads, and on
+// pull_request_target the step may hold a token that writes. So the
+// action writes nothing through a link and nothing outside the workspace,
+// prints repository text only neutralised (safetext), and never writes a
+// workflow command on stderr, which the runner reads in any order with
+// stdout.
 
 // summaryLimit keeps the job summary under GitHub's 1 MiB per step, with
-// room for the line the upload adds at the end.
+// room for the lines the upload adds at the end.
 const summaryLimit = 1<<20 - 4<<10
 
 // annotationLimits are GitHub's, less one warning kept for an upload that
@@ -46,6 +53,7 @@ var annotationLimits = report.AnnotationLimits{
 // runs in.
 type actionRun struct {
 	gh        *githubactions.Action
+	getenv    func(string) string
 	stdout    io.Writer
 	st        settings
 	workspace string
@@ -54,59 +62,108 @@ type actionRun struct {
 	annotate  bool
 	upload    bool
 	wait      bool
+	timeout   time.Duration // for all API work together
 	apiURL    string
 	repo      string
-	sha       string
-	ref       string
-	blobURL   string
+	refInput  string // inputs ref and sha, both or neither
+	shaInput  string
 	started   time.Time
 }
 
-func runAction(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// runAction writes nothing to stderr, which the runner reads in any order
+// with stdout: see above.
+func runAction(args []string, getenv func(string) string, stdout, _ io.Writer) int {
 	gh := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(getenv))
 	if len(args) > 0 {
-		gh.Errorf("action mode takes no arguments (got %q): it reads the action's inputs", args)
+		gh.Errorf("action mode takes no arguments (got %s): it reads the action's inputs", safetext.Log(fmt.Sprint(args)))
 		return exitError
 	}
 	r, err := readAction(&inputs{gh: gh}, getenv)
 	if err != nil {
-		gh.Errorf("%v", err)
+		for _, e := range unjoin(err) {
+			gh.Errorf("%s", safetext.Log(e.Error()))
+		}
 		return exitError
 	}
 	r.stdout, r.started = stdout, time.Now()
-
-	// The text report quotes the scanned files, which a pull request
-	// controls: a line in it must not act as a workflow command, so the
-	// runner's command processing is off while it is printed.
-	gh.Group("ssm-guardrails report")
-	resume := stopCommands(gh)
-	finished := false
-	r.st.finish = func(rep *scan.Report, code int) int {
-		resume()
-		finished = true
-		return r.finish(rep, code)
-	}
-	code := execute(r.st, stdout, stderr)
-	resume()
-	if !finished {
-		gh.Errorf("ssm-guardrails stopped before writing its reports: see the error above")
-	}
-	return code
+	return r.run()
 }
 
-// stopCommands turns the runner's command processing off until the
-// returned function (safe to call more than once) turns it on again.
-func stopCommands(gh *githubactions.Action) func() {
-	token := rand.Text()
-	gh.IssueCommand(&githubactions.Command{Name: "stop-commands", Message: token})
-	done := false
-	return func() {
-		if !done {
-			done = true
-			gh.IssueCommand(&githubactions.Command{Name: token})
-			gh.EndGroup()
+// unjoin splits an errors.Join into its errors, one message each.
+func unjoin(err error) []error {
+	var j interface{ Unwrap() []error }
+	if errors.As(err, &j) {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// run scans and writes everything, skipping only what cannot be done.
+func (r *actionRun) run() int {
+	rep, cfg, err := scanReport(r.st, true)
+	if err != nil {
+		// A config error quotes the config, which the pull request wrote.
+		r.errorf("ssm-guardrails could not scan", "%s", safetext.Log(err.Error()))
+		return exitError
+	}
+	code := findingsCode(rep, r.st.failOn)
+	var log bytes.Buffer
+	if err := sarif.Write(&log, rep, sarif.Options{Version: version, Category: r.st.category, Suppressed: r.st.sarifSuppressed}); err != nil {
+		r.errorf("SARIF not written", "%s", safetext.Log(err.Error()))
+		return exitError
+	}
+	if err := writeReplacing(r.st.sarif, log.Bytes()); err != nil {
+		r.errorf("SARIF file not written", "input sarif-file: %q cannot be written: %s; the annotations and the job summary still show every finding",
+			safetext.Log(r.sarifFile), safetext.Log(err.Error()))
+		code = exitError
+	}
+	r.printReport(rep)
+
+	target, targetErr := r.uploadTarget()
+	api, cancel := r.newAPI()
+	defer cancel()
+	review := r.review(api, cfg)
+
+	if r.annotate {
+		if err := report.Annotations(r.stdout, withReviewWarnings(rep, review), annotationLimits); err != nil {
+			fmt.Fprintln(r.stdout, "ssm-guardrails:", safetext.Log(err.Error()))
+			code = exitError
 		}
 	}
+	var sum bytes.Buffer
+	report.Summary(&sum, rep, report.SummaryOptions{FailOn: r.st.failOn, BlobURL: r.blobURL(target), MaxBytes: summaryLimit, Review: review})
+	r.addSummary(sum.String())
+	r.setOutput("sarif-file", r.sarifFile)
+	r.setOutput("findings", strconv.Itoa(report.Failing(rep, r.st.failOn)))
+
+	outcome, uploadCode := r.uploadSARIF(api, log.Bytes(), target, targetErr)
+	var end bytes.Buffer
+	report.SummaryEnd(&end, outcome, version)
+	r.addSummary(end.String())
+	return max(code, uploadCode)
+}
+
+// printReport prints the text report in a group, with workflow commands
+// stopped around it and its repository text neutralised.
+func (r *actionRun) printReport(rep *scan.Report) {
+	r.gh.Group("ssm-guardrails report")
+	defer r.gh.EndGroup()
+	token := rand.Text()
+	r.gh.IssueCommand(&githubactions.Command{Name: "stop-commands", Message: token})
+	defer r.gh.IssueCommand(&githubactions.Command{Name: token})
+	report.Text(r.stdout, report.ForLog(rep), report.TextOptions{FailOn: r.st.failOn})
+}
+
+// errorf prints an error annotation; message must be neutralised already.
+func (r *actionRun) errorf(title, format string, args ...any) {
+	r.gh.IssueCommand(&githubactions.Command{Name: "error", Message: fmt.Sprintf(format, args...),
+		Properties: githubactions.CommandProperties{"title": title}})
+}
+
+// warnf prints a warning annotation; message must be neutralised already.
+func (r *actionRun) warnf(title, format string, args ...any) {
+	r.gh.IssueCommand(&githubactions.Command{Name: "warning", Message: fmt.Sprintf(format, args...),
+		Properties: githubactions.CommandProperties{"title": title}})
 }
 
 // inputDefaults are the defaults action.yml gives its inputs, applied to
@@ -128,6 +185,9 @@ var inputDefaults = map[string]string{
 	"annotations":         "true",
 	"sarif-suppressed":    "false",
 	"max-file-size":       "10MiB",
+	"ref":                 "",
+	"sha":                 "",
+	"upload-timeout":      "120",
 }
 
 // inputs reads the action's inputs (INPUT_<NAME> as the runner sets them)
@@ -170,42 +230,36 @@ func (in *inputs) flag(name string) (bool, error) {
 // Every input is read whatever the others say, and the token is masked
 // before anything else is printed.
 func readAction(in *inputs, getenv func(string) string) (*actionRun, error) {
-	r := &actionRun{gh: in.gh, token: in.get("token")}
+	r := &actionRun{gh: in.gh, getenv: getenv, token: in.get("token")}
 	if r.token != "" {
 		in.gh.AddMask(r.token)
 	}
-	r.workspace = getenv("GITHUB_WORKSPACE")
-	if r.workspace == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, err
-		}
-		r.workspace = wd
+	var errs []error
+	ws, err := workspaceDir(getenv("GITHUB_WORKSPACE"))
+	if err != nil {
+		return nil, err
 	}
+	r.workspace = ws
 	// Every path the outputs show is relative to the workspace, which is
-	// the repository root.
-	inWorkspace := func(p string) string {
-		if filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(r.workspace, p)
-	}
-	st := settings{format: "text", category: in.get("category"), config: in.get("config")}
-	st.scan.BaseDir = r.workspace
+	// the repository root; every path an input names must stay inside it.
+	st := settings{format: "text", category: in.get("category"), configRoot: ws}
+	st.scan.BaseDir = ws
 	for _, p := range in.lines("paths") {
-		st.scan.Paths = append(st.scan.Paths, inWorkspace(p))
+		path, err := r.inWorkspace("paths", p, true)
+		errs = append(errs, err)
+		st.scan.Paths = append(st.scan.Paths, path)
 	}
 	st.scan.Include = in.lines("include")
 	st.scan.Exclude = in.lines("exclude")
-	if st.config != "" {
-		st.config = inWorkspace(st.config)
+	if c := in.get("config"); c != "" {
+		st.config, err = r.inWorkspace("config", c, true)
+		errs = append(errs, err)
 	}
 	r.sarifFile = in.get("sarif-file")
-	st.sarif = inWorkspace(r.sarifFile)
+	st.sarif, err = r.inWorkspace("sarif-file", r.sarifFile, false)
+	errs = append(errs, err)
 
 	failOn, maxSize := in.get("fail-on"), in.get("max-file-size")
-	var errs []error
-	var err error
 	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
 		errs = append(errs, fmt.Errorf("input fail-on: %w", err))
 	}
@@ -220,159 +274,42 @@ func readAction(in *inputs, getenv func(string) string) (*actionRun, error) {
 			errs = append(errs, err)
 		}
 	}
-
-	r.repo, r.sha, r.ref = getenv("GITHUB_REPOSITORY"), getenv("GITHUB_SHA"), getenv("GITHUB_REF")
-	r.apiURL = cmp.Or(getenv("GITHUB_API_URL"), "https://api.github.com")
-	if server := getenv("GITHUB_SERVER_URL"); server != "" && r.repo != "" && r.sha != "" {
-		r.blobURL = strings.TrimRight(server, "/") + "/" + r.repo + "/blob/" + r.sha
+	timeout := in.get("upload-timeout")
+	if secs, err := strconv.Atoi(timeout); err != nil || secs <= 0 {
+		errs = append(errs, fmt.Errorf("input upload-timeout: %q is not a number of seconds", timeout))
+	} else {
+		r.timeout = time.Duration(secs) * time.Second
 	}
-	if r.upload {
-		switch {
-		case r.repo == "" || r.sha == "" || r.ref == "":
-			errs = append(errs, errors.New("upload needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF: run in a workflow, or set upload: false"))
-		case r.token == "":
-			errs = append(errs, errors.New("input token: empty, and upload is true: pass a token with security-events: write, or set upload: false"))
-		}
+	r.refInput, r.shaInput = in.get("ref"), in.get("sha")
+	errs = append(errs, checkRefInputs(r.refInput, r.shaInput))
+
+	r.repo = getenv("GITHUB_REPOSITORY")
+	r.apiURL = cmp.Or(getenv("GITHUB_API_URL"), "https://api.github.com")
+	if r.upload && r.token == "" {
+		errs = append(errs, errors.New("input token: empty, and upload is true: pass a token with security-events: write, or set upload: false"))
 	}
 	r.st = st
 	return r, errors.Join(errs...)
 }
 
-// finish writes what the action adds to the CLI's outputs, then uploads.
-func (r *actionRun) finish(rep *scan.Report, code int) int {
-	if r.annotate {
-		if err := report.Annotations(r.stdout, rep, annotationLimits); err != nil {
-			fmt.Fprintln(r.stdout, "ssm-guardrails:", err)
-			return exitError
+// workspaceDir is GITHUB_WORKSPACE, or the working directory outside a
+// workflow, with its links resolved: containment is judged on real paths.
+func workspaceDir(env string) (string, error) {
+	ws := env
+	if ws == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
 		}
+		ws = wd
 	}
-	var sum bytes.Buffer
-	err := report.Summary(&sum, rep, report.SummaryOptions{FailOn: r.st.failOn, BlobURL: r.blobURL, MaxBytes: summaryLimit})
-	if err == nil {
-		err = r.fileCommand("GITHUB_STEP_SUMMARY", func() { r.gh.AddStepSummary(sum.String()) })
-	}
+	abs, err := filepath.Abs(ws)
 	if err != nil {
-		r.gh.Warningf("could not write the job summary: %v", err)
+		return "", err
 	}
-	r.setOutput("sarif-file", r.sarifFile)
-	r.setOutput("findings", strconv.Itoa(report.Failing(rep, r.st.failOn)))
-	if !r.upload {
-		return code
-	}
-	return r.uploadSARIF(code)
-}
-
-// fileCommand runs a go-githubactions call that appends to the runner's
-// file named by env. The library panics when it cannot write; outside a
-// workflow the variable is unset and there is nothing to write to.
-func (r *actionRun) fileCommand(env string, call func()) (err error) {
-	if r.gh.Getenv(env) == "" {
-		return nil
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
-		}
-	}()
-	call()
-	return nil
-}
-
-func (r *actionRun) setOutput(name, value string) {
-	if err := r.fileCommand("GITHUB_OUTPUT", func() { r.gh.SetOutput(name, value) }); err != nil {
-		r.gh.Warningf("could not set output %s: %v", name, err)
-	}
-}
-
-// note adds a line to the job summary about the upload.
-func (r *actionRun) note(format string, args ...any) {
-	line := "\n**Code scanning:** " + fmt.Sprintf(format, args...) + "\n"
-	if err := r.fileCommand("GITHUB_STEP_SUMMARY", func() { r.gh.AddStepSummary(line) }); err != nil {
-		r.gh.Warningf("could not write the job summary: %v", err)
-	}
-}
-
-// uploadSARIF sends the SARIF file to code scanning. Code scanning being
-// unavailable (403, 404) is a warning that says what to do, and the exit
-// code stays the findings' one; any other failure fails the step.
-func (r *actionRun) uploadSARIF(code int) int {
-	fail := func(format string, args ...any) int {
-		msg := fmt.Sprintf(format, args...)
-		r.gh.IssueCommand(&githubactions.Command{Name: "error", Message: msg,
-			Properties: githubactions.CommandProperties{"title": "Code scanning upload failed"}})
-		r.note("upload failed: %s", msg)
-		return exitError
-	}
-	log, err := os.ReadFile(r.st.sarif)
+	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return fail("reading the SARIF file: %v", err)
+		return "", fmt.Errorf("GITHUB_WORKSPACE: %w", err)
 	}
-	u := &codescanning.Uploader{
-		APIURL:     r.apiURL,
-		Repository: r.repo,
-		Token:      r.token,
-		UserAgent:  "ssm-guardrails/" + version,
-		Logf:       func(format string, args ...any) { fmt.Fprintf(r.stdout, format+"\n", args...) },
-	}
-	ctx := context.Background()
-	id, err := u.Upload(ctx, codescanning.Analysis{
-		CommitSHA:   r.sha,
-		Ref:         r.ref,
-		CheckoutURI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(r.workspace)}).String(),
-		ToolName:    "ssm-guardrails",
-		StartedAt:   r.started,
-		Log:         log,
-	})
-	var apiErr *codescanning.APIError
-	switch {
-	case errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusNotFound):
-		r.gh.IssueCommand(&githubactions.Command{Name: "warning", Message: unavailableHelp(apiErr),
-			Properties: githubactions.CommandProperties{"title": "Code scanning upload skipped"}})
-		r.note("not uploaded (%d %s): see the warning in the log. The annotations and this summary show every finding.",
-			apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-		return code
-	case err != nil:
-		return fail("%v", err)
-	}
-	r.setOutput("sarif-id", id)
-	fmt.Fprintf(r.stdout, "Uploaded %s to code scanning for %s at %s (SARIF id %s).\n", r.sarifFile, r.ref, r.sha, id)
-	if !r.wait {
-		r.note("uploaded (SARIF id `%s`).", id)
-		return code
-	}
-	p, err := u.WaitForProcessing(ctx, id)
-	switch {
-	case err != nil:
-		return fail("checking the processing of SARIF id %s: %v", id, err)
-	case p.Status == "failed":
-		return fail("code scanning could not process SARIF id %s: %s", id, strings.Join(p.Errors, "; "))
-	case p.Status == "complete":
-		fmt.Fprintf(r.stdout, "Code scanning processed SARIF id %s.\n", id)
-		r.note("uploaded and processed (SARIF id `%s`).", id)
-	default:
-		r.gh.Warningf("code scanning is still processing SARIF id %s; the results will appear when it is done", id)
-		r.note("uploaded (SARIF id `%s`), still processing.", id)
-	}
-	return code
-}
-
-// unavailableHelp explains a 403 or 404 from the upload: code scanning is
-// off, or the token may not write security events.
-func unavailableHelp(e *codescanning.APIError) string {
-	return fmt.Sprintf("Code scanning did not accept the SARIF upload: %d %s%s.\n"+
-		"The SARIF file, the annotations and the job summary are written, and the step's result depends on the findings only. "+
-		"To see the findings in the Security tab and on pull requests:\n"+
-		"- enable code scanning for the repository (Settings > Code security);\n"+
-		"- on a private or internal repository, GitHub Advanced Security (Code Security) must be enabled;\n"+
-		"- give the job the permission: permissions: security-events: write (and contents: read);\n"+
-		"- pull requests from forks get a read-only token: upload on push, or set upload: false for them.\n"+
-		"To skip the upload, set upload: false.",
-		e.StatusCode, http.StatusText(e.StatusCode), messageSuffix(e.Message))
-}
-
-func messageSuffix(m string) string {
-	if m == "" {
-		return ""
-	}
-	return " (" + m + ")"
+	return real, nil
 }

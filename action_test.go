@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
@@ -42,6 +42,8 @@ const (
 	testRepo    = "octo/guardrails-demo"
 	testSHA     = "4b6472266afd7b471e86085a6659e8c7f2b119da"
 	testRef     = "refs/pull/42/merge"
+	testBaseSHA = "1111111111111111111111111111111111111111"
+	testHeadSHA = "2222222222222222222222222222222222222222"
 )
 
 // actionMeta is the part of action.yml these tests read.
@@ -76,10 +78,10 @@ func readActionMeta(t *testing.T) actionMeta {
 // dockerInstr is one instruction of the Dockerfile.
 type dockerInstr struct{ op, args string }
 
-// readDockerfile splits the Dockerfile into stages of instructions.
-func readDockerfile(t *testing.T) [][]dockerInstr {
+// readDockerfile splits a Dockerfile into stages of instructions.
+func readDockerfile(t *testing.T, path string) [][]dockerInstr {
 	t.Helper()
-	data, err := os.ReadFile("Dockerfile")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +99,14 @@ func readDockerfile(t *testing.T) [][]dockerInstr {
 		}
 		if len(stages) == 0 {
 			if op != "ARG" {
-				t.Fatalf("Dockerfile: %s before FROM", op)
+				t.Fatalf("%s: %s before FROM", path, op)
 			}
 			continue
 		}
 		stages[len(stages)-1] = append(stages[len(stages)-1], dockerInstr{op, strings.TrimSpace(args)})
 	}
 	if len(stages) == 0 {
-		t.Fatal("Dockerfile has no FROM")
+		t.Fatalf("%s has no FROM", path)
 	}
 	return stages
 }
@@ -114,7 +116,7 @@ func readDockerfile(t *testing.T) [][]dockerInstr {
 // for the path the image copies it to.
 func commandLine(t *testing.T, bin string) []string {
 	t.Helper()
-	stages := readDockerfile(t)
+	stages := readDockerfile(t, "Dockerfile")
 	final := stages[len(stages)-1]
 	var entry []string
 	for _, in := range final {
@@ -210,6 +212,11 @@ var (
 	complete = testkit.Reply{Status: 200, Body: `{"processing_status":"complete","analyses_url":"https://api.github.com/y"}`}
 )
 
+// contentsReply is the contents API's answer for a file.
+func contentsReply(content string) testkit.Reply {
+	return testkit.Reply{Status: 200, Body: `{"type":"file","encoding":"base64","content":"` + base64.StdEncoding.EncodeToString([]byte(content)) + `"}`}
+}
+
 // codeScanning is a stand-in API that answers uploads with uploads (in
 // turn, the last repeating) and each status request with status.
 func codeScanning(status testkit.Reply, uploads ...testkit.Reply) *testkit.FakeGitHub {
@@ -220,23 +227,53 @@ func codeScanning(status testkit.Reply, uploads ...testkit.Reply) *testkit.FakeG
 type actionResult struct {
 	code           int
 	stdout, stderr string
+	commands       []runnerCommand // what the runner would run, stdout's
 	outputs        map[string]string
 	summary        string
 	workspace      string
 }
 
+// actionCase is a run of the action: the workspace's files, the inputs
+// that differ from action.yml's defaults, and the workflow around it.
+type actionCase struct {
+	files  map[string]string
+	inputs map[string]string
+	// env overrides the GITHUB_* variables; an empty value unsets one.
+	env map[string]string
+	// event is the event payload; empty means a pull_request payload for
+	// pull request 42 with base commit testBaseSHA.
+	event string
+	// prepare runs on the workspace before the action: a git checkout,
+	// links.
+	prepare func(t *testing.T, ws string)
+}
+
 // runActionE2E runs the action over files (path -> content) with the given
-// input overrides against api.
+// input overrides against api, on a pull_request.
 func runActionE2E(t *testing.T, files map[string]string, inputs map[string]string, api *testkit.FakeGitHub) actionResult {
 	t.Helper()
+	return runCase(t, actionCase{files: files, inputs: inputs}, api)
+}
+
+// runCase runs the binary as the runner runs the action, and reads what
+// it left as the runner reads it: commands from stdout and stderr (any
+// interleaving; a command on stderr fails the test), outputs from
+// GITHUB_OUTPUT, the summary from GITHUB_STEP_SUMMARY.
+func runCase(t *testing.T, c actionCase, api *testkit.FakeGitHub) actionResult {
+	t.Helper()
 	bin := binary(t)
-	ws := testkit.WriteTree(t, files)
-	// The runner's file commands live outside the workspace.
+	ws := testkit.WriteTree(t, c.files)
+	if c.prepare != nil {
+		c.prepare(t, ws)
+	}
+	// The runner's files live outside the workspace.
 	runnerDir := t.TempDir()
 	outputFile := filepath.Join(runnerDir, "set_output")
 	summaryFile := filepath.Join(runnerDir, "step_summary")
-	for _, f := range []string{outputFile, summaryFile} {
-		if err := os.WriteFile(f, nil, 0o644); err != nil {
+	eventFile := filepath.Join(runnerDir, "event.json")
+	event := cmp.Or(c.event, `{"number":42,"pull_request":{"number":42,"base":{"sha":"`+testBaseSHA+`"},"head":{"sha":"`+testHeadSHA+`"}}}`)
+	for f, content := range map[string]string{outputFile: "", summaryFile: "", eventFile: event} {
+		if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -245,20 +282,28 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 	args := commandLine(t, bin)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Dir = ws
-	cmd.Env = append([]string{
-		"CI=true",
-		"GITHUB_ACTIONS=true",
-		"HOME=" + runnerDir,
-		"GITHUB_WORKSPACE=" + ws,
-		"GITHUB_REPOSITORY=" + testRepo,
-		"GITHUB_SHA=" + testSHA,
-		"GITHUB_REF=" + testRef,
-		"GITHUB_EVENT_NAME=pull_request",
-		"GITHUB_SERVER_URL=https://github.com",
-		"GITHUB_API_URL=" + apiURL,
-		"GITHUB_OUTPUT=" + outputFile,
-		"GITHUB_STEP_SUMMARY=" + summaryFile,
-	}, inputEnv(t, inputs)...)
+	env := map[string]string{
+		"CI":                  "true",
+		"GITHUB_ACTIONS":      "true",
+		"HOME":                runnerDir,
+		"GITHUB_WORKSPACE":    ws,
+		"GITHUB_REPOSITORY":   testRepo,
+		"GITHUB_SHA":          testSHA,
+		"GITHUB_REF":          testRef,
+		"GITHUB_EVENT_NAME":   "pull_request",
+		"GITHUB_EVENT_PATH":   eventFile,
+		"GITHUB_SERVER_URL":   "https://github.com",
+		"GITHUB_API_URL":      apiURL,
+		"GITHUB_OUTPUT":       outputFile,
+		"GITHUB_STEP_SUMMARY": summaryFile,
+	}
+	maps.Copy(env, c.env)
+	for k, v := range env {
+		if v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	cmd.Env = append(cmd.Env, inputEnv(t, c.inputs)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -270,6 +315,11 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 		t.Fatal(err)
 	}
 	res := actionResult{code: code, stdout: stdout.String(), stderr: stderr.String(), workspace: ws}
+	var violations []runnerCommand
+	res.commands, violations = runnerCommands(res.stdout, res.stderr)
+	for _, v := range violations {
+		t.Errorf("stderr line the runner would run as %s: %q", v.Name, v.Line)
+	}
 	res.outputs = parseOutputs(t, outputFile)
 	summary, err := os.ReadFile(summaryFile)
 	if err != nil {
@@ -280,8 +330,9 @@ func runActionE2E(t *testing.T, files map[string]string, inputs map[string]strin
 	return res
 }
 
-// parseOutputs reads a GITHUB_OUTPUT file: name=value lines and
-// name<<DELIMITER blocks, as the runner does.
+// parseOutputs reads a GITHUB_OUTPUT file as the runner does
+// (FileCommandManager.cs, EnvFileKeyValuePairs): NAME=VALUE lines, and
+// NAME<<DELIMITER blocks that end at a line that is the delimiter.
 func parseOutputs(t *testing.T, path string) map[string]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -289,18 +340,25 @@ func parseOutputs(t *testing.T, path string) map[string]string {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
-		if name, delim, ok := strings.Cut(line, "<<"); ok {
+	lines := strings.Split(string(data), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		eq, heredoc := strings.Index(line, "="), strings.Index(line, "<<")
+		switch {
+		case line == "":
+		case eq >= 0 && (heredoc < 0 || eq < heredoc):
+			out[line[:eq]] = line[eq+1:]
+		case heredoc > 0 && heredoc+2 < len(line):
+			name, delim := line[:heredoc], line[heredoc+2:]
 			var value []string
-			for sc.Scan() && sc.Text() != delim {
-				value = append(value, sc.Text())
+			for i++; i < len(lines) && lines[i] != delim; i++ {
+				value = append(value, lines[i])
+			}
+			if i == len(lines) {
+				t.Fatalf("GITHUB_OUTPUT: no delimiter %q after %s", delim, name)
 			}
 			out[name] = strings.Join(value, "\n")
-		} else if name, value, ok := strings.Cut(line, "="); ok {
-			out[name] = value
-		} else if line != "" {
+		default:
 			t.Fatalf("GITHUB_OUTPUT line %q", line)
 		}
 	}
@@ -445,23 +503,14 @@ func decodeUpload(t *testing.T, req testkit.Request) (map[string]string, []byte)
 	return body, log
 }
 
-var annotationLine = regexp.MustCompile(`^::(error|warning|notice)( [^:]*)?::(.*)$`)
-
-// annotations are the annotation commands on stdout that the runner acts
-// on: those outside a ::stop-commands:: block.
-func annotations(stdout string) []string {
+// annotations are the annotation commands the runner acts on, as the
+// lines the action wrote.
+func annotations(res actionResult) []string {
 	var out []string
-	stopped := ""
-	for _, l := range strings.Split(stdout, "\n") {
-		switch {
-		case stopped != "":
-			if l == "::"+stopped+"::" {
-				stopped = ""
-			}
-		case strings.HasPrefix(l, "::stop-commands::"):
-			stopped = strings.TrimPrefix(l, "::stop-commands::")
-		case annotationLine.MatchString(l):
-			out = append(out, l)
+	for _, c := range res.commands {
+		switch c.Name {
+		case "error", "warning", "notice":
+			out = append(out, c.Line)
 		}
 	}
 	return out
@@ -480,6 +529,10 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := parseSARIF(t, onDisk)
+	// The action always sets its category, whatever the CLI's default.
+	if !bytes.Contains(onDisk, []byte(`"automationDetails": {`+"\n"+`        "id": "ssm-guardrails/"`)) {
+		t.Error("the action's SARIF has no runAutomationDetails for its category")
+	}
 	if d := log.Runs[0].Tool.Driver; d.Name != "ssm-guardrails" || d.SemanticVersion != testVersion {
 		t.Errorf("driver %+v: the version set by -ldflags should reach the SARIF", d)
 	}
@@ -528,7 +581,7 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 
 	// Annotations: errors most severe first, then the unreadable file;
 	// multi-line statements carry lines only.
-	anns := annotations(res.stdout)
+	anns := annotations(res)
 	wantAnns := []string{
 		"::error endLine=9,file=policies/deploy.json,line=4,title=IAM-SSM-1 UnscopedSendCommand::",
 		"::error endLine=19,file=templates/support.yaml,line=17,title=IAM-SSM-2 UnscopedStartSession::",
@@ -558,13 +611,12 @@ func TestActionFindingsUploadAnnotationsSummary(t *testing.T) {
 
 	// The job summary.
 	for _, want := range []string{
-		"2 findings (1 critical, 1 high) in 4 files, 1 warning; 2 at or above high.",
-		"| critical | 1 |",
-		"[policies/deploy.json:4](https://github.com/" + testRepo + "/blob/" + testSHA + "/policies/deploy.json#L4-L9)",
-		"| IAM-SSM-1 UnscopedSendCommand | sid RunAnything |",
-		"| IAM-SSM-2 UnscopedStartSession | resource SupportRole (AWS::IAM::Role), policy sessions |",
-		"### Warnings\n\n- policies/broken.json:3:1: cannot parse",
-		"**Code scanning:** uploaded and processed (SARIF id `6c8bb0a2-sarif`).",
+		"**2 findings at or above high** (fail-on): 1 IAM-SSM-1, 1 IAM-SSM-2.\n\n4 files scanned, 1 warning.",
+		"UnscopedSendCommand | critical | 1 | 0 |",
+		"[policies/deploy.json:4](https://github.com/" + testRepo + "/blob/" + testSHA + "/policies/deploy.json#L4-L9) | sid RunAnything |",
+		"[templates/support.yaml:17](https://github.com/" + testRepo + "/blob/" + testSHA + "/templates/support.yaml#L17-L19) | resource SupportRole (AWS::IAM::Role), policy sessions |",
+		"### Warnings\n\nFiles that were skipped or could not be parsed, and exemptions that expired or matched nothing.\n\n- policies/broken.json:3:1: cannot parse",
+		"**Code scanning:** uploaded and processed for refs/pull/42/merge at " + testSHA + " (SARIF id 6c8bb0a2-sarif).",
 	} {
 		if !strings.Contains(res.summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, res.summary)
@@ -583,7 +635,7 @@ func TestActionUploadForbiddenIsAWarning(t *testing.T) {
 		t.Errorf("%d POSTs: a 403 must not be retried", n)
 	}
 	var warning string
-	for _, a := range annotations(res.stdout) {
+	for _, a := range annotations(res) {
 		if strings.HasPrefix(a, "::warning title=Code scanning upload skipped::") {
 			warning = a
 		}
@@ -597,8 +649,8 @@ func TestActionUploadForbiddenIsAWarning(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(res.workspace, "ssm-guardrails.sarif")); err != nil {
 		t.Error("SARIF file not written:", err)
 	}
-	if len(annotations(res.stdout)) != 4 || res.outputs["findings"] != "2" || res.outputs["sarif-id"] != "" {
-		t.Errorf("annotations %q, outputs %v", annotations(res.stdout), res.outputs)
+	if len(annotations(res)) != 4 || res.outputs["findings"] != "2" || res.outputs["sarif-id"] != "" {
+		t.Errorf("annotations %q, outputs %v", annotations(res), res.outputs)
 	}
 	if !strings.Contains(res.summary, "**Code scanning:** not uploaded (403 Forbidden)") || !strings.Contains(res.summary, "IAM-SSM-1") {
 		t.Errorf("summary:\n%s", res.summary)
@@ -643,7 +695,7 @@ func TestActionFailsOnARejectedUpload(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(res.workspace, "ssm-guardrails.sarif")); err != nil {
 		t.Error("SARIF file not written:", err)
 	}
-	if !strings.HasPrefix(annotations(res.stdout)[0], "::error endLine=9,file=policies/deploy.json") || res.outputs["findings"] != "2" {
+	if !strings.HasPrefix(annotations(res)[0], "::error endLine=9,file=policies/deploy.json") || res.outputs["findings"] != "2" {
 		t.Errorf("annotations or outputs missing: %v", res.outputs)
 	}
 	if !strings.Contains(res.summary, "IAM-SSM-1") || !strings.Contains(res.summary, "**Code scanning:** upload failed") {
@@ -676,13 +728,13 @@ func TestActionCleanTreeStillUploads(t *testing.T) {
 	if !regexp.MustCompile(`"results":\s*\[\]`).Match(uploaded) {
 		t.Error(`the uploaded log does not say "results": []`)
 	}
-	if anns := annotations(res.stdout); len(anns) != 0 {
+	if anns := annotations(res); len(anns) != 0 {
 		t.Errorf("annotations on a clean tree: %q", anns)
 	}
 	if res.outputs["findings"] != "0" || res.outputs["sarif-id"] != "6c8bb0a2-sarif" {
 		t.Errorf("outputs %v", res.outputs)
 	}
-	if !strings.Contains(res.summary, "0 findings in 1 file") {
+	if !strings.Contains(res.summary, "**No findings.**\n\n1 file scanned.") {
 		t.Errorf("summary:\n%s", res.summary)
 	}
 }
@@ -700,7 +752,7 @@ func TestActionCapsAnnotations(t *testing.T) {
 	if len(api.Requests("")) != 0 {
 		t.Errorf("upload: false still sent %d requests", len(api.Requests("")))
 	}
-	anns := annotations(res.stdout)
+	anns := annotations(res)
 	if len(anns) != 11 {
 		t.Fatalf("%d annotations, want 10 errors and one notice:\n%s", len(anns), strings.Join(anns, "\n"))
 	}
@@ -712,7 +764,7 @@ func TestActionCapsAnnotations(t *testing.T) {
 	if !strings.HasPrefix(anns[10], "::notice ") || !strings.Contains(anns[10], "50 more findings not annotated") || !strings.Contains(anns[10], "job summary") {
 		t.Errorf("last annotation %q", anns[10])
 	}
-	if n := strings.Count(res.summary, "| critical | [policies/p"); n != 60 {
+	if n := strings.Count(res.summary, "| Allow grants ssm:SendCommand on all EC2 and managed instances (Action \"ssm:SendCommand\", Resource \"\\*\"): no Condition | [policies/p"); n != 60 {
 		t.Errorf("summary lists %d findings, want all 60", n)
 	}
 	if res.outputs["findings"] != "60" || res.outputs["sarif-file"] != "ssm-guardrails.sarif" {
@@ -873,7 +925,7 @@ func callsIn(t *testing.T, name string) []call {
 // builds a static, trimmed binary with the version, on the Go release
 // go.mod names, and runs it as the runner needs.
 func TestDockerfile(t *testing.T) {
-	stages := readDockerfile(t)
+	stages := readDockerfile(t, "Dockerfile")
 	if len(stages) < 2 {
 		t.Fatal("want a multi-stage build")
 	}
@@ -926,38 +978,14 @@ func TestActionDocs(t *testing.T) {
 	}
 }
 
-// TestActionKeepsScannedTextFromActingAsCommands: text from a pull
-// request's files (here a Sid with a line break and a workflow command in
-// it) is printed only while command processing is stopped, and escaped in
-// the annotations and the summary.
-func TestActionKeepsScannedTextFromActingAsCommands(t *testing.T) {
-	evil := strings.Replace(criticalPolicy, `"Sid": "RunAnything"`, `"Sid": "x\n::error file=README.md::injected"`, 1)
-	res := runActionE2E(t, map[string]string{"policies/evil.json": evil}, map[string]string{"upload": "false"}, new(testkit.FakeGitHub))
-	if res.code != exitFindings {
-		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
-	}
-	// The Sid's line break put "::error file=README.md::injected" at the
-	// start of a line of the text report: it must be in the log, and not
-	// among the commands the runner acts on.
-	if !strings.Contains(res.stdout, "\n::error file=README.md::injected]\n") {
-		t.Errorf("the text report does not show the Sid as written:\n%s", res.stdout)
-	}
-	anns := annotations(res.stdout)
-	if len(anns) != 1 || !strings.Contains(anns[0], `[sid x%0A::error file=README.md::injected]`) {
-		t.Errorf("annotations %q", anns)
-	}
-	if strings.Contains(res.summary, "\n::error") {
-		t.Errorf("a line break from the file reached the summary:\n%s", res.summary)
-	}
-}
-
 // TestActionExemptions runs the action with an exemptions config in the
 // workspace and the sarif-suppressed input: the exempted finding does not
 // fail the step, gets no annotation, is listed in the job summary with its
 // reason, and reaches the SARIF only as a suppressed result.
 func TestActionExemptions(t *testing.T) {
+	config := "exemptions:\n  - files: [policies/admin-*.json]\n    reason: break-glass role, SEC-101\n"
 	files := map[string]string{
-		".ssm-guardrails.yml":      "exemptions:\n  - files: [policies/admin-*.json]\n    reason: break-glass role, SEC-101\n",
+		".ssm-guardrails.yml":      config,
 		"policies/admin-ir.json":   criticalPolicy,
 		"policies/scoped.json":     scopedPolicy,
 		"policies/nested/ok.json":  scopedPolicy,
@@ -968,12 +996,13 @@ func TestActionExemptions(t *testing.T) {
 		suppressed int // suppressed results in the uploaded SARIF
 	}{{"false", 0}, {"true", 1}} {
 		t.Run("sarif-suppressed "+tt.input, func(t *testing.T) {
-			api := codeScanning(complete, accepted)
+			// The base branch has the same config: nothing to review.
+			api := codeScanning(complete, accepted).On("GET", "/repos/"+testRepo+"/contents/.ssm-guardrails.yml", contentsReply(config))
 			res := runActionE2E(t, files, map[string]string{"sarif-suppressed": tt.input}, api)
 			if res.code != exitClean {
 				t.Fatalf("exit %d: an exempted finding must not fail the step\n%s%s", res.code, res.stdout, res.stderr)
 			}
-			if anns := annotations(res.stdout); len(anns) != 0 {
+			if anns := annotations(res); len(anns) != 0 {
 				t.Errorf("annotations for an exempted finding: %q", anns)
 			}
 			if !strings.Contains(res.summary, "### Exempted findings") || !strings.Contains(res.summary, "break-glass role, SEC-101") ||

@@ -11,17 +11,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/safetext"
 	"github.com/ssm-guardrails/ssm-guardrails/report"
 	"github.com/ssm-guardrails/ssm-guardrails/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.0.0-dev"
 
 // Exit codes.
 const (
@@ -53,18 +52,21 @@ func tuneGC() {
 
 // settings is everything one run needs, from flags or action inputs.
 type settings struct {
-	scan            scan.Options
-	format          string
-	output          string
-	sarif           string
-	category        string
-	failOn          rules.Severity
-	config          string // exemptions config; "" means the default file, if any
-	sarifSuppressed bool   // also write exempted findings into the SARIF
-	// finish, when set, runs after the outputs are written, with the
-	// report and the findings' exit code, and returns the run's exit code:
-	// action mode adds annotations, the job summary and the upload there.
-	finish func(rep *scan.Report, code int) int
+	scan     scan.Options
+	format   string
+	output   string
+	sarif    string
+	category string
+	failOn   rules.Severity
+	config   string // exemptions config; "" means the default file, if any
+	// configRoot, when set, is the directory the config must be inside
+	// once links are resolved (action mode: the workspace).
+	configRoot      string
+	sarifSuppressed bool // also write exempted findings into the SARIF
+
+	// What only a CLI run has; action mode leaves these unset.
+	findConfig bool       // with no config named, look for one from the first path up (cli_config.go)
+	style      *textStyle // how text output looks (cli_color.go)
 }
 
 // stringList is a repeatable flag.
@@ -77,55 +79,71 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "action" {
 		return runAction(args[1:], os.Getenv, stdout, stderr)
 	}
-	st, err := parseFlags(args, stderr)
+	if len(args) > 0 {
+		if cmd := commandNamed(args[0]); cmd != nil {
+			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				return runHelp(nil, stdout, stderr)
+			}
+			return cmd.run(args[1:], stdout, stderr)
+		}
+		if err := mistypedCommand(args[0]); err != nil {
+			return usageError(stderr, err)
+		}
+	}
+	st, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitClean
 	}
 	if errors.Is(err, errVersion) {
-		fmt.Fprintln(stdout, "ssm-guardrails", version)
+		printVersion(stdout)
 		return exitClean
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return usageError(stderr, err)
 	}
+	st.scan.Stdin = os.Stdin
+	st.style.noColor = os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb"
 	return execute(st, stdout, stderr)
 }
 
 var errVersion = errors.New("version requested")
 
-func parseFlags(args []string, stderr io.Writer) (settings, error) {
+// parseFlags reads the command line. With -h or --help it writes the
+// usage to help and returns flag.ErrHelp; any other error is returned
+// unprinted, for run to report once.
+func parseFlags(args []string, help io.Writer) (settings, error) {
 	var (
-		st               settings
+		st               = settings{findConfig: true, style: &textStyle{}}
 		include, exclude stringList
 		failOn, maxSize  string
 		showVersion      bool
 	)
 	fs := flag.NewFlagSet("ssm-guardrails", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: ssm-guardrails [flags] [PATH ...]\n\n"+
-			"Finds IAM policies that allow ssm:SendCommand or ssm:StartSession on every instance.\n"+
-			"PATH is a file or directory (default \".\").\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or I/O error.\n")
-	}
-	fs.StringVar(&st.format, "format", "text", "output format: text, json, sarif or github (workflow annotation commands)")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&st.format, "format", "text", "output `FORMAT`: text, json, sarif or github (workflow annotation commands)")
 	fs.StringVar(&st.output, "output", "", "write the output to `FILE` instead of standard output")
 	fs.StringVar(&st.sarif, "sarif", "", "also write SARIF to `FILE`, whatever --format is")
 	fs.Var(&include, "include", "scan files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultInclude, " ")+")")
 	fs.Var(&exclude, "exclude", "skip files matching `GLOB` (repeatable; default "+strings.Join(scan.DefaultExclude, " ")+")")
-	fs.StringVar(&st.category, "category", "ssm-guardrails", "SARIF category (runAutomationDetails.id is `NAME`/)")
-	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default "+exempt.DefaultConfigFile+" in the working directory, if any)")
+	fs.StringVar(&st.category, "category", "", "SARIF category: runAutomationDetails.id is `NAME`/ (default none: upload-sarif's category input applies)")
+	fs.StringVar(&st.config, "config", "", "exemptions config `FILE` (default: the first "+strings.Join(exempt.ConfigFileNames, " or ")+
+		" from the first PATH up to the repository root, else in the working directory)")
 	fs.BoolVar(&st.sarifSuppressed, "sarif-suppressed", false, "also write exempted findings into the SARIF, with suppressions")
 	fs.StringVar(&maxSize, "max-file-size", scan.FormatSize(scan.DefaultMaxFileSize), "skip files larger than `SIZE` with a warning")
 	fs.StringVar(&failOn, "fail-on", "high", "exit 1 on findings at or above `LEVEL`: critical, high, medium, low or none")
 	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	fs.StringVar(&st.scan.StdinName, "stdin-name", "", "show the file read from standard input (PATH \"-\") as `NAME` (default <stdin>)")
+	fs.StringVar(&st.style.color, "color", "auto", "colour the text output: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVar(&st.style.quiet, "quiet", false, "text output: print the findings only")
 
 	// Flags may come before, between or after the paths.
 	for {
 		if err := fs.Parse(args); err != nil {
-			return st, err
+			if errors.Is(err, flag.ErrHelp) {
+				printUsage(help, fs)
+			}
+			return st, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -137,10 +155,16 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 	if showVersion {
 		return st, errVersion
 	}
+	if st.scan.StdinName != "" && !slices.Contains(st.scan.Paths, "-") {
+		return st, errors.New(`--stdin-name names standard input: give "-" as a PATH`)
+	}
 	switch st.format {
 	case "text", "json", "sarif", "github":
 	default:
 		return st, fmt.Errorf("unknown --format %q: use text, json, sarif or github", st.format)
+	}
+	if err := checkColor(st.style.color); err != nil {
+		return st, err
 	}
 	var err error
 	if st.failOn, err = rules.ParseFailOn(failOn); err != nil {
@@ -160,26 +184,30 @@ func parseFlags(args []string, stderr io.Writer) (settings, error) {
 
 // execute scans and writes every requested output.
 func execute(st settings, stdout, stderr io.Writer) int {
-	if st.format == "sarif" || st.sarif != "" {
-		st.scan.LineHashes = sarif.LineHashes
-	}
-	cfg, err := loadConfig(st.config, st.scan.BaseDir)
-	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
+	text := st.textOptions(stdout)
+	st.scan.Excerpts = st.format == "text" && text.Terminal
+	st.scan.FindUnselected = st.format == "text" && st.style != nil && !text.Quiet
+	// Errors may quote the scanned files or the config (a workflow's run
+	// step shows them in its log): they are neutralised as the action's are.
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "ssm-guardrails:", safetext.Log(err.Error()))
 		return exitError
 	}
-	st.scan.Config = cfg
-	rep, err := scan.Run(st.scan)
+	rep, _, err := scanReport(st, st.format == "sarif" || st.sarif != "")
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return fail(err)
 	}
 	sarifOpts := sarif.Options{Version: version, Category: st.category, Suppressed: st.sarifSuppressed}
 	if st.sarif != "" {
 		if err := writeFile(st.sarif, func(w io.Writer) error { return sarif.Write(w, rep, sarifOpts) }); err != nil {
-			fmt.Fprintln(stderr, "ssm-guardrails:", err)
-			return exitError
+			return fail(err)
 		}
+	}
+	// Text that is not for a terminal (which escapes for itself) may be a
+	// workflow log: repository text in it must not act as a command.
+	textReport := rep
+	if !text.Terminal {
+		textReport = report.ForLog(rep)
 	}
 	write := func(w io.Writer) error {
 		switch st.format {
@@ -190,7 +218,7 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		case "github":
 			return report.Annotations(w, rep, report.GitHubLimits)
 		default:
-			return report.Text(w, rep, st.failOn)
+			return report.Text(w, textReport, text)
 		}
 	}
 	if st.output != "" {
@@ -199,23 +227,40 @@ func execute(st settings, stdout, stderr io.Writer) int {
 		err = write(stdout)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "ssm-guardrails:", err)
-		return exitError
+		return fail(err)
 	}
-	code := exitClean
-	if report.Failing(rep, st.failOn) > 0 {
-		code = exitFindings
+	return findingsCode(rep, st.failOn)
+}
+
+// scanReport loads the exemptions config and scans with it; forSARIF
+// asks for the fingerprints SARIF carries.
+func scanReport(st settings, forSARIF bool) (*scan.Report, *exempt.Config, error) {
+	if forSARIF {
+		st.scan.LineHashes = sarif.LineHashes
 	}
-	if st.finish != nil {
-		code = st.finish(rep, code)
+	cfg, err := st.loadConfig()
+	if err != nil {
+		return nil, nil, err
 	}
-	return code
+	st.scan.Config = cfg
+	rep, err := scan.Run(st.scan)
+	return rep, cfg, err
+}
+
+// findingsCode is the exit code the findings give.
+func findingsCode(rep *scan.Report, failOn rules.Severity) int {
+	if report.Failing(rep, failOn) > 0 {
+		return exitFindings
+	}
+	return exitClean
 }
 
 // loadConfig reads the exemptions config: the one named, which must
-// exist, or else .ssm-guardrails.yml in the base directory, if any. Its
-// path is shown relative to the base directory, like every other path.
-func loadConfig(named, base string) (*exempt.Config, error) {
+// exist, or else .ssm-guardrails.yml in the base directory, if any; inside
+// root, when root is set. Its path is shown relative to the base
+// directory, like every other path, and its files globs are relative to
+// its own directory.
+func loadConfig(named, base, root string) (*exempt.Config, error) {
 	if base == "" {
 		base = "."
 	}
@@ -223,10 +268,13 @@ func loadConfig(named, base string) (*exempt.Config, error) {
 	if path == "" {
 		path, required = filepath.Join(base, exempt.DefaultConfigFile), false
 	}
-	cfg, err := exempt.LoadConfig(path, required)
+	cfg, err := exempt.LoadConfigWithin(root, path, required)
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)
+		if errBase == nil && errPath == nil {
+			cfg.Dir, cfg.Base = filepath.Dir(absPath), absBase
+		}
 		if rel, errRel := filepath.Rel(absBase, absPath); errBase == nil && errPath == nil && errRel == nil {
 			cfg.Path = filepath.ToSlash(rel)
 		}

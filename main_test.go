@@ -72,7 +72,7 @@ func TestExitCodes(t *testing.T) {
 		{"a note never fails the run", []string{"--fail-on", "low", note}, exitClean, ""},
 		{"a broken file alone is a warning, not a failure", []string{broken}, exitClean, ""},
 		{"a broken file does not hide a bad one", []string{broken, critical}, exitFindings, ""},
-		{"unknown flag", []string{"--frobnicate", clean}, exitError, "flag provided but not defined"},
+		{"unknown flag", []string{"--frobnicate", clean}, exitError, "unknown flag --frobnicate"},
 		{"unknown format", []string{"--format", "xml", clean}, exitError, `unknown --format "xml"`},
 		{"unknown fail-on level", []string{"--fail-on", "severe", clean}, exitError, `unknown level "severe"`},
 		{"bad size", []string{"--max-file-size", "big", clean}, exitError, `invalid size "big"`},
@@ -176,5 +176,28 @@ func TestConfig(t *testing.T) {
 				t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, stdout.String(), stderr.String())
 			}
 		})
+	}
+}
+
+// TestCategoryFlag: the SARIF carries runAutomationDetails only when
+// --category is given, so that upload-sarif's category input applies to
+// a log the CLI made.
+func TestCategoryFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"--category", "iam/prod"}, `"id": "iam/prod/"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"--format", "sarif", "testdata/examples/policies"}, tt.args...)
+		if code := run(args, &stdout, &stderr); code != exitFindings {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		has := strings.Contains(stdout.String(), `"automationDetails"`)
+		if has != (tt.want != "") || !strings.Contains(stdout.String(), tt.want) {
+			t.Errorf("%v: automationDetails present %v, want %q", args, has, tt.want)
+		}
 	}
 }

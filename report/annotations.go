@@ -9,6 +9,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/safetext"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/scan"
 )
@@ -24,7 +25,8 @@ type AnnotationLimits struct {
 var GitHubLimits = AnnotationLimits{Error: 10, Warning: 10, Notice: 10, Total: 50}
 
 // Annotations writes a workflow command per finding, placed on the
-// statement: ::error for critical and high, ::warning for medium and low,
+// statement, with the repository's text in its message neutralised
+// (safetext.Log): ::error for critical and high, ::warning for medium and low,
 // ::notice for notes (statements that grant nothing on instances, worth
 // knowing but not an exposure). Each of the report's warnings (a file
 // that could not be read, an exemption that expired) gets a ::warning.
@@ -84,12 +86,14 @@ func findingCommand(f rules.Finding) *githubactions.Command {
 		name = "warning"
 	}
 	msg := f.Message
-	if o := describeOrigin(f.Sid, f.Origin); o != "" {
+	if o := describePlace(f); o != "" {
 		msg += " [" + o + "]"
 	}
+	// The file stays as it is, or the annotation would not find it; the
+	// command's own escaping keeps it in its property.
 	props := spanProperties(f.File, f.Span)
-	props["title"] = ruleTitle(f)
-	return &githubactions.Command{Name: name, Message: msg, Properties: props}
+	props["title"] = safetext.Log(ruleTitle(f))
+	return &githubactions.Command{Name: name, Message: safetext.Log(msg), Properties: props}
 }
 
 // ruleTitle is the rule's id and name, "IAM-SSM-1 UnscopedSendCommand".
@@ -126,7 +130,7 @@ func warningCommand(wn source.Warning) *githubactions.Command {
 			props["col"] = strconv.Itoa(wn.Col)
 		}
 	}
-	return &githubactions.Command{Name: "warning", Message: wn.Message, Properties: props}
+	return &githubactions.Command{Name: "warning", Message: safetext.Log(wn.Message), Properties: props}
 }
 
 func overflowCommand(findings, warnings int) *githubactions.Command {

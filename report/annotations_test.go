@@ -25,7 +25,7 @@ func span(l1, c1, l2, c2 int) source.Span {
 func TestAnnotationsFormat(t *testing.T) {
 	send := finding("IAM-SSM-1", rules.SeverityCritical, "policies/a,b.json", span(4, 5, 12, 6))
 	send.Origin = iam.Origin{Resource: "OpsRole", ResourceType: "AWS::IAM::Role"}
-	send.Message = "50% of\nthe fleet: x::y"
+	send.Message = "50% of\nthe fleet: x::y ##[set-output name=a;]b \x1b[31m"
 	session := finding("IAM-SSM-2", rules.SeverityHigh, "b.yaml", span(3, 7, 3, 40))
 	medium := finding("IAM-SSM-2", rules.SeverityMedium, "c.json", span(1, 1, 1, 2))
 	note := finding("IAM-SSM-1", rules.SeverityNote, "d.json", span(2, 3, 5, 4))
@@ -38,9 +38,10 @@ func TestAnnotationsFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.Join([]string{
-		// Properties are sorted; ',' and ':' in values and '%', CR, LF in the message are escaped.
+		// Properties are sorted; ',' and ':' in values and '%' in the message are escaped;
+		// the message's line break, "##[" and ANSI escape are neutralised.
 		// A statement over several lines has no col/endColumn: the runner would drop the annotation.
-		"::error endLine=12,file=policies/a%2Cb.json,line=4,title=IAM-SSM-1 UnscopedSendCommand::50%25 of%0Athe fleet: x::y [resource OpsRole (AWS::IAM::Role)]",
+		"::error endLine=12,file=policies/a%2Cb.json,line=4,title=IAM-SSM-1 UnscopedSendCommand::50%25 of\\nthe fleet: x::y ##\\[set-output name=a;]b \\x1b[31m [resource OpsRole (AWS::IAM::Role)]",
 		// On one line, endColumn is the region's last column (Span.End.Col is exclusive).
 		"::error col=7,endColumn=39,endLine=3,file=b.yaml,line=3,title=IAM-SSM-2 UnscopedStartSession::Allow grants ssm:StartSession on all instances",
 		"::warning col=1,endColumn=1,endLine=1,file=c.json,line=1,title=IAM-SSM-2 UnscopedStartSession::Allow grants ssm:StartSession on all instances",

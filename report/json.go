@@ -34,7 +34,17 @@ type jsonFinding struct {
 	Message   string         `json:"message"`
 	Sid       string         `json:"sid,omitempty"`
 	Origin    jsonOrigin     `json:"origin"`
+	Related   []jsonRelated  `json:"related,omitempty"`
 	Exemption *jsonExemption `json:"exemption,omitempty"`
+}
+
+// jsonRelated is another place that explains a finding: for a CDK
+// finding shown at the app line that created it, the statement in the
+// synthesized template.
+type jsonRelated struct {
+	File    string   `json:"file"`
+	Span    jsonSpan `json:"span"`
+	Message string   `json:"message"`
 }
 
 type jsonSpan struct {
@@ -48,12 +58,13 @@ type jsonPos struct {
 }
 
 type jsonOrigin struct {
-	Resource     string `json:"resource,omitempty"`     // CloudFormation logical ID
+	Resource     string `json:"resource,omitempty"`     // CloudFormation logical ID or Terraform address
 	ResourceType string `json:"resourceType,omitempty"` // e.g. AWS::IAM::Role
 	PolicyName   string `json:"policyName,omitempty"`   // PolicyName or ManagedPolicyName
 	CDKPath      string `json:"cdkPath,omitempty"`      // the resource's aws:cdk:path
 	Identity     string `json:"identity,omitempty"`     // the role, user or group of an AWS CLI export
 	Path         string `json:"path"`                   // the document's place in the file
+	Via          string `json:"via,omitempty"`          // where a policy read from another file is read (Terraform file())
 }
 
 type jsonExemption struct {
@@ -110,7 +121,16 @@ func toJSONFinding(f rules.Finding) jsonFinding {
 		Message:  f.Message,
 		Sid:      f.Sid,
 		Origin:   jsonOrigin(f.Origin),
+		Related:  toJSONRelated(f.Related),
 	}
+}
+
+func toJSONRelated(rs []rules.Related) []jsonRelated {
+	var out []jsonRelated
+	for _, r := range rs {
+		out = append(out, jsonRelated{File: r.File, Span: toJSONSpan(r.Span), Message: r.Message})
+	}
+	return out
 }
 
 func toJSONSpan(s source.Span) jsonSpan {

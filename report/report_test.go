@@ -53,11 +53,17 @@ warning: big.json: skipped: too large
 		{"critical only", sampleReport(), rules.SeverityCritical, "; 1 at or above critical\n"},
 		{"fail-on none says nothing of failing", sampleReport(), rules.SeverityNone, "2 warnings\n"},
 		{"clean", &scan.Report{Files: 1}, rules.SeverityHigh, "0 findings in 1 file; 0 at or above high\n"},
+		{"the config used", &scan.Report{Files: 1, Config: "../.ssm-guardrails.yml"}, rules.SeverityHigh,
+			"config: ../.ssm-guardrails.yml\n0 findings in 1 file; 0 at or above high\n"},
+		{"a policy the include globs skip", &scan.Report{Files: 1, Unselected: []string{"iam/admin-policy"}}, rules.SeverityHigh,
+			"0 findings in 1 file; 0 at or above high\n1 file not selected by --include holds an IAM policy: iam/admin-policy; add --include '**/*' to scan it\n"},
+		{"policies the include globs skip", &scan.Report{Files: 1, Unselected: []string{"iam/admin-policy", "b.tpl", "c.txt"}}, rules.SeverityHigh,
+			"0 findings in 1 file; 0 at or above high\n3 files not selected by --include hold IAM policies, e.g. iam/admin-policy; add --include '**/*' to scan them\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Text(&b, tt.rep, tt.failOn); err != nil {
+			if err := Text(&b, tt.rep, TextOptions{FailOn: tt.failOn}); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.HasSuffix(b.String(), tt.want) {

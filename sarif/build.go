@@ -19,8 +19,11 @@ import (
 
 // Options says how to describe the run.
 type Options struct {
-	Version  string // the tool's version, e.g. "1.4.0" (semanticVersion when it is one)
-	Category string // runAutomationDetails.id is Category + "/" (default "ssm-guardrails" when empty)
+	Version string // the tool's version, e.g. "1.4.0" (semanticVersion when it is one)
+	// Category makes runAutomationDetails.id Category + "/". Empty writes
+	// no runAutomationDetails, so that upload-sarif's own category input
+	// applies to the log.
+	Category string
 	// Suppressed adds the exempted findings as results with suppressions.
 	// Off by default: GitHub code scanning ignores suppressions and would
 	// open alerts for them.
@@ -28,9 +31,8 @@ type Options struct {
 }
 
 const (
-	toolName        = "ssm-guardrails"
-	informationURI  = "https://github.com/ssm-guardrails/ssm-guardrails"
-	defaultCategory = "ssm-guardrails"
+	toolName       = "ssm-guardrails"
+	informationURI = "https://github.com/ssm-guardrails/ssm-guardrails"
 	// schemaURI is the final SARIF 2.1.0 schema (OASIS, with errata 01).
 	// go-sarif's Version210 points at a branch of the spec repository
 	// instead, which Microsoft's validator does not accept as final.
@@ -123,12 +125,8 @@ func (c candidate) result(index map[string]uint) (*gosarif.Result, error) {
 
 // newRun is a run with the tool, every rule and an empty result list.
 func newRun(opts Options, rules []*rules.Rule) *gosarif.Run {
-	category := strings.TrimRight(opts.Category, "/")
-	if category == "" {
-		category = defaultCategory
-	}
 	success := true
-	return &gosarif.Run{
+	run := &gosarif.Run{
 		Tool:    gosarif.Tool{Driver: driver(opts.Version, rules)},
 		Results: []*gosarif.Result{},
 		// GitHub counts columns in UTF-16 code units, as source.Pos does.
@@ -140,9 +138,12 @@ func newRun(opts Options, rules []*rules.Rule) *gosarif.Run {
 			srcRoot: gosarif.NewArtifactLocation().WithDescriptionText(
 				"The directory the scan ran in (the repository root in the GitHub Action). Every result URI is relative to it."),
 		},
-		AutomationDetails: gosarif.NewRunAutomationDetails().WithID(category + "/"),
-		Invocations:       []*gosarif.Invocation{{ExecutionSuccessful: &success}},
+		Invocations: []*gosarif.Invocation{{ExecutionSuccessful: &success}},
 	}
+	if category := strings.TrimRight(opts.Category, "/"); category != "" {
+		run.AutomationDetails = gosarif.NewRunAutomationDetails().WithID(category + "/")
+	}
+	return run
 }
 
 // encode writes the log the way Write does: two-space indents, no HTML

@@ -59,11 +59,9 @@ func TestGitHubRules(t *testing.T) {
 			if _, ok := run.OriginalUriBaseIDs[srcRoot]; !ok {
 				t.Errorf("originalUriBaseIds has no %s: %v", srcRoot, run.OriginalUriBaseIDs)
 			}
-			want := wantAutomation[c.name]
-			if want == "" {
-				want = "ssm-guardrails/"
-			}
-			if run.AutomationDetails == nil || deref(run.AutomationDetails.ID) != want {
+			if want := wantAutomation[c.name]; want == "" && run.AutomationDetails != nil {
+				t.Errorf("runAutomationDetails %+v without a category", run.AutomationDetails)
+			} else if want != "" && (run.AutomationDetails == nil || deref(run.AutomationDetails.ID) != want) {
 				t.Errorf("runAutomationDetails %+v, want id %q", run.AutomationDetails, want)
 			}
 			checkResults(t, c.name, data, run, rep)

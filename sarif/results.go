@@ -6,10 +6,12 @@ import (
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
-// result is the SARIF result of one finding: its rule, level, message and
-// exactly one location, the statement that grants the action.
+// result is the SARIF result of one finding: its rule, level, message,
+// exactly one location, the statement that grants the action (or the app
+// line that created it, for CDK output), and the related locations.
 func result(f *rules.Finding, index map[string]uint) (*gosarif.Result, error) {
 	i, ok := index[f.RuleID]
 	if !ok {
@@ -29,33 +31,44 @@ func result(f *rules.Finding, index map[string]uint) (*gosarif.Result, error) {
 	if f.LineHash != "" {
 		res.PartialFingerprints = map[string]any{"primaryLocationLineHash": f.LineHash}
 	}
+	if res.RelatedLocations, err = relatedLocations(f); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
 // findingLocation places a finding on its statement, in the file and in
 // the template or policy that holds it.
 func findingLocation(f *rules.Finding) (*gosarif.Location, error) {
-	uri, err := fileURI(f.File)
+	loc, err := physicalLocation(f.File, f.Span, f.RuleID)
 	if err != nil {
 		return nil, err
 	}
-	start, end := f.Span.Start, f.Span.End
+	if ll := logicalLocation(f.Origin); ll != nil {
+		loc.LogicalLocations = []*gosarif.LogicalLocation{ll}
+	}
+	return loc, nil
+}
+
+// physicalLocation is a region of a file, for a finding of rule.
+func physicalLocation(file string, span source.Span, rule string) (*gosarif.Location, error) {
+	uri, err := fileURI(file)
+	if err != nil {
+		return nil, err
+	}
+	start, end := span.Start, span.End
 	if start.Line < 1 || start.Col < 1 {
-		return nil, fmt.Errorf("sarif: %s: %s finding has no position", f.File, f.RuleID)
+		return nil, fmt.Errorf("sarif: %s: %s finding has no position", file, rule)
 	}
 	region := &gosarif.Region{StartLine: ptr(start.Line), StartColumn: ptr(start.Col)}
 	// End.Col is exclusive, as SARIF's endColumn is.
 	if end.Line > start.Line || end.Line == start.Line && end.Col > start.Col {
 		region.EndLine, region.EndColumn = ptr(end.Line), ptr(end.Col)
 	}
-	loc := gosarif.NewLocationWithPhysicalLocation(&gosarif.PhysicalLocation{
+	return gosarif.NewLocationWithPhysicalLocation(&gosarif.PhysicalLocation{
 		ArtifactLocation: gosarif.NewSimpleArtifactLocation(uri).WithUriBaseId(srcRoot),
 		Region:           region,
-	})
-	if ll := logicalLocation(f.Origin); ll != nil {
-		loc.LogicalLocations = []*gosarif.LogicalLocation{ll}
-	}
-	return loc, nil
+	}), nil
 }
 
 // logicalLocation names what holds the policy, most specific name first:

@@ -165,7 +165,7 @@ func TestNotesAreNotResults(t *testing.T) {
 
 func TestCategory(t *testing.T) {
 	for _, c := range []struct{ category, want string }{
-		{"", "ssm-guardrails/"},
+		{"", ""},
 		{"iam", "iam/"},
 		{"iam/prod", "iam/prod/"},
 		{"iam/", "iam/"},
@@ -174,7 +174,11 @@ func TestCategory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := deref(log.Runs[0].AutomationDetails.ID); got != c.want {
+		var got string
+		if ad := log.Runs[0].AutomationDetails; ad != nil {
+			got = deref(ad.ID)
+		}
+		if got != c.want {
 			t.Errorf("Category %q: runAutomationDetails.id %q, want %q", c.category, got, c.want)
 		}
 	}

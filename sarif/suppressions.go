@@ -32,7 +32,7 @@ func suppressedResult(f *rules.Finding, ex *exempt.Exemption, index map[string]u
 	s := gosarif.NewSuppression(kind).
 		WithStatus("accepted").
 		WithJustifcation(ex.Reason).
-		WithGuid(stableGUID(f.RuleID, f.File, fmt.Sprint(f.Span.Start.Line, f.Span.Start.Col), ex.Source())).
+		WithGuid(stableGUID(guidParts(f, ex)...)).
 		WithLocation(where)
 	res.Suppressions = []*gosarif.Suppression{s}
 	return res, nil
@@ -54,6 +54,17 @@ func exemptionLocation(ex *exempt.Exemption) (*gosarif.Location, error) {
 		ArtifactLocation: artifact,
 		Region:           &gosarif.Region{StartLine: ptr(max(ex.Line, 1))},
 	}), nil
+}
+
+// guidParts are what tells one suppression from another: the finding's
+// place, and its related places, since CDK findings of one policy share
+// their app line.
+func guidParts(f *rules.Finding, ex *exempt.Exemption) []string {
+	parts := []string{f.RuleID, f.File, fmt.Sprint(f.Span.Start.Line, f.Span.Start.Col), ex.Source()}
+	for _, r := range f.Related {
+		parts = append(parts, r.File, fmt.Sprint(r.Span.Start.Line, r.Span.Start.Col))
+	}
+	return parts
 }
 
 // stableGUID makes a version-5-style UUID from its parts.

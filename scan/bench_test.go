@@ -40,10 +40,11 @@ func benchTree(b *testing.B) (string, []benchFile) {
 			b.Fatal(err)
 		}
 	}
-	cands, _, err := discover(benchOptions(root))
+	d, err := discover(benchOptions(root))
 	if err != nil {
 		b.Fatal(err)
 	}
+	cands := d.files
 	files := make([]benchFile, len(cands))
 	for i, c := range cands {
 		data, err := os.ReadFile(c.path)
@@ -84,7 +85,7 @@ func BenchmarkDiscover(b *testing.B) {
 	b.SetBytes(totalBytes(files))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := discover(benchOptions(root)); err != nil {
+		if _, err := discover(benchOptions(root)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -93,7 +94,8 @@ func BenchmarkDiscover(b *testing.B) {
 // BenchmarkReadFiles is the floor: reading every file the scan selects.
 func BenchmarkReadFiles(b *testing.B) {
 	root, files := benchTree(b)
-	cands, _, _ := discover(benchOptions(root))
+	d, _ := discover(benchOptions(root))
+	cands := d.files
 	b.SetBytes(totalBytes(files))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -211,7 +213,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		n = 0
 		for i := range docs {
 			for _, rule := range rules.All {
-				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Origin: docs[i].Origin,
+				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Attachments: docs[i].Attachments, Origin: docs[i].Origin,
 					Report: func(rules.Finding) { n++ }})
 			}
 		}

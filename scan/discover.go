@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,8 +16,10 @@ import (
 
 // DefaultInclude and DefaultExclude are the globs used when none are given.
 var (
-	DefaultInclude = []string{"**/*.json", "**/*.jsonc", "**/*.yaml", "**/*.yml", "**/*.template"}
-	DefaultExclude = []string{"**/node_modules/**", "**/.git/**"}
+	DefaultInclude = []string{"**/*.json", "**/*.jsonc", "**/*.yaml", "**/*.yml", "**/*.template",
+		"**/*.tf", "**/*.tf.json", "**/terragrunt.hcl"}
+	DefaultExclude = []string{"**/node_modules/**", "**/.git/**",
+		"**/.terraform/**", "**/*.tfstate*", "**/*.tftest.hcl"}
 )
 
 // DefaultMaxFileSize is the size above which a file is skipped.
@@ -27,32 +30,38 @@ type candidate struct {
 	path  string // to open
 	name  string // to show: relative to the base directory, forward slashes
 	size  int64
-	limit int64 // the size limit, checked again when the file is read
+	limit int64     // the size limit, checked again when the file is read
+	stdin io.Reader // for the path "-": read this instead
+	// assembly is the CDK cloud assembly the file sits in: its directory,
+	// absolute, when a manifest.json is beside the file; "" otherwise.
+	assembly string
 }
 
 // discoverer walks the scan roots. Every decision about which files to
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts     Options
-	seen     map[string]bool
-	files    []candidate
-	warnings []source.Warning
+	opts       Options
+	seen       map[string]bool
+	assemblies map[string]bool // directory -> whether it is a cloud assembly
+	files      []candidate
+	warnings   []source.Warning
+	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
 }
 
-func discover(opts Options) ([]candidate, []source.Warning, error) {
+func discover(opts Options) (*discoverer, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
-			return nil, nil, fmt.Errorf("invalid glob %q", g)
+			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, seen: map[string]bool{}}
+	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return d.files, d.warnings, nil
+	return d, nil
 }
 
 func (d *discoverer) warn(path, format string, args ...any) {
@@ -72,7 +81,13 @@ func (d *discoverer) display(path string) string {
 	return filepath.ToSlash(rel)
 }
 
+// stdinPath is the path that names standard input.
+const stdinPath = "-"
+
 func (d *discoverer) root(root string) error {
+	if root == stdinPath {
+		return d.addStdin()
+	}
 	info, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
@@ -104,7 +119,13 @@ func (d *discoverer) root(root string) error {
 			}
 			return nil
 		}
-		if !d.included(rel) || d.excluded(rel) {
+		if !d.included(rel) {
+			if d.opts.FindUnselected {
+				d.probeUnselected(path, rel, entry)
+			}
+			return nil
+		}
+		if d.excluded(rel) {
 			return nil
 		}
 		switch mode := entry.Type(); {
@@ -166,7 +187,41 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		return
 	}
 	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize})
+	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize,
+		assembly: d.assembly(filepath.Dir(abs))})
+}
+
+// assembly returns dir when it is a CDK cloud assembly: it holds a
+// manifest.json.
+func (d *discoverer) assembly(dir string) string {
+	is, ok := d.assemblies[dir]
+	if !ok {
+		info, err := os.Lstat(filepath.Join(dir, "manifest.json"))
+		is = err == nil && info.Mode().IsRegular()
+		d.assemblies[dir] = is
+	}
+	if is {
+		return dir
+	}
+	return ""
+}
+
+// addStdin adds standard input as one file, once however often "-" is
+// given.
+func (d *discoverer) addStdin() error {
+	if d.opts.Stdin == nil {
+		return errors.New("cannot scan -: no standard input")
+	}
+	if d.seen[stdinPath] {
+		return nil
+	}
+	d.seen[stdinPath] = true
+	name := "<stdin>"
+	if d.opts.StdinName != "" {
+		name = d.display(d.opts.StdinName)
+	}
+	d.files = append(d.files, candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
+	return nil
 }
 
 // isCDKAssetDir reports whether dir is an asset folder of a CDK cloud

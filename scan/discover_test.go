@@ -92,10 +92,11 @@ func TestDiscover(t *testing.T) {
 			if tt.opts.Exclude == nil {
 				tt.opts.Exclude = DefaultExclude
 			}
-			files, warnings, err := discover(tt.opts)
+			d, err := discover(tt.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
+			files, warnings := d.files, d.warnings
 			var names, ws []string
 			for _, f := range files {
 				names = append(names, f.name)

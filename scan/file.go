@@ -16,12 +16,35 @@ type FileResult struct {
 	Findings []rules.Finding
 	Exempted []exempt.Exempted // suppressed by the template's own Metadata
 	Warnings []source.Warning
+	// nested are the nested stacks a template of a cloud assembly points
+	// at, for the link step.
+	nested []extract.NestedStack
+	// read are the files a Terraform module read through file() and
+	// templatefile(): scanned there, whatever the include globs say.
+	read []string
 }
 
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once.
+//
+// A Terraform file (by its name: .tf, .tf.json, .tfvars, terragrunt .hcl)
+// is read as a module of one file, whose file() and templatefile() calls
+// cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
+	if extract.IsTerraform(name) {
+		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
+	}
+	return scanFile(name, data, false)
+}
+
+// ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
+// manifest.json beside it): its construct tree (tree.json) repeats the
+// templates and is skipped, and a template's nested stacks are noted for
+// the link step.
+func ScanAssemblyFile(name string, data []byte) FileResult { return scanFile(name, data, true) }
+
+func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	var res FileResult
 	src := source.NewSource(data)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
@@ -35,8 +58,17 @@ func ScanFile(name string, data []byte) FileResult {
 		warn(d)
 		return res
 	}
+	for _, d := range diags {
+		warn(d)
+	}
+	if inAssembly {
+		if extract.IsCDKTree(roots) {
+			return res
+		}
+		res.nested = extract.CDKNestedStacks(roots)
+	}
 	docs, more := extract.Extract(src, roots)
-	for _, d := range append(diags, more...) {
+	for _, d := range more {
 		warn(d)
 	}
 	for i := range docs {
@@ -48,7 +80,7 @@ func ScanFile(name string, data []byte) FileResult {
 	var found []rules.Finding // one rule's findings in one document
 	pass := rules.Pass{File: name, Report: func(f rules.Finding) { found = append(found, f) }}
 	for i := range docs {
-		pass.Policy, pass.Origin = &docs[i].Policy, docs[i].Origin
+		pass.Policy, pass.Attachments, pass.Origin = &docs[i].Policy, docs[i].Attachments, docs[i].Origin
 		for _, rule := range rules.All {
 			pass.Rule, found = rule, found[:0]
 			rule.Check(&pass)

@@ -660,18 +660,27 @@ p3: [*p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2, *p2]
 	}
 }
 
+// TestCDKTreeIsNotAPolicySource: in a cloud assembly, the construct tree
+// repeats the templates and is skipped; anywhere else it is a file like
+// any other.
 func TestCDKTreeIsNotAPolicySource(t *testing.T) {
 	doc := `{"Statement": [{"Effect": "Allow", "Action": "ssm:SendCommand", "Resource": "*"}]}`
 	for _, tt := range []struct {
 		name, content string
+		inAssembly    bool
 		findings      int
 	}{
-		{"construct tree", `{"version": "tree-0.1", "tree": {"id": "App", "children": {"P": {"attributes": {"aws:cdk:cloudformation:props": {"policyDocument": ` + doc + `}}}}}}`, 0},
-		{"a tree version without a tree is read", `{"version": "tree-0.1", "doc": ` + doc + `}`, 1},
-		{"a tree without a tree version is read", `{"tree": {"doc": ` + doc + `}}`, 1},
+		{"construct tree", `{"version": "tree-0.1", "tree": {"id": "App", "children": {"P": {"attributes": {"aws:cdk:cloudformation:props": {"policyDocument": ` + doc + `}}}}}}`, true, 0},
+		{"construct tree outside an assembly", `{"version": "tree-0.1", "tree": {"id": "App", "children": {"P": {"attributes": {"aws:cdk:cloudformation:props": {"policyDocument": ` + doc + `}}}}}}`, false, 1},
+		{"a tree version without a tree is read", `{"version": "tree-0.1", "doc": ` + doc + `}`, true, 1},
+		{"a tree without a tree version is read", `{"tree": {"doc": ` + doc + `}}`, true, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if res := ScanFile("tree.json", []byte(tt.content)); len(res.Findings) != tt.findings || len(res.Warnings) != 0 {
+			scan := ScanFile
+			if tt.inAssembly {
+				scan = ScanAssemblyFile
+			}
+			if res := scan("tree.json", []byte(tt.content)); len(res.Findings) != tt.findings || len(res.Warnings) != 0 {
 				t.Errorf("findings %v warnings %v, want %d findings", res.Findings, res.Warnings, tt.findings)
 			}
 		})

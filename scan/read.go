@@ -32,6 +32,23 @@ func readFile(path string, limit int64, buf []byte) ([]byte, error) {
 		return buf, err
 	}
 	defer f.Close()
+	return readOpened(f, limit, buf)
+}
+
+// readInRoot reads the file name inside root as readFile does; the root
+// keeps the path, and any link on it, from leading outside.
+func readInRoot(root *os.Root, name string, limit int64) ([]byte, error) {
+	f, err := root.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readOpened(f, limit, nil)
+}
+
+// readOpened reads an opened file into buf's memory, making sure it is a
+// regular file of at most limit bytes.
+func readOpened(f *os.File, limit int64, buf []byte) ([]byte, error) {
 	info, err := f.Stat()
 	if err != nil {
 		return buf, err
@@ -43,9 +60,14 @@ func readFile(path string, limit int64, buf []byte) ([]byte, error) {
 	if limit > 0 && size > limit {
 		return buf, errTooLarge{limit}
 	}
-	var r io.Reader = f
+	return readAll(f, size, limit, buf)
+}
+
+// readAll reads r into buf's memory: at most limit bytes (0: no limit),
+// with room made for size bytes at once.
+func readAll(r io.Reader, size, limit int64, buf []byte) ([]byte, error) {
 	if limit > 0 {
-		r = io.LimitReader(f, limit+1)
+		r = io.LimitReader(r, limit+1)
 	}
 	buf = buf[:0]
 	if need := int(size) + 1; cap(buf) < need { // +1: EOF is seen without growing

@@ -1,8 +1,8 @@
 package scan
 
 import (
-	"errors"
-	"fmt"
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,10 +22,22 @@ type Options struct {
 	Exclude     []string
 	MaxFileSize int64  // bytes; 0 means no limit
 	BaseDir     string // paths in results are relative to it; default the working directory
+	// Stdin is read as one file for the path "-", and shown as StdinName
+	// (default "<stdin>"): an editor or a hook names the file it pipes.
+	Stdin     io.Reader
+	StdinName string
 	// LineHashes, when set, fingerprints every line of a file that has
 	// findings (SARIF's primaryLocationLineHash); it runs while the file
-	// is still in memory, so no file is read twice.
+	// is still in memory, so no file is read twice. The CDK link step
+	// runs it on the app source files it shows findings in.
 	LineHashes func(content []byte) []string
+	// Excerpts, when set, keeps each open finding's first line on it
+	// (Finding.Excerpt) for a terminal, taken while the file is in memory.
+	Excerpts bool
+	// FindUnselected, when set, looks for policies in the files the
+	// include globs skip, among those whose name and size make it likely
+	// (Report.Unselected): a policy saved as .tpl or without an extension.
+	FindUnselected bool
 	// Config exempts findings; nil means none.
 	Config *exempt.Config
 	// Now is the clock exemption expiry is judged by; nil means time.Now.
@@ -39,6 +51,10 @@ type Report struct {
 	Exempted []exempt.Exempted // accepted by config or template Metadata, with the reason
 	Warnings []source.Warning
 	Files    int
+	Config   string // the exemptions config applied, as its path is shown; "" for none
+	// Unselected are files the include globs skip that hold a policy
+	// (with Options.FindUnselected).
+	Unselected []string
 }
 
 // Run scans the files opts selects. The error is for what stops the whole
@@ -66,12 +82,18 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	opts.BaseDir = base
-	files, warnings, err := discover(opts)
+	d, err := discover(opts)
 	if err != nil {
 		return nil, err
 	}
-	results := scanAll(files, opts.LineHashes)
-	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(files)}
+	js := jobs(d.files)
+	results := scanAll(js, &opts)
+	oneResultPerStatement(js, results)
+	warnings := append(d.warnings, linkCDK(jobFiles(js), results, opts)...)
+	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(notRead(d.unselected, results))}
+	if opts.Config != nil {
+		rep.Config = opts.Config.Path
+	}
 	var findings []rules.Finding
 	for _, r := range results {
 		findings = append(findings, r.Findings...)
@@ -92,57 +114,86 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// scanAll reads and scans files on a pool of GOMAXPROCS workers; each
-// result lands at its file's index, so the order never depends on timing.
-func scanAll(files []candidate, lineHashes func([]byte) []string) []FileResult {
-	results := make([]FileResult, len(files))
+// scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
+// result lands at its job's index, so the order never depends on timing.
+func scanAll(js []job, opts *Options) []FileResult {
+	results := make([]FileResult, len(js))
+	parallel(len(js), func(i int, buf []byte) []byte {
+		if js[i].module {
+			results[i] = scanModule(js[i], opts)
+			return buf
+		}
+		results[i], buf = scanCandidate(js[i].files[0], opts, buf)
+		return buf
+	})
+	return results
+}
+
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each
+// worker has a file buffer that work is given and returns, reused from
+// file to file.
+func parallel(n int, work func(i int, buf []byte) []byte) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
 		wg.Go(func() {
-			var buf []byte // this worker's file buffer, reused from file to file
+			var buf []byte
 			for i := range next {
-				results[i], buf = scanCandidate(files[i], lineHashes, buf)
+				buf = work(i, buf)
 			}
 		})
 	}
-	for i := range files {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return results
 }
 
 // scanCandidate reads a file into buf and scans it; it returns buf for the
 // next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, lineHashes func([]byte) []string, buf []byte) (FileResult, []byte) {
-	data, err := readFile(c.path, c.limit, buf)
-	switch {
-	case errors.Is(err, errNotRegular):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: not a regular file"}}}, data
-	case errors.As(err, new(errTooLarge)):
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: "skipped: " + err.Error()}}}, data
-	case err != nil:
-		return FileResult{Warnings: []source.Warning{{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}}}, data
+func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) {
+	var data []byte
+	var err error
+	if c.stdin != nil {
+		data, err = readAll(c.stdin, 0, c.limit, buf)
+	} else {
+		data, err = readFile(c.path, c.limit, buf)
 	}
-	if !extract.MayHoldPolicy(data) {
+	if w, bad := readWarning(c, err); bad {
+		return FileResult{Warnings: []source.Warning{w}}, data
+	}
+	if c.assembly != "" {
+		// A template that holds no policy may still point at a nested
+		// stack's template, which the link step needs to know.
+		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
+			return FileResult{}, data
+		}
+		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
+	}
+	if !mayHoldPolicy(c.name, data) {
 		return FileResult{}, data // cannot hold a policy: not worth a parse
 	}
-	res := ScanFile(c.name, data)
-	if lineHashes != nil && len(res.Findings)+len(res.Exempted) > 0 {
-		hashes := lineHashes(data)
-		hash := func(f *rules.Finding) {
-			if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
-				f.LineHash = hashes[line-1]
-			}
-		}
-		for i := range res.Findings {
-			hash(&res.Findings[i])
-		}
-		for i := range res.Exempted {
-			hash(&res.Exempted[i].Finding)
-		}
+	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+}
+
+// mayHoldPolicy is the pre-filter of the reader that reads the file.
+func mayHoldPolicy(name string, data []byte) bool {
+	if extract.IsTerraform(name) {
+		return extract.MayHoldTerraformPolicy(name, data)
 	}
-	return res, data
+	return extract.MayHoldPolicy(data)
+}
+
+// keepLines takes from a file's data, while it is in memory, what the
+// outputs need of the lines with findings: for a terminal, each finding's
+// excerpt, and the line fingerprints.
+func keepLines(res FileResult, name string, data []byte, opts *Options) FileResult {
+	if opts.Excerpts {
+		addExcerpts(data, name, res.Findings)
+	}
+	if opts.LineHashes != nil {
+		hashFindings(&res, func(string) []byte { return data }, opts.LineHashes)
+	}
+	return res
 }

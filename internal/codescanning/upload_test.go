@@ -44,22 +44,37 @@ func polls(replies ...testkit.Reply) *testkit.FakeGitHub {
 	return new(testkit.FakeGitHub).On("GET", uploadPath+"/", replies...)
 }
 
-// newTestUploader returns an uploader for api whose sleeps are recorded
-// instead of waited.
-func newTestUploader(t *testing.T, api *testkit.FakeGitHub) (*Uploader, *[]time.Duration) {
+// testStart is the fake clock's first reading: now, so that a context's
+// deadline set from it is in the future; a whole second, for HTTP dates.
+var testStart = time.Now().Truncate(time.Second).Add(time.Second)
+
+// newTestClient returns a client for api whose sleeps are recorded instead
+// of waited, on a clock that moves only when it sleeps.
+func newTestClient(t *testing.T, api *testkit.FakeGitHub) (*Client, *[]time.Duration) {
 	t.Helper()
 	url := api.Start(t)
 	var slept []time.Duration
-	return &Uploader{
+	now := testStart
+	return &Client{
 		APIURL:     url + "/",
 		Repository: "octo/repo",
 		Token:      testToken,
 		UserAgent:  "ssm-guardrails/test",
 		Sleep: func(_ context.Context, d time.Duration) error {
 			slept = append(slept, d)
+			now = now.Add(d)
 			return nil
 		},
+		Now: func() time.Time { return now },
 	}, &slept
+}
+
+// deadline is a context whose deadline is d after the fake clock's start.
+// The fake clock never reaches it in real time.
+func deadline(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithDeadline(context.Background(), testStart.Add(d))
+	t.Cleanup(cancel)
+	return ctx
 }
 
 var testAnalysis = Analysis{
@@ -73,7 +88,7 @@ var testAnalysis = Analysis{
 
 func TestUploadSendsWhatTheAPIExpects(t *testing.T) {
 	api := uploads(reply(202, `{"id":"47177e22","url":"x"}`))
-	u, slept := newTestUploader(t, api)
+	u, slept := newTestClient(t, api)
 	id, err := u.Upload(context.Background(), testAnalysis)
 	if err != nil || id != "47177e22" {
 		t.Fatalf("Upload = %q, %v; want 47177e22", id, err)
@@ -143,7 +158,7 @@ func TestUploadRetriesServerErrorsWithBackoff(t *testing.T) {
 		reply(429, `{"message":"slow down"}`),
 		reply(202, `{"id":"abc"}`),
 	)
-	u, slept := newTestUploader(t, api)
+	u, slept := newTestClient(t, api)
 	var logged []string
 	u.Logf = func(format string, args ...any) { logged = append(logged, fmt.Sprintf(format, args...)) }
 	id, err := u.Upload(context.Background(), testAnalysis)
@@ -171,7 +186,7 @@ func TestUploadNeverRetriesOtherClientErrors(t *testing.T) {
 			reply(status, `{"message":"refused","documentation_url":"https://docs.github.com/x"}`),
 			reply(202, `{"id":"never"}`),
 		)
-		u, slept := newTestUploader(t, api)
+		u, slept := newTestClient(t, api)
 		_, err := u.Upload(context.Background(), testAnalysis)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
@@ -190,7 +205,7 @@ func TestUploadGivesUp(t *testing.T) {
 	fail := reply(500, `{"message":"boom"}`)
 	t.Run("after the attempts", func(t *testing.T) {
 		api := uploads(fail, fail, fail, fail, fail, fail)
-		u, slept := newTestUploader(t, api)
+		u, slept := newTestClient(t, api)
 		_, err := u.Upload(context.Background(), testAnalysis)
 		if err == nil || !strings.Contains(err.Error(), "gave up after 5 tries") {
 			t.Fatalf("error %v", err)
@@ -199,22 +214,25 @@ func TestUploadGivesUp(t *testing.T) {
 			t.Errorf("%d requests, %d waits", len(api.Requests("")), len(*slept))
 		}
 	})
-	t.Run("when Retry-After is too long", func(t *testing.T) {
+	t.Run("when Retry-After is longer than the run waits", func(t *testing.T) {
 		api := uploads(reply(429, `{}`, "Retry-After", "3600"))
-		u, _ := newTestUploader(t, api)
+		u, _ := newTestClient(t, api)
 		_, err := u.Upload(context.Background(), testAnalysis)
-		if err == nil || !strings.Contains(err.Error(), "retry after 1h0m0s") || len(api.Requests("")) != 1 {
+		if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s, longer than this run waits") || len(api.Requests("")) != 1 {
 			t.Fatalf("error %v after %d requests", err, len(api.Requests("")))
 		}
 	})
-	t.Run("when the total wait is spent", func(t *testing.T) {
+	t.Run("when the deadline comes first", func(t *testing.T) {
 		api := uploads(fail, fail, fail, fail)
-		u, slept := newTestUploader(t, api)
-		u.Retry = Retry{Attempts: 10, Base: time.Second, Total: 4 * time.Second}
-		_, err := u.Upload(context.Background(), testAnalysis)
+		u, slept := newTestClient(t, api)
+		u.Retry = Retry{Attempts: 10, Base: time.Second}
+		_, err := u.Upload(deadline(t, 4*time.Second), testAnalysis)
 		// 1s + 2s fit in 4s; the next 4s does not.
-		if err == nil || len(api.Requests("")) != 3 || fmt.Sprint(*slept) != "[1s 2s]" {
+		if !errors.Is(err, context.DeadlineExceeded) || len(api.Requests("")) != 3 || fmt.Sprint(*slept) != "[1s 2s]" {
 			t.Fatalf("error %v after %d requests, slept %v", err, len(api.Requests("")), *slept)
+		}
+		if !strings.Contains(err.Error(), "500 Internal Server Error: boom") || !strings.Contains(err.Error(), "asks to wait 4s, more than the 1s left") {
+			t.Errorf("error %q does not say why", err)
 		}
 	})
 }
@@ -228,7 +246,7 @@ func TestUploadKeepsTheTokenOnTheAPIHost(t *testing.T) {
 	defer other.Close()
 	// Another port is another host:port, as another machine would be.
 	api := uploads(reply(307, ``, "Location", other.URL+"/x"))
-	u, _ := newTestUploader(t, api)
+	u, _ := newTestClient(t, api)
 	_, err := u.Upload(context.Background(), testAnalysis)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 307 || leaked {
@@ -237,13 +255,13 @@ func TestUploadKeepsTheTokenOnTheAPIHost(t *testing.T) {
 }
 
 func TestUploadRefusesPlainHTTPToOtherHosts(t *testing.T) {
-	u := &Uploader{APIURL: "http://api.example.com", Repository: "o/r", Token: testToken}
+	u := &Client{APIURL: "http://api.example.com", Repository: "o/r", Token: testToken}
 	_, err := u.Upload(context.Background(), testAnalysis)
 	if err == nil || !strings.Contains(err.Error(), "not https") {
 		t.Fatalf("error %v", err)
 	}
 	for _, repo := range []string{"", "noslash", "a/b/c", "/r", "o/"} {
-		u := &Uploader{APIURL: "https://api.github.com", Repository: repo}
+		u := &Client{APIURL: "https://api.github.com", Repository: repo}
 		if _, err := u.Upload(context.Background(), testAnalysis); err == nil || !strings.Contains(err.Error(), "owner/name") {
 			t.Errorf("repository %q: error %v", repo, err)
 		}
@@ -259,7 +277,7 @@ func TestUploadNetworkErrorKeepsTokenOut(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	var slept []time.Duration
-	u := &Uploader{APIURL: "http://" + addr, Repository: "o/r", Token: testToken,
+	u := &Client{APIURL: "http://" + addr, Repository: "o/r", Token: testToken,
 		Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
 	_, err = u.Upload(context.Background(), testAnalysis)
 	if err == nil || strings.Contains(err.Error(), testToken) || len(slept) != 4 {
@@ -273,61 +291,62 @@ func TestWaitForProcessing(t *testing.T) {
 		responses []testkit.Reply
 		status    string
 		errors    []string
-		polls     int
+		slept     string // the wait before each poll
 	}{
-		{"complete after pending and not found", []testkit.Reply{
+		{"complete after not found and pending", []testkit.Reply{
 			reply(404, `{"message":"Not Found"}`),
 			reply(200, `{"processing_status":"pending"}`),
 			reply(200, `{"processing_status":"complete","analyses_url":"https://api/x"}`),
-		}, "complete", nil, 3},
+		}, "complete", nil, "[2s 4s 8s]"},
 		{"failed with GitHub's errors", []testkit.Reply{
 			reply(200, `{"processing_status":"failed","errors":["locationFromSarifResult: expected artifact location","second"]}`),
-		}, "failed", []string{"locationFromSarifResult: expected artifact location", "second"}, 1},
-		{"still pending at the timeout", []testkit.Reply{
+		}, "failed", []string{"locationFromSarifResult: expected artifact location", "second"}, "[2s]"},
+		{"still pending when the deadline would pass", []testkit.Reply{
 			reply(200, `{"processing_status":"pending"}`),
-			reply(200, `{"processing_status":"pending"}`),
-			reply(200, `{"processing_status":"pending"}`),
-			reply(200, `{"processing_status":"complete"}`),
-		}, "pending", nil, 3},
+		}, "pending", nil, "[2s 4s 8s 15s 15s]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := polls(tt.responses...)
-			u, slept := newTestUploader(t, api)
-			u.PollInterval, u.PollTimeout = 5*time.Second, 10*time.Second
-			p, err := u.WaitForProcessing(context.Background(), "abc/def")
+			u, slept := newTestClient(t, api)
+			p, err := u.WaitForProcessing(deadline(t, 50*time.Second), "abc/def")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if p.Status != tt.status || fmt.Sprint(p.Errors) != fmt.Sprint(tt.errors) {
 				t.Errorf("got %+v, want status %s errors %q", p, tt.status, tt.errors)
 			}
-			if len(api.Requests("")) != tt.polls || len(*slept) != tt.polls-1 {
-				t.Errorf("%d polls, %d waits; want %d polls", len(api.Requests("")), len(*slept), tt.polls)
+			if fmt.Sprint(*slept) != tt.slept || len(api.Requests("")) != len(*slept) {
+				t.Errorf("slept %v over %d polls, want %s, a wait before each poll", *slept, len(api.Requests("")), tt.slept)
 			}
 			if got := api.Requests("")[0].Path; got != uploadPath+"/abc%2Fdef" {
 				t.Errorf("polled %s", got)
 			}
 		})
 	}
+	t.Run("without a deadline, PollTimeout", func(t *testing.T) {
+		api := polls(reply(200, `{"processing_status":"pending"}`))
+		u, slept := newTestClient(t, api)
+		u.PollDelay, u.PollTimeout = time.Second, 5*time.Second
+		if p, err := u.WaitForProcessing(context.Background(), "x"); err != nil || p.Status != "pending" || fmt.Sprint(*slept) != "[1s 2s]" {
+			t.Errorf("%+v, %v, slept %v", p, err, *slept)
+		}
+	})
 }
 
 func TestWaitForProcessingStopsOnOtherErrors(t *testing.T) {
 	api := polls(reply(403, `{"message":"Resource not accessible by integration"}`))
-	u, _ := newTestUploader(t, api)
+	u, _ := newTestClient(t, api)
 	if _, err := u.WaitForProcessing(context.Background(), "abc"); err == nil || !strings.Contains(err.Error(), "not accessible") {
 		t.Fatalf("error %v", err)
 	}
 }
 
 func TestParseRetryAfter(t *testing.T) {
-	future := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
-	for in, want := range map[string]time.Duration{"": -1, "0": 0, "12": 12 * time.Second, "soon": -1, "-3": -1} {
-		if got := parseRetryAfter(in); got != want {
+	future := testStart.Add(90 * time.Second).Format(http.TimeFormat)
+	for in, want := range map[string]time.Duration{"": -1, "0": 0, "12": 12 * time.Second, "soon": -1, "-3": -1, future: 90 * time.Second} {
+		if got := parseRetryAfter(in, testStart); got != want {
 			t.Errorf("parseRetryAfter(%q) = %s, want %s", in, got, want)
 		}
-	}
-	if got := parseRetryAfter(future); got < 80*time.Second || got > 90*time.Second {
-		t.Errorf("parseRetryAfter(date 90s ahead) = %s", got)
 	}
 }

@@ -2,7 +2,9 @@ package exempt
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -11,20 +13,73 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
-// matches reports whether every selector the entry gives matches f.
-func (e *Entry) matches(f *rules.Finding) bool {
+// matches reports whether every selector the entry gives matches f;
+// relative turns a path as the findings show it into one relative to the
+// config's directory.
+func (e *Entry) matches(f *rules.Finding, relative func(string) string) bool {
 	if len(e.Rules) > 0 && !slices.Contains(e.Rules, f.RuleID) {
+		return false
+	}
+	if len(e.Files) > 0 && !matchesFile(e.Files, f, relative) {
 		return false
 	}
 	for _, sel := range []struct {
 		globs []string
 		value string
-	}{{e.Files, f.File}, {e.Resources, f.Origin.Resource}, {e.CDKPaths, f.Origin.CDKPath}, {e.Policies, f.Origin.PolicyName}} {
+	}{{e.Resources, f.Origin.Resource}, {e.CDKPaths, f.Origin.CDKPath}, {e.Policies, f.Origin.PolicyName}} {
 		if len(sel.globs) > 0 && (sel.value == "" || !matchAny(sel.globs, sel.value)) {
 			return false
 		}
 	}
 	return true
+}
+
+// matchesFile reports whether a files selector names the finding's file
+// or the file of one of its related locations: a CDK finding shown at
+// its app source line may be exempted by the app file or by the template.
+func matchesFile(globs []string, f *rules.Finding, relative func(string) string) bool {
+	if matchFiles(globs, relative(f.File)) {
+		return true
+	}
+	for _, r := range f.Related {
+		if matchFiles(globs, relative(r.File)) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchFiles matches a path relative to the config's directory. A file
+// outside that directory ("../stacks/ops.yaml") is selected only by a
+// glob that leaves it too, so "**" means every file under the config.
+func matchFiles(globs []string, file string) bool {
+	outside := strings.HasPrefix(file, "../")
+	for _, g := range globs {
+		if strings.HasPrefix(g, "../") == outside {
+			if ok, _ := doublestar.Match(g, file); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// relative is a finding's path as the files globs see it: relative to
+// the config's directory, so that an entry means the same files wherever
+// the scan runs from.
+func (c *Config) relative(file string) string {
+	if c.Dir == "" || c.Base == "" {
+		return file
+	}
+	path := filepath.FromSlash(file)
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.Base, path)
+	}
+	rel, err := filepath.Rel(c.Dir, path)
+	if err != nil {
+		return path // another volume: no glob is relative to it
+	}
+	return filepath.ToSlash(rel)
 }
 
 func matchAny(globs []string, s string) bool {
@@ -50,7 +105,7 @@ func (c *Config) Apply(findings []rules.Finding, now time.Time) (open []rules.Fi
 	used := make([]bool, len(c.Entries))
 	open = make([]rules.Finding, 0, len(findings))
 	for _, f := range findings {
-		i := slices.IndexFunc(c.Entries, func(e Entry) bool { return !expired(&e) && e.matches(&f) })
+		i := slices.IndexFunc(c.Entries, func(e Entry) bool { return !expired(&e) && e.matches(&f, c.relative) })
 		if i < 0 {
 			open = append(open, f)
 			continue

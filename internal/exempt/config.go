@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,16 +20,24 @@ import (
 // named.
 const DefaultConfigFile = ".ssm-guardrails.yml"
 
+// ConfigFileNames are the names a config is found by, in order.
+var ConfigFileNames = []string{DefaultConfigFile, ".ssm-guardrails.yaml"}
+
 // Config is a parsed .ssm-guardrails.yml.
 type Config struct {
 	Path    string
 	Entries []Entry
+	// Dir is the config file's directory, which the entries' files globs
+	// are relative to, and Base the directory the findings' paths are
+	// relative to; both absolute. With either unset, the globs match the
+	// findings' paths as they are.
+	Dir, Base string
 }
 
 // Entry is one entry of the config's exemptions list. Every
 // selector it gives must match a finding for the entry to exempt it.
 type Entry struct {
-	Files     []string
+	Files     []string // the finding's file, or a related location's (a CDK finding's template)
 	Resources []string
 	CDKPaths  []string
 	Policies  []string
@@ -57,9 +64,16 @@ func (e *ConfigError) Error() string {
 // LoadConfig reads the config at path. With required unset, a missing
 // file is no config rather than an error.
 func LoadConfig(path string, required bool) (*Config, error) {
-	data, err := os.ReadFile(path)
+	return LoadConfigWithin("", path, required)
+}
+
+// LoadConfigWithin is LoadConfig for a config that must be a file inside
+// root once links are resolved; "" means anywhere. The action passes its
+// workspace, whose files a pull request controls.
+func LoadConfigWithin(root, path string, required bool) (*Config, error) {
+	data, err := readConfig(root, path)
 	if err != nil {
-		if !required && os.IsNotExist(err) {
+		if !required && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		var pe *fs.PathError

@@ -76,6 +76,11 @@ func exemptionFindings() []rules.Finding {
 		mk("IAM-SSM-1", "stacks/ops.yaml", iam.Origin{Resource: "OpsRole", PolicyName: "run"}),
 		mk("IAM-SSM-2", "cdk.out/App.template.json", iam.Origin{Resource: "Breakglass1234", CDKPath: "App/Breakglass/Role/DefaultPolicy/Resource"}),
 		mk("IAM-SSM-1", "policies/dev.json", iam.Origin{}),
+		// A CDK finding shown at the app line that created it, with the
+		// template statement as related location.
+		{RuleID: "IAM-SSM-1", Rule: rules.ByID("IAM-SSM-1"), Severity: rules.SeverityCritical, File: "lib/ops-stack.js",
+			Origin:  iam.Origin{Resource: "RunRoleDefaultPolicy1", CDKPath: "Ops/RunRole/DefaultPolicy/Resource"},
+			Related: []rules.Related{{File: "cdk.out/Ops.template.json", Message: "statement in the synthesized template"}}},
 	}
 }
 
@@ -91,6 +96,16 @@ func TestConfigApply(t *testing.T) {
 			name:     "files selector",
 			config:   "exemptions:\n  - files: ['policies/admin-*.json']\n    reason: break-glass\n",
 			exempted: []string{"policies/admin-breakglass.json/IAM-SSM-1", "policies/admin-breakglass.json/IAM-SSM-2"},
+		},
+		{
+			name:     "files selector naming the related template",
+			config:   "exemptions:\n  - files: ['cdk.out/Ops.*']\n    reason: ops\n",
+			exempted: []string{"lib/ops-stack.js/IAM-SSM-1"},
+		},
+		{
+			name:     "files selector naming the app file",
+			config:   "exemptions:\n  - files: ['lib/**']\n    cdk-paths: ['Ops/**']\n    reason: ops\n",
+			exempted: []string{"lib/ops-stack.js/IAM-SSM-1"},
 		},
 		{
 			name:     "resources selector",
@@ -125,7 +140,7 @@ func TestConfigApply(t *testing.T) {
 		{
 			name:     "a selector on a field the finding lacks does not match",
 			config:   "exemptions:\n  - resources: ['*']\n    reason: all resources\n",
-			exempted: []string{"cdk.out/App.template.json/IAM-SSM-2", "stacks/ops.yaml/IAM-SSM-1"},
+			exempted: []string{"cdk.out/App.template.json/IAM-SSM-2", "lib/ops-stack.js/IAM-SSM-1", "stacks/ops.yaml/IAM-SSM-1"},
 		},
 		{
 			name:     "not yet expired on its last day",
@@ -175,6 +190,51 @@ func TestConfigApply(t *testing.T) {
 			}
 			if !slices.Equal(warnings, tt.warnings) {
 				t.Errorf("warnings = %q, want %q", warnings, tt.warnings)
+			}
+		})
+	}
+}
+
+// TestFilesRelativeToConfigDir: an entry's files globs are relative to
+// the config file's directory, whichever directory the findings' paths
+// are relative to (the scan's working directory).
+func TestFilesRelativeToConfigDir(t *testing.T) {
+	repo := t.TempDir()
+	policies := filepath.Join(repo, "policies")
+	tests := []struct {
+		name, dir, base, file, glob string
+		exempted                    bool
+	}{
+		{"run from the config's directory", repo, repo, "policies/admin.json", "policies/admin.json", true},
+		{"run from below the config", repo, policies, "admin.json", "policies/admin.json", true},
+		{"run from below: the glob is not relative to the working directory", repo, policies, "admin.json", "admin.json", false},
+		{"run from above the config", policies, repo, "policies/admin.json", "admin.json", true},
+		{"run from above: the glob is not relative to the working directory", policies, repo, "policies/admin.json", "policies/admin.json", false},
+		{"a file beside the config's directory", policies, repo, "stacks/admin.json", "**", false},
+		{"a file above the config's directory", policies, policies, "../admin.json", "**", false},
+		{"a glob that leaves the config's directory", policies, repo, "stacks/admin.json", "../stacks/*.json", true},
+		{"a glob that leaves the config's directory, run from it", policies, policies, "../stacks/admin.json", "../**", true},
+		{"a glob that leaves selects nothing inside", policies, repo, "policies/admin.json", "../**", false},
+		{"an absolute path", repo, policies, filepath.ToSlash(filepath.Join(policies, "admin.json")), "policies/*.json", true},
+		{"no directories: the paths as they are", "", "", "admin.json", "admin.json", true},
+		{"a CDK finding's template, relative to the config", policies, repo, "app/lib/ops.ts|policies/cdk.out/Ops.template.json", "cdk.out/*.json", true},
+		{"a CDK finding's app file, relative to the config", repo, policies, "../app/lib/ops.ts|cdk.out/Ops.template.json", "app/lib/*.ts", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseConfig("cfg.yml", []byte("exemptions:\n  - files: ['"+tt.glob+"']\n    reason: break-glass\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Dir, cfg.Base = tt.dir, tt.base
+			file, related, _ := strings.Cut(tt.file, "|") // the file shown, and a related one
+			f := rules.Finding{RuleID: "IAM-SSM-1", Rule: rules.SendCommand, Severity: rules.SeverityCritical, File: file}
+			if related != "" {
+				f.Related = []rules.Related{{File: related}}
+			}
+			_, exempted, _ := cfg.Apply([]rules.Finding{f}, time.Now())
+			if got := len(exempted) == 1; got != tt.exempted {
+				t.Errorf("exempted = %v, want %v", got, tt.exempted)
 			}
 		})
 	}

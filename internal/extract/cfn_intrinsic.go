@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
@@ -8,8 +10,13 @@ import (
 )
 
 // maxAlternatives bounds how many values one element may resolve to
-// through nested Fn::If and Fn::Join, so hostile templates stay linear.
+// through nested Fn::If, Fn::Join and Fn::FindInMap, so hostile templates
+// stay linear. Past it, the last alternative stands for all the rest as
+// a value that could not be evaluated (tooMany): never a silent pass.
 const maxAlternatives = 64
+
+// tooMany stands for the alternatives past maxAlternatives.
+var tooMany = unknown("more than 64 alternatives", "${...}", iam.UnknownAny)
 
 // pseudoParameters are the CloudFormation values that differ from stack to
 // stack: for instance coverage they match anything.
@@ -22,12 +29,42 @@ var pseudoParameters = map[string]bool{
 // resolver turns a policy element (a string, a list, or CloudFormation
 // intrinsics) into the values the evaluator matches. Fn::If yields the
 // values of every branch; Ref AWS::NoValue yields nothing; a pseudo
-// parameter is a place unknown, and a reference to anything else a
+// parameter is a place unknown. What CloudFormation resolves without
+// deploying is resolved: Fn::FindInMap over the template's Mappings,
+// Fn::Select, Fn::Split and Fn::Join; where widening is set, a parameter
+// with a Default is read as it. A reference to anything else is a
 // specific unknown.
 type resolver struct {
 	// sub is set inside a policy that is the template of a Fn::Sub: every
 	// string in it is itself a template.
 	sub *substitution
+	// stack is the template's parameters and mappings; nil outside one.
+	stack *stack
+	// widening is set where a broader value grants more (an Allow's
+	// Action, Resource and Condition, an attachment): there a value that
+	// only some deployments have (a parameter's Default, every entry a
+	// mapping key that is not known may pick) is one to judge. Elsewhere
+	// (a Deny, NotAction, NotResource) it would narrow the grant, and only
+	// what every deployment has may do that, so such a value stays opaque.
+	widening bool
+	// from is set while reading a policy that is a parameter's Default:
+	// every value of it is read with that default.
+	from string
+}
+
+// stack is what a CloudFormation template lets the resolver see without
+// deploying it.
+type stack struct {
+	parameters *syntax.Node // the Parameters map
+	mappings   *syntax.Node // the Mappings map
+}
+
+// elementResolver resolves one element (Action, Resource, Condition, ...)
+// of a statement with the given effect; see resolver.widening.
+func (e *extractor) elementResolver(effect, element string) resolver {
+	r := e.resolver()
+	r.widening = effect == "Allow" && (element == "Action" || element == "Resource" || element == "Condition")
+	return r
 }
 
 // substitution is a Fn::Sub whose template is a whole policy.
@@ -40,10 +77,19 @@ func (r resolver) values(n *syntax.Node) iam.Values {
 	var out iam.Values
 	for _, item := range n.List() {
 		for _, v := range r.resolve(item) {
-			out = append(out, iam.Value{Text: v.text, Unknowns: v.unknowns, Source: v.source})
+			out = append(out, r.value(v))
 		}
 	}
 	return out
+}
+
+// value is v as the evaluator sees it.
+func (r resolver) value(v textValue) iam.Value {
+	defaults := v.defaults
+	if r.from != "" {
+		defaults = mergeNames([]string{r.from}, defaults)
+	}
+	return iam.Value{Text: v.text, Unknowns: v.unknowns, Source: v.source, Defaults: defaults}
 }
 
 // textValue is one resolved alternative: what to match and how to show it.
@@ -51,6 +97,7 @@ type textValue struct {
 	text     string
 	unknowns []iam.Unknown
 	source   string
+	defaults []string // the parameters read as their Default, as "parameter Name"
 }
 
 // literal is text as it is written.
@@ -81,10 +128,16 @@ var pseudoUnknowns = func() map[string][]iam.Unknown {
 // is reports whether v is exactly the literal word.
 func (v textValue) is(word string) bool { return len(v.unknowns) == 0 && v.text == word }
 
+// defaulted is a parameter's Default, read as the parameter's value.
+func defaulted(text, parameter string) textValue {
+	return textValue{text: text, source: text, defaults: []string{"parameter " + parameter}}
+}
+
 // concat is a followed by sep and b. Unknown lists are never changed in
 // place, so a result may share its operands' lists.
 func concat(a textValue, sep string, b textValue) textValue {
-	out := textValue{text: a.text + sep + b.text, source: a.source + sep + b.source, unknowns: a.unknowns}
+	out := textValue{text: a.text + sep + b.text, source: a.source + sep + b.source, unknowns: a.unknowns,
+		defaults: mergeNames(a.defaults, b.defaults)}
 	shift := len(a.text) + len(sep)
 	switch {
 	case len(b.unknowns) == 0:
@@ -139,6 +192,20 @@ func (r resolver) resolve(n *syntax.Node) []textValue {
 		return r.fnSub(arg)
 	case "Fn::Join":
 		return r.join(arg)
+	case "Fn::FindInMap":
+		return r.findInMap(arg)
+	case "Fn::Select":
+		return r.selectItem(arg)
+	case "Fn::Split":
+		items, ok := r.items(n)
+		if !ok {
+			return []textValue{opaque(name)}
+		}
+		var out []textValue
+		for _, alts := range items {
+			out = append(out, alts...)
+		}
+		return out
 	case "Fn::If":
 		if arg.Kind != syntax.KindList || len(arg.Items) != 3 {
 			return []textValue{opaque(name)}
@@ -158,9 +225,35 @@ func (r resolver) ref(arg *syntax.Node) []textValue {
 		return nil
 	case pseudoParameters[arg.Text]:
 		return []textValue{pseudo(arg.Text, "${"+arg.Text+"}")}
-	default:
-		return []textValue{opaque(arg.Text)}
 	}
+	if vs, ok := r.parameter(arg.Text); ok {
+		return vs
+	}
+	return []textValue{opaque(arg.Text)}
+}
+
+// parameter reads a template parameter as its Default, where the
+// resolver widens: one value the stack may be deployed with. A list
+// parameter's Default is its items. The Default of an SSM parameter type
+// is the name of the SSM parameter, not its value.
+func (r resolver) parameter(name string) ([]textValue, bool) {
+	if !r.widening || r.stack == nil {
+		return nil, false
+	}
+	p := r.stack.parameters.Get(name)
+	def := p.Get("Default")
+	typ := p.Get("Type").ScalarText()
+	if !def.IsScalar() || strings.HasPrefix(typ, "AWS::SSM::Parameter::") {
+		return nil, false
+	}
+	if typ != "CommaDelimitedList" && !strings.HasPrefix(typ, "List<") {
+		return []textValue{defaulted(def.Text, name)}, true
+	}
+	var out []textValue
+	for _, item := range strings.Split(def.Text, ",") {
+		out = append(out, defaulted(strings.TrimSpace(item), name))
+	}
+	return out, true
 }
 
 // fnSub substitutes ${Name} references in a Fn::Sub template:
@@ -204,27 +297,214 @@ func (r resolver) template(s string, vars *syntax.Node) []textValue {
 		case vars.Get(name) != nil:
 			results = product(results, r.resolve(vars.Get(name)), "")
 		default:
-			results = appendAll(results, unknown(name, whole, iam.UnknownSpecific))
+			if vs, ok := r.parameter(name); ok {
+				results = product(results, vs, "")
+			} else {
+				results = appendAll(results, unknown(name, whole, iam.UnknownSpecific))
+			}
 		}
 	}
 	return results
 }
 
-// join joins the resolved parts of Fn::Join [delimiter, [parts]].
+// join joins the resolved items of Fn::Join [delimiter, list].
 func (r resolver) join(arg *syntax.Node) []textValue {
-	if arg.Kind != syntax.KindList || len(arg.Items) != 2 || arg.Items[0].Kind != syntax.KindString || arg.Items[1].Kind != syntax.KindList {
+	if arg.Kind != syntax.KindList || len(arg.Items) != 2 || arg.Items[0].Kind != syntax.KindString {
+		return []textValue{opaque("Fn::Join")}
+	}
+	items, ok := r.items(arg.Items[1])
+	if !ok {
 		return []textValue{opaque("Fn::Join")}
 	}
 	delim := arg.Items[0].Text
 	results := []textValue{{}}
-	for i, part := range arg.Items[1].Items {
+	for i, alts := range items {
 		sep := delim
 		if i == 0 {
 			sep = ""
 		}
-		results = product(results, r.resolve(part), sep)
+		results = product(results, alts, sep)
 	}
 	return results
+}
+
+// items resolves a list-valued expression (a list, Fn::Split, a Ref to a
+// list parameter, a Fn::FindInMap of a list) into its items, each with
+// its alternatives. It reports false for a list it cannot see.
+func (r resolver) items(n *syntax.Node) ([][]textValue, bool) {
+	if n != nil && n.Kind == syntax.KindList {
+		items := make([][]textValue, len(n.Items))
+		for i, item := range n.Items {
+			items[i] = r.resolve(item)
+		}
+		return items, true
+	}
+	name, arg, _ := intrinsic(n)
+	var list []textValue
+	switch name {
+	case "Fn::Split":
+		if arg.Kind != syntax.KindList || len(arg.Items) != 2 || arg.Items[0].Kind != syntax.KindString || arg.Items[0].Text == "" {
+			return nil, false
+		}
+		whole := r.resolve(arg.Items[1])
+		if len(whole) != 1 {
+			return nil, false
+		}
+		list = split(whole[0], arg.Items[0].Text)
+	case "Ref":
+		var ok bool
+		if list, ok = r.parameter(arg.ScalarText()); !ok {
+			return nil, false
+		}
+	case "Fn::FindInMap":
+		found := r.mapEntries(arg)
+		if len(found) != 1 || found[0].Kind != syntax.KindList {
+			return nil, false
+		}
+		return r.items(found[0])
+	default:
+		return nil, false
+	}
+	items := make([][]textValue, len(list))
+	for i, v := range list {
+		items[i] = []textValue{v}
+	}
+	return items, true
+}
+
+// split cuts v at every delim, as Fn::Split does. An unknown goes with
+// the piece it stands at the end or inside of.
+func split(v textValue, delim string) []textValue {
+	var out []textValue
+	start, next := 0, 0
+	for {
+		end := len(v.text)
+		if j := strings.Index(v.text[start:], delim); j >= 0 {
+			end = start + j
+		}
+		piece := textValue{text: v.text[start:end], defaults: v.defaults}
+		for ; next < len(v.unknowns) && v.unknowns[next].At <= end; next++ {
+			u := v.unknowns[next]
+			u.At -= start
+			piece.unknowns = append(piece.unknowns, u)
+		}
+		piece.source = show(piece)
+		out = append(out, piece)
+		if end == len(v.text) {
+			return out
+		}
+		start = end + len(delim)
+	}
+}
+
+// show spells v with its unknowns as ${Name} references.
+func show(v textValue) string {
+	if len(v.unknowns) == 0 {
+		return v.text
+	}
+	var b strings.Builder
+	at := 0
+	for _, u := range v.unknowns {
+		b.WriteString(v.text[at:u.At])
+		b.WriteString("${" + u.Name + "}")
+		at = u.At
+	}
+	b.WriteString(v.text[at:])
+	return b.String()
+}
+
+// selectItem picks an item of a list: Fn::Select [index, list].
+func (r resolver) selectItem(arg *syntax.Node) []textValue {
+	if arg.Kind != syntax.KindList || len(arg.Items) != 2 {
+		return []textValue{opaque("Fn::Select")}
+	}
+	index := r.resolve(arg.Items[0])
+	items, ok := r.items(arg.Items[1])
+	if !ok || len(index) != 1 || len(index[0].unknowns) > 0 {
+		return []textValue{opaque("Fn::Select")}
+	}
+	i, err := strconv.Atoi(index[0].text)
+	if err != nil || i < 0 || i >= len(items) {
+		return []textValue{opaque("Fn::Select")}
+	}
+	out := make([]textValue, len(items[i]))
+	for j, v := range items[i] {
+		v.defaults = mergeNames(index[0].defaults, v.defaults)
+		out[j] = v
+	}
+	return out
+}
+
+// findInMap looks up Fn::FindInMap [map, top-level key, second-level key]
+// in the template's Mappings.
+func (r resolver) findInMap(arg *syntax.Node) []textValue {
+	var out []textValue
+	for _, n := range r.mapEntries(arg) {
+		out = appendBounded(out, r.resolve(n)...)
+	}
+	if out == nil {
+		return []textValue{opaque("Fn::FindInMap")}
+	}
+	return out
+}
+
+// mapEntries returns the values Fn::FindInMap may pick. A key that is
+// not a known literal (a pseudo parameter, a Ref to a parameter) picks
+// any entry where the resolver widens, and leaves the lookup unresolved
+// elsewhere. Where the keys name no entry, the optional fourth argument's
+// DefaultValue (AWS::LanguageExtensions) is the value.
+func (r resolver) mapEntries(arg *syntax.Node) []*syntax.Node {
+	if r.stack == nil || arg.Kind != syntax.KindList || len(arg.Items) < 3 || len(arg.Items) > 4 {
+		return nil
+	}
+	level := []*syntax.Node{r.stack.mappings}
+	for _, key := range arg.Items[:3] {
+		var next []*syntax.Node
+		for _, k := range r.resolve(key) {
+			for _, m := range level {
+				switch {
+				case len(k.unknowns) == 0 && len(k.defaults) == 0:
+					if v := m.Get(k.text); v != nil {
+						next = append(next, v)
+					}
+				case !r.widening:
+					return nil
+				case m.Kind == syntax.KindMap:
+					for _, f := range m.Fields {
+						next = append(next, f.Value)
+					}
+				}
+			}
+		}
+		level = next
+	}
+	if len(level) == 0 && len(arg.Items) == 4 {
+		if def := arg.Items[3].Get("DefaultValue"); def != nil {
+			return []*syntax.Node{def}
+		}
+	}
+	return level
+}
+
+// mergeNames is a followed by the names of b it lacks. Neither list is
+// changed, so the result may be one of them.
+func mergeNames(a, b []string) []string {
+	switch {
+	case len(b) == 0:
+		return a
+	case len(a) == 0:
+		return b
+	}
+	out := a
+	for _, name := range b {
+		if !slices.Contains(out, name) {
+			if len(out) == len(a) {
+				out = append([]string(nil), a...)
+			}
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // appendAll appends suffix to every alternative.
@@ -250,12 +530,16 @@ func product(alts, parts []textValue, sep string) []textValue {
 	return out
 }
 
+// appendBounded appends more to out, up to maxAlternatives values; past
+// that, the last one becomes tooMany.
 func appendBounded(out []textValue, more ...textValue) []textValue {
 	for _, m := range more {
-		if len(out) >= maxAlternatives {
-			return out
+		if len(out) < maxAlternatives {
+			out = append(out, m)
+			continue
 		}
-		out = append(out, m)
+		out[len(out)-1] = tooMany
+		break
 	}
 	return out
 }

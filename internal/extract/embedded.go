@@ -35,6 +35,12 @@ func (e *extractor) embedded(n *syntax.Node, origin iam.Origin, sub *substitutio
 	} else {
 		offsets = source.AlignOffsets(text, e.src.Data, n.Start, n.End)
 	}
+	e.readString(text, offsets, origin, sub)
+}
+
+// readString parses and walks text, a policy decoded from the file at
+// offsets.
+func (e *extractor) readString(text string, offsets source.OffsetMap, origin iam.Origin, sub *substitution) {
 	inner := source.NewSource([]byte(text))
 	root, diags, err := syntax.ParseJSON(inner)
 	if err != nil {

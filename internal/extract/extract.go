@@ -14,13 +14,22 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
-// Document is one policy document found in a file.
+// Document is one policy document found in a file, or the managed
+// policies attached to one principal (Attachments), with where they come
+// from.
 type Document struct {
-	Policy iam.Policy
-	Origin iam.Origin
+	Policy      iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
 	// Holder is the CloudFormation resource that holds the policy, if
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
+	// Files names the file of each statement where a policy gathers
+	// statements from several files (Terraform); "" is the scanned file.
+	Files []string
+	// Suppressions are the inline comments that may suppress findings of
+	// the document (Terraform).
+	Suppressions []Suppression
 }
 
 // Extract finds the policy documents in the parsed documents of a file.
@@ -28,13 +37,13 @@ func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Dia
 	e := &extractor{src: src}
 	for _, root := range roots {
 		switch {
-		case isCDKTree(root):
-			// tree.json repeats the synthesized templates' properties;
-			// the templates are scanned themselves.
 		case isTemplate(root):
 			e.template(root)
+		case isPlan(root):
+			e.plan(root)
 		case e.serverless(root):
 		default:
+			e.exportAttachments(root)
 			e.walk(root, iam.Origin{}, 0)
 		}
 	}
@@ -53,6 +62,10 @@ type extractor struct {
 	// places counts the statements read more than one way, to number
 	// their iam.Reading places.
 	places int
+	// stack is the template being read, if any; from is the parameter
+	// whose Default holds the policy being read, if any (see resolver).
+	stack *stack
+	from  string
 	// read marks the Shared nodes already walked or read as statements: a
 	// YAML alias repeats its anchor, which is read once, where it stands
 	// first.
@@ -85,7 +98,7 @@ func (e *extractor) firstRead(n *syntax.Node, how readAs) bool {
 }
 
 // resolver resolves the values of the statement being read.
-func (e *extractor) resolver() resolver { return resolver{sub: e.sub} }
+func (e *extractor) resolver() resolver { return resolver{sub: e.sub, stack: e.stack, from: e.from} }
 
 func (e *extractor) warn(n *syntax.Node, format string, args ...any) {
 	e.diags = append(e.diags, source.Diagnostic{Offset: n.Start, Msg: fmt.Sprintf(format, args...)})
@@ -131,10 +144,7 @@ func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
 			e.document(n, origin)
 			return
 		}
-		if name, arg, ok := intrinsic(n); ok && name == "Fn::Sub" {
-			e.push(name)
-			e.subTemplate(arg, origin)
-			e.pop()
+		if name, arg, ok := intrinsic(n); ok && e.intrinsicPolicy(name, arg, origin) {
 			return
 		}
 		if st := n.Get("Statement"); st != nil && n.Get("Version") != nil {

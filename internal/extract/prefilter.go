@@ -1,6 +1,10 @@
 package extract
 
-import "bytes"
+import (
+	"bytes"
+	"path"
+	"strings"
+)
 
 // MayHoldPolicy reports whether data could hold a policy document, so
 // that a file that cannot is skipped before it is parsed. It must never
@@ -10,8 +14,14 @@ import "bytes"
 // The extractor finds a document only under a key "Statement" (a policy
 // document), "statements" or "iamRoleStatements" (Serverless Framework),
 // or "Effect" (a bare statement in a SAM Policies list), and a finding
-// needs an Allow statement inside such a document. So a file that holds
-// a policy contains "Effect", "Statement" or "statements" once decoded.
+// needs an Allow statement inside such a document; the one exception is a
+// Terraform plan's policy that is known only after apply, which is marked
+// in "after_unknown". It finds managed policy attachments only under
+// "ManagedPolicyArns" or a key ending in "Policies" (ManagedPolicies,
+// SAM's Policies, an export's AttachedManagedPolicies), and a policy that
+// an intrinsic function writes, whose "Statement" may be split between
+// the function's parts, only under "PolicyDocument" or "InlinePolicy". So
+// a file that holds a policy contains one of these names once decoded.
 // The name may be written without its letters appearing in the file:
 //
 //   - a JSON string escape: "\u0045ffect";
@@ -25,7 +35,7 @@ import "bytes"
 // Escapes nest (a policy in a JSON string in a YAML string), but every
 // decoded letter comes from an escape that the outermost text spells with
 // one of these markers, so a file with none of them and none of the
-// three names cannot hold a policy. Keys are compared exactly (no case
+// names cannot hold a policy. Keys are compared exactly (no case
 // folding) and YAML folding of plain or single-quoted scalars always
 // inserts a space or newline, so nothing else can make the names.
 //
@@ -34,8 +44,30 @@ import "bytes"
 func MayHoldPolicy(data []byte) bool {
 	return bytes.Contains(data, []byte("Effect")) ||
 		bytes.Contains(data, []byte("tatement")) || // Statement, statements, iamRoleStatements
+		hasPolicyKey(data) ||
+		bytes.Contains(data, []byte("after_unknown")) || // a Terraform plan: a policy known only after apply
 		hasLetterEscape(data) ||
 		hasPercentEscape(data)
+}
+
+// hasPolicyKey finds a key that may hold an attachment or a policy an
+// intrinsic function writes: "...Policies", "ManagedPolicyArns",
+// "PolicyDocument" or "InlinePolicy", in one pass over the file.
+func hasPolicyKey(data []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(data[i:], []byte("Polic"))
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		rest, before := data[at:], data[:at]
+		if bytes.HasPrefix(rest, []byte("Policies")) || bytes.HasPrefix(rest, []byte("PolicyDocument")) ||
+			bytes.HasPrefix(rest, []byte("PolicyArns")) && bytes.HasSuffix(before, []byte("Managed")) ||
+			bytes.HasPrefix(rest, []byte("Policy")) && bytes.HasSuffix(before, []byte("Inline")) {
+			return true
+		}
+		i = at + 1
+	}
 }
 
 // hasLetterEscape finds a backslash escape that can decode to a letter:
@@ -77,4 +109,26 @@ func hasPercentEscape(data []byte) bool {
 
 func isHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// MayHoldTerraformPolicy is the pre-filter of the Terraform reader, which
+// looks for policies only in places its names decide: the attributes and
+// blocks named *polic* (policy, inline_policy, aws_iam_policy_document,
+// policy_statements and the policy inputs of module calls), terragrunt's
+// inputs, and tfvars files that Terraform does not load by itself (read
+// whole, as inputs). In HCL those names are identifiers, written as they
+// are; in a .tf.json file a key may be spelled with JSON escapes. A module
+// is read when any of its files may hold a policy; the tfvars Terraform
+// loads by itself hold values, never a policy of their own.
+func MayHoldTerraformPolicy(name string, data []byte) bool {
+	base := path.Base(name)
+	switch {
+	case strings.HasSuffix(base, ".tfvars") || strings.HasSuffix(base, ".tfvars.json"):
+		return !AutoTfvars(base)
+	case strings.HasSuffix(base, ".hcl"):
+		return bytes.Contains(data, []byte("inputs"))
+	case strings.HasSuffix(base, ".json"):
+		return bytes.Contains(data, []byte("polic")) || hasLetterEscape(data)
+	}
+	return bytes.Contains(data, []byte("polic"))
 }

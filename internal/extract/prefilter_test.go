@@ -59,6 +59,10 @@ func TestMayHoldPolicyWritings(t *testing.T) {
 		{"SAM bare statement", "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n        - Effect: Allow\n          Action: ssm:SendCommand\n          Resource: '*'\n"},
 		{"YAML anchor and alias", "k: &k Statement\n*k : []\n"},
 		{"JSONC", "// policy\n{\"Statement\": [/* one */" + wildcardStatement + ",],}"},
+		{"managed policy attachment only", "Resources:\n  P:\n    Type: AWS::SSO::PermissionSet\n    Properties:\n      ManagedPolicies: [arn:aws:iam::aws:policy/AdministratorAccess]\n"},
+		{"SAM managed policy name only", "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies: AmazonSSMFullAccess\n"},
+		{"export attachment only", `{"RoleDetailList": [{"RoleName": "r", "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}]}`},
+		{"Fn::Join that splits the keys", "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: !Join [\"\", ['{\"State', 'ment\": [{\"Eff', 'ect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\"}]}']]\n"},
 	}
 	for _, tt := range holding {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +79,7 @@ func TestMayHoldPolicyWritings(t *testing.T) {
 		{"escapes that make no letters", `{"a": "line\nbreak \"quoted\" C:\\dir\\file \t"}`},
 		{"percent that makes no letter", `{"url": "https://example.com/a%2Fb%20c"}`},
 		{"Kubernetes manifest", "apiVersion: v1\nkind: ConfigMap\ndata:\n  effect: none\n"},
+		{"text that names policies", "resource OpsRole (AWS::IAM::Role), policy AmazonSSMFullAccess, ManagedPolicy, PolicyArns, Inline Policy"},
 	}
 	for _, tt := range skipped {
 		if MayHoldPolicy([]byte(tt.content)) {

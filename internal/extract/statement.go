@@ -298,25 +298,32 @@ func (e *extractor) reading(n *syntax.Node, ch *choice) (out []iam.Statement, ab
 		e.warn(n, "a statement must be an object, not %s", n.Describe())
 		return nil, false
 	}
+	effect := e.effect(ch, ch.get(n, "Effect"))
 	s := iam.Statement{
 		Sid:          ch.get(n, "Sid").ScalarText(),
-		Effect:       e.effect(ch, ch.get(n, "Effect")),
-		Action:       e.values(ch, ch.get(n, "Action")),
-		NotAction:    e.values(ch, ch.get(n, "NotAction")),
-		Resource:     e.values(ch, ch.get(n, "Resource")),
-		NotResource:  e.values(ch, ch.get(n, "NotResource")),
+		Effect:       effect,
+		Action:       e.values(ch, n, "Action", effect),
+		NotAction:    e.values(ch, n, "NotAction", effect),
+		Resource:     e.values(ch, n, "Resource", effect),
+		NotResource:  e.values(ch, n, "NotResource", effect),
 		HasPrincipal: ch.get(n, "Principal") != nil || ch.get(n, "NotPrincipal") != nil,
 		Span:         n.Span(e.src),
 	}
 	if cond := ch.get(n, "Condition"); cond != nil {
-		s.Conditions = e.conditions(ch, cond)
+		s.Conditions = e.conditions(ch, cond, effect)
 	}
 	return []iam.Statement{s}, false
 }
 
-// values reads an element that may be absent: absent gives nil, present
-// gives a non-nil list even when every value drops out.
-func (e *extractor) values(ch *choice, n *syntax.Node) iam.Values {
+// values reads the element key of statement n, which may be absent:
+// absent gives nil, present gives a non-nil list even when every value
+// drops out.
+func (e *extractor) values(ch *choice, stmt *syntax.Node, key, effect string) iam.Values {
+	return e.elementValues(ch, ch.get(stmt, key), e.elementResolver(effect, key))
+}
+
+// elementValues reads an element's node n with r.
+func (e *extractor) elementValues(ch *choice, n *syntax.Node, r resolver) iam.Values {
 	if n == nil {
 		return nil
 	}
@@ -324,7 +331,6 @@ func (e *extractor) values(ch *choice, n *syntax.Node) iam.Values {
 	if absent {
 		return iam.Values{}
 	}
-	r := e.resolver()
 	split := false
 	for _, item := range n.List() {
 		split = split || ch != nil && isIf(item)
@@ -347,7 +353,7 @@ func (e *extractor) values(ch *choice, n *syntax.Node) iam.Values {
 // conditions flattens a Condition block into operator/key pairs. The
 // broad reading (nil ch) leaves out a block or value that is an Fn::If:
 // a condition restricts what an Allow grants.
-func (e *extractor) conditions(ch *choice, n *syntax.Node) []iam.Condition {
+func (e *extractor) conditions(ch *choice, n *syntax.Node, effect string) []iam.Condition {
 	n, absent := ch.pick(n)
 	if absent || ch == nil && isIf(n) {
 		return nil
@@ -373,7 +379,7 @@ func (e *extractor) conditions(ch *choice, n *syntax.Node) []iam.Condition {
 			out = append(out, iam.Condition{
 				Operator: op.Key.Text,
 				Key:      kv.Key.Text,
-				Values:   e.values(ch, kv.Value),
+				Values:   e.elementValues(ch, kv.Value, e.elementResolver(effect, "Condition")),
 				At:       op.Key.Start,
 			})
 		}

@@ -366,19 +366,28 @@ func partitionNote(f Family, prefix string) string {
 }
 
 // describe says how a statement covers the open families: the Resource
-// entries that can match one of their instances, or else its NotResource
-// list; then where the open families are left, when only outside
-// partition aws.
+// entries that cover every instance of a place on their own, or else
+// those that together do (the ones that match some instance of an open
+// family), or else its NotResource list; then where the open families are
+// left, when only outside partition aws.
 func describe(st *Statement, open Family, notes familyNotes) string {
-	var shown Values
+	var alone, together Values
 	for _, v := range st.Resource {
-		if resourceMayMatch(v, open) {
-			shown = append(shown, v)
+		p := compile(v, false)
+		if mayMatch(p)&open == 0 {
+			continue
+		}
+		together = append(together, v)
+		if coversAlone(p, open) {
+			alone = append(alone, v)
 		}
 	}
 	desc := "NotResource " + quoteValues(st.NotResource)
-	if len(shown) > 0 {
-		desc = "Resource " + quoteValues(shown)
+	switch {
+	case len(alone) > 0:
+		desc = "Resource " + quoteValues(alone)
+	case len(together) > 0:
+		desc = "Resource " + quoteValues(together)
 	}
 	for _, f := range allFamilies {
 		if n := notes[f]; n != "" && open&f != 0 {
@@ -386,6 +395,21 @@ func describe(st *Statement, open Family, notes familyNotes) string {
 		}
 	}
 	return desc
+}
+
+// coversAlone reports whether one pattern covers every instance of some
+// place of one of the families.
+func coversAlone(p []unit, fams Family) bool {
+	q := &coverQuestion{allow: [][]unit{p}}
+	a := newAutomaton(q)
+	for _, f := range allFamilies {
+		if fams&f != 0 {
+			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // resourceMayMatch reports whether a Resource entry matches some instance

@@ -13,10 +13,15 @@ import "github.com/ssm-guardrails/ssm-guardrails/internal/source"
 // pseudo parameter, a Ref, a Fn::GetAtt) is not in Text: it is an Unknown
 // at its place in Text, so that no byte of the file can pose as one.
 // Source is the value as the file spells it, for messages.
+//
+// Defaults names the inputs read as their default (a template
+// parameter's Default): one value a deployment may have, not the only
+// one. A finding that rests on such a value says so.
 type Value struct {
 	Text     string
 	Unknowns []Unknown // in order of At
 	Source   string
+	Defaults []string // e.g. "parameter TargetArn"
 }
 
 // Unknown is a part of a value that the scanner cannot see.
@@ -107,10 +112,13 @@ type Policy struct {
 // Origin says where a policy document sits: what holds it and its place
 // in the file.
 type Origin struct {
-	Resource     string // CloudFormation logical ID
+	Resource     string // CloudFormation logical ID, or Terraform address
 	ResourceType string // e.g. AWS::IAM::Role
 	PolicyName   string // PolicyName or ManagedPolicyName
 	CDKPath      string // the resource's aws:cdk:path
 	Identity     string // the role, user or group of an AWS CLI export
 	Path         string // the document's place in the file, e.g. Resources.Ops.Properties.PolicyDocument
+	// Via is where a policy read from another file is read, as PATH:LINE:
+	// the Terraform file() or templatefile() call.
+	Via string
 }

@@ -25,6 +25,15 @@ type Finding struct {
 	// LineHash is GitHub's fingerprint of the finding's first line, when
 	// the driver was asked for it.
 	LineHash string
+	// Excerpt is the finding's first line, for a terminal, when the driver
+	// was asked for it; nil otherwise.
+	Excerpt *Excerpt
+}
+
+// Excerpt is a line of a file around a column.
+type Excerpt struct {
+	Text  string // the line without its line break, cut with "…" around the column when long
+	Caret int    // the byte offset in Text where the column is
 }
 
 // Related is a place that explains a finding.

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/managed"
 )
 
 const exemptionHelp = `Break-glass and admin roles may keep the wildcard, but only where you say so, with a reason:
@@ -15,8 +17,8 @@ const exemptionHelp = `Break-glass and admin roles may keep the wildcard, but on
 Exempted findings do not fail the run and are listed with their reason in the text, JSON and job summary.`
 
 // HelpMarkdown is the rule's help: what it flags, why it matters, how to
-// fix it with the corrected policy in JSON and in CloudFormation YAML, and
-// how to exempt a break-glass role. It is the one source of the help;
+// fix it with the corrected policy in JSON, CloudFormation YAML and
+// Terraform, and how to exempt a break-glass role. It is the one source of the help;
 // Help renders it as plain text.
 func (r *Rule) HelpMarkdown() string {
 	return fmt.Sprintf("## %s: %s\n\n%s\n\n### Why it matters\n\n%s\n\n### How to fix it\n\n"+
@@ -26,9 +28,24 @@ func (r *Rule) HelpMarkdown() string {
 		"These do **not** pin the instance: `StringLike` with `\"*\"` or `Null: false` (they only test that the "+
 		"tag exists), `...IfExists` and negated operators, `ForAllValues:`, `ec2:ResourceTag/...` (SSM does not "+
 		"evaluate it), and keys about the caller (`aws:SourceIp`, `aws:PrincipalTag/...`, `aws:MultiFactorAuthPresent`).\n\n"+
-		"```json\n%s\n```\n\nIn CloudFormation YAML:\n\n```yaml\n%s\n```\n\n### Break-glass roles\n\n%s\n",
-		r.ID, r.Short, r.Full, r.Risk, r.Action, r.Fix.JSON, r.Fix.YAML,
+		"```json\n%s\n```\n\nIn CloudFormation YAML:\n\n```yaml\n%s\n```\n\n"+
+		"In Terraform (write IAM's policy variables as `$${...}`):\n\n```hcl\n%s\n```\n\n%s### Break-glass roles\n\n%s\n",
+		r.ID, r.Short, r.Full, r.Risk, r.Action, r.Fix.JSON, r.Fix.YAML, r.Fix.Terraform, r.managedHelp(),
 		strings.ReplaceAll(fmt.Sprintf(exemptionHelp, r.ID), `"`, "`"))
+}
+
+// managedHelp says which AWS managed policies grant the rule's action on
+// every instance, and what to attach instead.
+func (r *Rule) managedHelp() string {
+	names := managed.Granting(r.ID)
+	if len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("### AWS managed policies\n\nAttaching an AWS managed policy that grants `%s` on every instance is the same grant, "+
+		"reported where the attachment names the policy (its ARN or name): `%s`. An AWS managed policy cannot be scoped. "+
+		"Detach it and attach a customer managed policy (`AWS::IAM::ManagedPolicy`) instead, with only the actions "+
+		"the principal needs and `%s` scoped by tag as above.\n\n",
+		r.Action, strings.Join(names, "`, `"), r.Action)
 }
 
 // Help is the rule's help as plain text, for viewers that do not render

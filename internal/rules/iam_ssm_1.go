@@ -16,7 +16,7 @@ var SendCommand = &Rule{
 	Risk: "ssm:SendCommand runs any document, such as AWS-RunShellScript, as root (Linux) or SYSTEM " +
 		"(Windows) through SSM Agent. A principal that may send it to every instance can read every " +
 		"secret and change every server in the account: one stolen credential is the whole fleet.",
-	Fix:   Fix{JSON: sendCommandFixJSON, YAML: sendCommandFixYAML},
+	Fix:   Fix{JSON: sendCommandFixJSON, YAML: sendCommandFixYAML, Terraform: sendCommandFixTerraform},
 	Check: unscoped("ssm:SendCommand"),
 }
 
@@ -60,3 +60,29 @@ const sendCommandFixYAML = `PolicyDocument:
       Effect: Allow
       Action: ssm:SendCommand
       Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript`
+
+// In Terraform strings "$${" is a literal "${": the policy variable is
+// IAM's, not an interpolation.
+const sendCommandFixTerraform = `data "aws_iam_policy_document" "send_command" {
+  statement {
+    sid     = "SendCommandToTaggedInstances"
+    effect  = "Allow"
+    actions = ["ssm:SendCommand"]
+    resources = [
+      "arn:aws:ec2:*:*:instance/*",
+      "arn:aws:ssm:*:*:managed-instance/*",
+    ]
+    condition {
+      test     = "StringEquals"
+      variable = "ssm:resourceTag/team"
+      values   = ["$${aws:PrincipalTag/team}"]
+    }
+  }
+
+  statement {
+    sid       = "SendCommandDocuments"
+    effect    = "Allow"
+    actions   = ["ssm:SendCommand"]
+    resources = ["arn:aws:ssm:*::document/AWS-RunShellScript"]
+  }
+}`

@@ -17,7 +17,7 @@ var StartSession = &Rule{
 		"can become root (sudo) on Linux or runs as an administrator on Windows. A principal that may " +
 		"start a session on every instance has a root shell on the whole fleet, with no SSH key or " +
 		"open port needed.",
-	Fix:   Fix{JSON: startSessionFixJSON, YAML: startSessionFixYAML},
+	Fix:   Fix{JSON: startSessionFixJSON, YAML: startSessionFixYAML, Terraform: startSessionFixTerraform},
 	Check: unscoped("ssm:StartSession"),
 }
 
@@ -71,3 +71,34 @@ const startSessionFixYAML = `PolicyDocument:
       Effect: Allow
       Action: [ssm:TerminateSession, ssm:ResumeSession]
       Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:session/${!aws:username}-*`
+
+const startSessionFixTerraform = `data "aws_iam_policy_document" "start_session" {
+  statement {
+    sid     = "SessionsOnTaggedInstances"
+    effect  = "Allow"
+    actions = ["ssm:StartSession"]
+    resources = [
+      "arn:aws:ec2:*:*:instance/*",
+      "arn:aws:ssm:*:*:managed-instance/*",
+    ]
+    condition {
+      test     = "StringEquals"
+      variable = "ssm:resourceTag/team"
+      values   = ["$${aws:PrincipalTag/team}"]
+    }
+  }
+
+  statement {
+    sid       = "SessionDocument"
+    effect    = "Allow"
+    actions   = ["ssm:StartSession"]
+    resources = ["arn:aws:ssm:*:*:document/SSM-SessionManagerRunShell"]
+  }
+
+  statement {
+    sid       = "OwnSessionsOnly"
+    effect    = "Allow"
+    actions   = ["ssm:TerminateSession", "ssm:ResumeSession"]
+    resources = ["arn:aws:ssm:*:*:session/$${aws:username}-*"]
+  }
+}`

@@ -29,17 +29,31 @@ type Rule struct {
 
 // Fix is a corrected policy, written in each format a user may keep it in.
 type Fix struct {
-	JSON string // a policy document
-	YAML string // the same in CloudFormation YAML
+	JSON      string // a policy document
+	YAML      string // the same in CloudFormation YAML
+	Terraform string // the same as an aws_iam_policy_document data source
 }
 
-// Pass is one policy document handed to a rule, and the way back.
+// Pass is one policy document handed to a rule, with the managed
+// policies attached to the principal its Origin names, and the way back.
 type Pass struct {
-	Rule   *Rule
-	File   string
-	Policy *iam.Policy
-	Origin iam.Origin
+	Rule        *Rule
+	File        string
+	Policy      *iam.Policy
+	Attachments []iam.Attachment
+	Origin      iam.Origin
+	// Files names the file of each statement when a policy gathers
+	// statements from several files (Terraform); "" or none means File.
+	Files  []string
 	Report func(Finding)
+}
+
+// StatementFile is the file statement i of the policy is written in.
+func (p *Pass) StatementFile(i int) string {
+	if i < len(p.Files) && p.Files[i] != "" {
+		return p.Files[i]
+	}
+	return p.File
 }
 
 // HelpURI is where a rule is documented.

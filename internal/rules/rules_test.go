@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,13 +88,14 @@ func TestParseFailOn(t *testing.T) {
 func TestHelpRenderings(t *testing.T) {
 	for _, r := range rules.All {
 		md, plain := r.HelpMarkdown(), r.Help()
-		for _, want := range []string{"## " + r.ID + ": " + r.Short, "```json\n" + r.Fix.JSON + "\n```", "```yaml\n" + r.Fix.YAML + "\n```", "### Break-glass roles"} {
+		for _, want := range []string{"## " + r.ID + ": " + r.Short, "```json\n" + r.Fix.JSON + "\n```", "```yaml\n" + r.Fix.YAML + "\n```", "```hcl\n" + r.Fix.Terraform + "\n```", "### Break-glass roles",
+			"### AWS managed policies", "`AdministratorAccess`", "`AmazonSSMFullAccess`", "`PowerUserAccess`", "a customer managed policy"} {
 			if !strings.Contains(md, want) {
 				t.Errorf("%s Markdown help lacks %q", r.ID, want)
 			}
 		}
 		for _, want := range []string{r.ID + ": " + r.Short + "\n\n" + r.Full, "\n\nWhy it matters\n\n" + r.Risk,
-			"Grant \"" + r.Action + "\" only on", "These do not pin the instance", r.Fix.JSON, r.Fix.YAML,
+			"Grant \"" + r.Action + "\" only on", "These do not pin the instance", r.Fix.JSON, r.Fix.YAML, r.Fix.Terraform,
 			`"ssm-guardrails": {"suppress": [{"rule": "` + r.ID + `", "reason": "..."}]}`} {
 			if !strings.Contains(plain, want) {
 				t.Errorf("%s plain help lacks %q", r.ID, want)
@@ -126,5 +128,38 @@ func TestUnresolvedIsANote(t *testing.T) {
 		`(Action "ssm:StartSession", Resource "${var.arns}"): no Condition`
 	if len(found) != 1 || found[0].Severity != rules.SeverityNote || found[0].Message != want {
 		t.Errorf("findings %+v\nwant one note: %s", found, want)
+	}
+}
+
+// TestAttachedManagedPolicy: an attachment is reported at its span, with
+// the first statement the rule flags in the policy and how many more
+// there are; one the rule does not flag is not.
+func TestAttachedManagedPolicy(t *testing.T) {
+	at := source.Span{Start: source.Pos{Line: 7, Col: 11}, End: source.Pos{Line: 7, Col: 80}}
+	attachments := []iam.Attachment{
+		{Policy: iam.Literal("arn:aws:iam::aws:policy/AWSSystemsManagerJustInTimeAccessTokenPolicy"), Span: at},
+		{Policy: iam.Literal("arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole"), Span: at},
+	}
+	want := map[string][]string{
+		"IAM-SSM-1": {
+			`attaches AWS managed policy AWSSystemsManagerJustInTimeAccessTokenPolicy, which grants ssm:SendCommand on all EC2 and managed instances (Action "ssm:SendCommand", Resource ["arn:aws:ec2:*:*:instance/*", "arn:aws:ssm:*:*:managed-instance/*"]): StringEquals on aws:CalledViaFirst says nothing about the target instance`,
+			`attaches AWS managed policy AmazonSSMMaintenanceWindowRole, which grants ssm:SendCommand on all EC2 and managed instances (Action "ssm:SendCommand", Resource "*"): no Condition`,
+		},
+		"IAM-SSM-2": {
+			`attaches AWS managed policy AWSSystemsManagerJustInTimeAccessTokenPolicy, which grants ssm:StartSession on all EC2 and managed instances (Action "ssm:StartSession", Resource ["arn:aws:ec2:*:*:instance/*", "arn:aws:ssm:*:*:managed-instance/*"]): no Condition (and in 1 more statement)`,
+		},
+	}
+	for _, r := range rules.All {
+		var got []string
+		r.Check(&rules.Pass{Rule: r, File: "stack.yaml", Policy: &iam.Policy{}, Attachments: attachments, Origin: iam.Origin{Resource: "Role"},
+			Report: func(f rules.Finding) {
+				if f.Span != at || f.Severity != r.Severity || f.Origin.Resource != "Role" || !strings.HasPrefix(f.Message, "attaches AWS managed policy "+f.Origin.PolicyName+",") {
+					t.Errorf("%s: finding %+v", r.ID, f)
+				}
+				got = append(got, f.Message)
+			}})
+		if !slices.Equal(got, want[r.ID]) {
+			t.Errorf("%s: messages\n  %s\nwant\n  %s", r.ID, strings.Join(got, "\n  "), strings.Join(want[r.ID], "\n  "))
+		}
 	}
 }

@@ -9,7 +9,8 @@ import (
 
 // unscoped is the check both guardrails make, each for its own action:
 // does an Allow grant the action on every instance with nothing that pins
-// the instance? The evaluator says where and why; the check words it.
+// the instance, or an attached AWS managed policy grant it (attached.go)?
+// The evaluator says where and why; the check words it.
 func unscoped(action string) func(*Pass) {
 	return func(p *Pass) {
 		for _, x := range iam.Evaluate(p.Policy, action) {
@@ -18,7 +19,7 @@ func unscoped(action string) func(*Pass) {
 				Rule:     p.Rule,
 				RuleID:   p.Rule.ID,
 				Severity: p.Rule.Severity,
-				File:     p.File,
+				File:     p.StatementFile(x.Statement),
 				Span:     st.Span,
 				Sid:      st.Sid,
 				Origin:   p.Origin,
@@ -34,10 +35,12 @@ func unscoped(action string) func(*Pass) {
 			default:
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
+			f.Message += defaultsNote(statementDefaults(st))
 			if d := st.Reading.Duplicate; d != "" {
 				f.Message += "; reading the duplicate " + d
 			}
 			p.Report(f)
 		}
+		attached(p)
 	}
 }

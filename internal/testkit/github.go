@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FakeGitHub stands in for the GitHub REST API on 127.0.0.1. A request
@@ -31,13 +32,17 @@ type Reply struct {
 	Headers map[string]string
 	// HangUp drops the connection without an answer: a network error.
 	HangUp bool
+	// Hang answers nothing until the client gives up (or a minute passes,
+	// so that a test that forgot its deadline still ends).
+	Hang bool
 }
 
-// Request is what the fake API was sent; Path is escaped as sent.
+// Request is what the fake API was sent; Path and Query are escaped as
+// sent.
 type Request struct {
-	Method, Path string
-	Header       http.Header
-	Body         []byte
+	Method, Path, Query string
+	Header              http.Header
+	Body                []byte
 }
 
 // On queues replies for requests of method whose path starts with prefix.
@@ -72,7 +77,7 @@ func (f *FakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	path := r.URL.EscapedPath()
-	f.requests = append(f.requests, Request{r.Method, path, r.Header.Clone(), body})
+	f.requests = append(f.requests, Request{r.Method, path, r.URL.RawQuery, r.Header.Clone(), body})
 	reply := Reply{Status: http.StatusNotFound, Body: `{"message":"Not Found"}`}
 	for _, rt := range f.routes {
 		if rt.method == r.Method && strings.HasPrefix(path, rt.prefix) && len(rt.replies) > 0 {
@@ -84,6 +89,13 @@ func (f *FakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Unlock()
+	if reply.Hang {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+		return
+	}
 	if reply.HangUp {
 		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 			conn.Close()

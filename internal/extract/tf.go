@@ -1,0 +1,638 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+)
+
+// Terraform is read a module directory at a time: its .tf and .tf.json
+// files, the tfvars Terraform loads by itself, and the files it reads
+// through file() and templatefile(). A terragrunt file, or a .tf file
+// scanned on its own, is a module of one file.
+
+// ModuleFile is one file of a module directory.
+type ModuleFile struct {
+	Name string // as every output shows it
+	Data []byte
+}
+
+// ReadFunc reads a file that a module reads through file() or
+// templatefile(); rel is the path the call gives, relative to the module
+// directory. It returns the name to show and the contents, or an error
+// that says why not (a path that leaves the module, a file too large).
+type ReadFunc func(rel string) (name string, data []byte, err error)
+
+// TerraformResult is what a module yields.
+type TerraformResult struct {
+	Docs     []Document
+	Warnings []source.Warning
+	// Comments are the suppression comments of the module's files, used
+	// or not.
+	Comments []*Comment
+}
+
+// Comment is an inline suppression comment in a Terraform file:
+// "# ssm-guardrails:ignore IAM-SSM-1 reason=...". Text is what follows
+// "ssm-guardrails:".
+type Comment struct {
+	File string
+	Pos  source.Pos
+	Text string
+}
+
+// Suppression puts a comment on the findings it may suppress: every
+// finding of its document, or, when Span is set, those at one statement.
+type Suppression struct {
+	Comment *Comment
+	File    string
+	Span    *source.Span
+}
+
+// IsTerraform reports whether a file is read by the Terraform reader,
+// which its name alone decides.
+func IsTerraform(name string) bool {
+	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsTerraformModuleFile reports whether a file belongs to the module of
+// its directory (rather than being a terragrunt file read on its own).
+func IsTerraformModuleFile(name string) bool {
+	return IsTerraform(name) && !strings.HasSuffix(name, ".hcl")
+}
+
+// AutoTfvars reports whether Terraform loads a tfvars file by itself.
+func AutoTfvars(base string) bool {
+	return base == "terraform.tfvars" || base == "terraform.tfvars.json" ||
+		strings.HasSuffix(base, ".auto.tfvars") || strings.HasSuffix(base, ".auto.tfvars.json")
+}
+
+// ExtractTerraform reads the files of one module directory together.
+// read may be nil: file() and templatefile() then cannot be evaluated.
+func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
+	m := &tfModule{
+		files:     map[string]*tfFile{},
+		read:      read,
+		variables: map[string]*tfVariable{},
+		tfvars:    map[string]*value{},
+		locals:    map[string]*tfLocal{},
+		docs:      map[string]*tfDoc{},
+		reads:     map[*tfFile]place{},
+		comments:  map[*tfFile]map[int][]*Comment{},
+	}
+	var tfvars []*tfBlock
+	for _, mf := range files {
+		f := m.addFile(mf.Name, mf.Data)
+		body := m.parse(f)
+		if body == nil {
+			continue
+		}
+		base := path.Base(mf.Name)
+		switch {
+		case strings.HasSuffix(base, ".tfvars") || strings.HasSuffix(base, ".tfvars.json"):
+			if AutoTfvars(base) {
+				tfvars = append(tfvars, body)
+			} else {
+				m.inputs = append(m.inputs, tfInputs{body: body})
+			}
+		default:
+			m.declare(body)
+		}
+	}
+	// Terraform loads terraform.tfvars first, then *.auto.tfvars in order
+	// of their names; a later file wins.
+	sort.SliceStable(tfvars, func(i, j int) bool {
+		return tfvarsRank(tfvars[i].file.name) < tfvarsRank(tfvars[j].file.name)
+	})
+	for _, body := range tfvars {
+		for _, a := range body.attrs {
+			m.tfvars[a.name] = (&tfScope{m: m}).eval(a.expr, 0)
+		}
+	}
+	m.extract()
+	return TerraformResult{Docs: m.out, Warnings: m.warnings, Comments: m.allComments}
+}
+
+func tfvarsRank(name string) string {
+	base := path.Base(name)
+	if strings.HasPrefix(base, "terraform.tfvars") {
+		return "0" + base
+	}
+	return "1" + base
+}
+
+// tfModule is one module being read.
+type tfModule struct {
+	files     map[string]*tfFile // by key
+	read      ReadFunc
+	variables map[string]*tfVariable
+	tfvars    map[string]*value
+	locals    map[string]*tfLocal
+	docs      map[string]*tfDoc
+	// docObjects finds the document a policy value is the JSON of.
+	docObjects map[*value]*tfDoc
+	blocks     []*tfBlock // resources and module calls, in file order
+	inputs     []tfInputs // terragrunt inputs and tfvars Terraform does not load by itself
+	warnings   []source.Warning
+	steps      int
+	limited    bool
+	// reads is where each file read through file() or templatefile() was
+	// read last: the origin of a policy found in it.
+	reads       map[*tfFile]place
+	readsNow    map[*tfFile]place              // the same, while one policy is evaluated
+	comments    map[*tfFile]map[int][]*Comment // by the line they stand before
+	allComments []*Comment
+	out         []Document
+}
+
+// tfInputs is a map of values that may hold policies: terragrunt's inputs,
+// or a tfvars file.
+type tfInputs struct {
+	body *tfBlock
+	expr hclsyntax.Expression // terragrunt's inputs = {...}
+}
+
+// tfBlock is a block of HCL, or a whole file, in either syntax.
+type tfBlock struct {
+	typ    string
+	labels []string
+	attrs  []*tfAttr
+	blocks []*tfBlock
+	file   *tfFile
+	rng    hcl.Range
+	// comments are suppression comments written in a .tf.json block
+	// ("//" keys).
+	comments []*Comment
+}
+
+type tfAttr struct {
+	name string
+	expr hclsyntax.Expression
+	rng  hcl.Range
+}
+
+func (b *tfBlock) attr(name string) *tfAttr {
+	for _, a := range b.attrs {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func (m *tfModule) addFile(name string, data []byte) *tfFile {
+	f := &tfFile{key: name, name: name, src: source.NewSource(data), data: data}
+	m.files[f.key] = f
+	return f
+}
+
+// addView adds a decoded string of file f (a string of a .tf.json file)
+// as a text of its own whose positions map back into f.
+func (m *tfModule) addView(f *tfFile, text string, offs source.OffsetMap) *tfFile {
+	v := &tfFile{key: fmt.Sprintf("%s#%d", f.key, offs.Map(0)), name: f.name, src: f.src, data: []byte(text), offs: offs}
+	m.files[v.key] = v
+	return v
+}
+
+// warnAt records a warning at a place of the module.
+func (m *tfModule) warnAt(at place, msg string) {
+	if !at.valid() {
+		m.warnings = append(m.warnings, source.Warning{Message: msg})
+		return
+	}
+	pos := at.file.src.Pos(at.file.fileOffset(at.start))
+	m.warnings = append(m.warnings, source.Warning{File: at.file.name, Line: pos.Line, Col: pos.Col, Message: msg})
+}
+
+// parse reads a file into a block; what cannot be read is a warning.
+func (m *tfModule) parse(f *tfFile) *tfBlock {
+	if strings.HasSuffix(f.name, ".json") {
+		return m.parseJSON(f)
+	}
+	if m.deepTemplate(f) {
+		return nil
+	}
+	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		off := 0
+		if d.Subject != nil {
+			off = d.Subject.Start.Byte
+		}
+		msg := "cannot parse: " + d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		m.warnAt(place{file: f, start: off}, msg)
+		break
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	m.readComments(f)
+	top := &tfBlock{file: f, rng: body.SrcRange}
+	fillBlock(top, body)
+	return top
+}
+
+func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
+	tb := &tfBlock{typ: b.Type, labels: b.Labels, file: f, rng: hcl.RangeBetween(b.TypeRange, b.CloseBraceRange)}
+	fillBlock(tb, b.Body)
+	return tb
+}
+
+func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
+	for _, a := range body.Attributes {
+		tb.attrs = append(tb.attrs, &tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+	}
+	sort.Slice(tb.attrs, func(i, j int) bool { return tb.attrs[i].rng.Start.Byte < tb.attrs[j].rng.Start.Byte })
+	for _, b := range body.Blocks {
+		tb.blocks = append(tb.blocks, nativeBlock(tb.file, b))
+	}
+}
+
+// declare records what a file declares.
+func (m *tfModule) declare(top *tfBlock) {
+	for _, b := range top.blocks {
+		switch {
+		case b.typ == "variable" && len(b.labels) == 1:
+			m.variables[b.labels[0]] = &tfVariable{def: b.attr("default")}
+		case b.typ == "locals":
+			for _, a := range b.attrs {
+				m.locals[a.name] = &tfLocal{expr: a.expr}
+			}
+		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy_document":
+			m.docs[b.labels[1]] = &tfDoc{block: b}
+		case (b.typ == "resource" && len(b.labels) == 2) || (b.typ == "module" && len(b.labels) == 1):
+			m.blocks = append(m.blocks, b)
+		}
+	}
+	// terragrunt: inputs and locals at the top of the file.
+	for _, a := range top.attrs {
+		if a.name == "inputs" {
+			m.inputs = append(m.inputs, tfInputs{expr: a.expr})
+		}
+	}
+}
+
+// identityPolicyAttrs are the attributes that hold an identity policy, by
+// resource type.
+var identityPolicyAttrs = map[string]string{
+	"aws_iam_policy":                            "policy",
+	"aws_iam_role_policy":                       "policy",
+	"aws_iam_user_policy":                       "policy",
+	"aws_iam_group_policy":                      "policy",
+	"aws_ssoadmin_permission_set_inline_policy": "inline_policy",
+}
+
+// statementInputs are inputs of widely used modules (terraform-aws-modules
+// lambda and iam) that take policy statements as objects.
+var statementInputs = map[string]bool{"policy_statements": true, "inline_policy_statements": true}
+
+// extract finds the policies of the module.
+func (m *tfModule) extract() {
+	for _, b := range m.blocks {
+		for _, inst := range m.instances(b) {
+			switch b.typ {
+			case "resource":
+				m.resource(b, inst)
+			case "module":
+				m.moduleCall(b, inst)
+			}
+		}
+	}
+	for _, in := range m.inputs {
+		m.inputValues(in)
+	}
+	names := make([]string, 0, len(m.docs))
+	for name := range m.docs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		d := m.docs[name]
+		if !d.used {
+			v := m.policyDocument(name)
+			origin := iam.Origin{Resource: "data.aws_iam_policy_document." + name, ResourceType: "aws_iam_policy_document"}
+			m.document(v, m.rangePlace(d.block.rng), origin, d.block, nil)
+		}
+	}
+}
+
+// instance is one instance of a block with count or for_each.
+type instance struct {
+	scope  *tfScope
+	suffix string // [0], ["key"]
+}
+
+// maxInstances bounds how many instances of one block are read.
+const maxInstances = 64
+
+func (m *tfModule) instances(b *tfBlock) []instance {
+	base := &tfScope{m: m}
+	if a := b.attr("for_each"); a != nil {
+		coll := base.eval(a.expr, 0)
+		var out []instance
+		add := func(k, v *value) {
+			key, _ := k.str()
+			out = append(out, instance{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{k, v}}}), suffix: fmt.Sprintf("[%q]", key)})
+		}
+		switch coll.kind {
+		case kindObject:
+			for _, i := range coll.keyOrder() {
+				add(stringValue(coll.keys[i], place{}), coll.fields[i])
+			}
+		case kindList:
+			for _, it := range coll.items {
+				add(it, it)
+			}
+		default:
+			h := coll.firstHole()
+			if h == nil {
+				return nil
+			}
+			u := &value{kind: kindUnknown, hole: h, at: coll.at}
+			return []instance{{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{u, u}}})}}
+		}
+		if len(out) > maxInstances {
+			m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.labels, ".")))
+			out = out[:maxInstances]
+		}
+		return out
+	}
+	if a := b.attr("count"); a != nil {
+		n := base.eval(a.expr, 0)
+		text, ok := n.str()
+		var count int
+		if _, err := fmt.Sscan(text, &count); !ok || n.kind != kindNumber || err != nil {
+			h := n.firstHole()
+			if h == nil {
+				h = &hole{name: truncateName(m.rangePlace(a.rng).text()), kind: iam.UnknownAny}
+			}
+			u := &value{kind: kindUnknown, hole: h}
+			return []instance{{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{u}}})}}
+		}
+		var out []instance
+		for i := range min(count, maxInstances) {
+			idx := &value{kind: kindNumber, text: fmt.Sprint(i)}
+			out = append(out, instance{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{idx}}}), suffix: fmt.Sprintf("[%d]", i)})
+		}
+		return out
+	}
+	return []instance{{scope: base}}
+}
+
+// resource reads the identity policies of a resource.
+func (m *tfModule) resource(b *tfBlock, inst instance) {
+	typ, name := b.labels[0], b.labels[1]
+	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
+	if attr, ok := identityPolicyAttrs[typ]; ok {
+		if a := b.attr(attr); a != nil {
+			origin.Path = attr
+			m.policyAttr(a, inst.scope, origin, b)
+		}
+		return
+	}
+	if typ != "aws_iam_role" {
+		return
+	}
+	for i, ib := range m.expandBlocks(b, "inline_policy", inst.scope) {
+		if a := ib.block.attr("policy"); a != nil {
+			o := origin
+			o.Path = fmt.Sprintf("inline_policy[%d].policy", i)
+			o.PolicyName = m.name(ib.block, ib.scope)
+			m.policyAttr(a, ib.scope, o, b)
+		}
+	}
+}
+
+// name is the known name attribute of a block, if any.
+func (m *tfModule) name(b *tfBlock, scope *tfScope) string {
+	if a := b.attr("name"); a != nil {
+		if s, ok := scope.eval(a.expr, 0).str(); ok {
+			return s
+		}
+	}
+	return ""
+}
+
+// policyAttr reads an attribute that holds a policy.
+func (m *tfModule) policyAttr(a *tfAttr, scope *tfScope, origin iam.Origin, holder *tfBlock) {
+	m.readsNow = map[*tfFile]place{}
+	v := scope.eval(a.expr, 0)
+	m.document(v, m.rangePlace(a.rng), origin, holder, a)
+}
+
+// moduleCall reads the inputs of a module call that hold policies.
+func (m *tfModule) moduleCall(b *tfBlock, inst instance) {
+	for _, a := range b.attrs {
+		if !strings.Contains(a.name, "polic") {
+			continue
+		}
+		m.readsNow = map[*tfFile]place{}
+		v := inst.scope.eval(a.expr, 0)
+		origin := iam.Origin{Resource: "module." + b.labels[0] + inst.suffix, ResourceType: "module", Path: a.name}
+		m.input(a.name, v, m.rangePlace(a.rng), origin, b, a)
+	}
+}
+
+// inputValues reads terragrunt inputs and tfvars for policies.
+func (m *tfModule) inputValues(in tfInputs) {
+	scope := &tfScope{m: m}
+	if in.expr != nil {
+		m.readsNow = map[*tfFile]place{}
+		v := scope.eval(in.expr, 0)
+		if v.kind != kindObject {
+			return
+		}
+		for i, k := range v.keys {
+			m.input(k, v.fields[i], v.fields[i].at, iam.Origin{Path: "inputs." + k}, nil, nil)
+		}
+		return
+	}
+	for _, a := range in.body.attrs {
+		m.readsNow = map[*tfFile]place{}
+		m.input(a.name, scope.eval(a.expr, 0), m.rangePlace(a.rng), iam.Origin{Path: a.name}, nil, a)
+	}
+}
+
+// input reads one module input: statement objects for the known
+// statement inputs, else anything that is plainly a policy.
+func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+	if statementInputs[name] {
+		m.document(&value{kind: kindObject, keys: []string{"Statement"}, fields: []*value{moduleStatements(v)}, at: v.at}, at, origin, holder, a)
+		return
+	}
+	if isPolicyValue(v) {
+		m.document(v, at, origin, holder, a)
+	}
+}
+
+// isPolicyValue reports whether a known value is plainly a policy: an
+// object with a Statement, or a string that is one.
+func isPolicyValue(v *value) bool {
+	switch v.kind {
+	case kindObject:
+		return v.get("Statement") != nil
+	case kindString:
+		if v.encodes != nil {
+			return isPolicyValue(v.encodes)
+		}
+		parts := v.stringParts()
+		if len(parts) == 0 || parts[0].hole != nil {
+			return false
+		}
+		text := strings.TrimSpace(parts[0].text)
+		return strings.HasPrefix(text, "{") && strings.Contains(text, "Statement")
+	}
+	return false
+}
+
+// document records the policy v, read at place at (the attribute).
+func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+	stmts := m.policyStatements(v, at, 0)
+	if len(stmts) == 0 {
+		return
+	}
+	doc := Document{Origin: origin}
+	var sups []Suppression
+	if holder != nil {
+		sups = append(sups, m.suppressionsAt(holder.file, holder.rng.Start.Byte, holder.comments)...)
+	}
+	if a != nil {
+		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+	}
+	for _, st := range stmts {
+		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
+			if r, ok := m.readsNow[st.at.file]; ok {
+				doc.Origin.Via = describePlace(r)
+			} else if r, ok := m.reads[st.at.file]; ok {
+				doc.Origin.Via = describePlace(r)
+			}
+		}
+		doc.Policy.Statements = append(doc.Policy.Statements, st.st)
+		file := ""
+		if st.at.valid() {
+			file = st.at.file.name
+			span := st.st.Span
+			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+				c.Span = &span
+				sups = append(sups, c)
+			}
+		}
+		doc.Files = append(doc.Files, file)
+	}
+	doc.Suppressions = sups
+	m.out = append(m.out, doc)
+}
+
+// describePlace is FILE:LINE.
+func describePlace(p place) string {
+	return fmt.Sprintf("%s:%d", p.file.name, p.span().Start.Line)
+}
+
+// readFile reads a file for file() and templatefile(), once.
+func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
+	if m.read == nil {
+		err := fmt.Errorf("files are not read when a .tf file is scanned on its own")
+		return nil, err
+	}
+	name, data, err := m.read(rel)
+	if err != nil {
+		if warn {
+			m.warnAt(at, fmt.Sprintf("%s is not read: %v", truncateName(rel), err))
+		}
+		return nil, err
+	}
+	f := m.files[name]
+	if f == nil {
+		f = m.addFile(name, data)
+	}
+	m.reads[f] = at
+	if m.readsNow != nil {
+		m.readsNow[f] = at
+	}
+	return f, nil
+}
+
+// deepTemplate reports, with a warning, a text nested too deeply for the
+// HCL parser, which recurses once per level.
+func (m *tfModule) deepTemplate(f *tfFile) bool {
+	if d := nestingDepth(f.data); d > maxParseDepth {
+		m.warnAt(place{file: f}, fmt.Sprintf("skipped: nested deeper than %d levels", maxParseDepth))
+		return true
+	}
+	return false
+}
+
+// maxParseDepth is the deepest nesting handed to the HCL parser.
+const maxParseDepth = 256
+
+// nestingDepth bounds from above how deeply the HCL parser recurses on
+// data: brackets, braces and parentheses (interpolations included) that
+// are open, the conditionals chained at each open level since the last
+// separator, and the run of unary operators being read. Brackets inside
+// strings and comments count too, which only errs on the safe side.
+func nestingDepth(data []byte) int {
+	depth, deepest := 0, 0
+	chain := []int{0} // conditionals at each open level
+	chained, run := 0, 0
+	for _, c := range data {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			chain = append(chain, 0)
+			run = 0
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+				chained -= chain[len(chain)-1]
+				chain = chain[:len(chain)-1]
+			}
+			run = 0
+		case '?':
+			chain[len(chain)-1]++
+			chained++
+			run = 0
+		case ',', '\n':
+			chained -= chain[len(chain)-1]
+			chain[len(chain)-1] = 0
+			run = 0
+		case '!', '-':
+			run++
+		case ' ', '\t', '\r':
+			continue
+		default:
+			run = 0
+			continue
+		}
+		deepest = max(deepest, depth+chained+run)
+		if deepest > maxParseDepth {
+			return deepest
+		}
+	}
+	return deepest
+}
+
+// hasSuppressionMarker is the cheap test before a file's comments are read.
+func hasSuppressionMarker(data []byte) bool {
+	return bytes.Contains(data, []byte(suppressionMarker))
+}
+
+const suppressionMarker = "ssm-guardrails:"

@@ -1,0 +1,228 @@
+package extract
+
+// Most of a Terraform repository is not IAM: instances, networks, buckets.
+// Before a .tf file is parsed, the top-level blocks the reader never looks
+// into (every resource and data source but the IAM ones) are blanked out
+// with spaces, line breaks kept, so that the parser skips them at the cost
+// of reading white space while every offset stays where it was. The scan
+// here only has to find where each top-level block ends: it knows strings,
+// interpolations, heredocs and comments. Whatever it does not understand
+// (a top-level attribute, unbalanced brackets) leaves the file as it is.
+
+// keepBlock reports whether the reader may look into a top-level block.
+func keepBlock(typ string, labels []string) bool {
+	switch typ {
+	case "resource":
+		if len(labels) == 0 {
+			return true
+		}
+		_, ok := identityPolicyAttrs[labels[0]]
+		return ok || labels[0] == "aws_iam_role"
+	case "data":
+		return len(labels) == 0 || labels[0] == "aws_iam_policy_document"
+	}
+	return true
+}
+
+// blankIrrelevantBlocks returns data with the blocks keepBlock refuses
+// blanked out, or data itself when there are none or the file is not
+// plain blocks.
+func blankIrrelevantBlocks(data []byte) []byte {
+	var out []byte
+	i := 0
+	for {
+		i = skipSpaceAndComments(data, i, true)
+		if i >= len(data) {
+			break
+		}
+		start := i
+		typ, next := identifier(data, i)
+		if typ == "" {
+			return data
+		}
+		i = next
+		var labels []string
+		for {
+			i = skipSpaceAndComments(data, i, false)
+			if i >= len(data) {
+				return data
+			}
+			if data[i] == '"' {
+				end := scanString(data, i+1)
+				if end < 0 {
+					return data
+				}
+				labels = append(labels, string(data[i+1:end-1]))
+				i = end
+				continue
+			}
+			if label, next := identifier(data, i); label != "" {
+				labels = append(labels, label)
+				i = next
+				continue
+			}
+			break
+		}
+		if data[i] != '{' {
+			return data // a top-level attribute: terragrunt or tfvars
+		}
+		end := scanTo(data, i+1, '}', 0)
+		if end < 0 {
+			return data
+		}
+		if !keepBlock(typ, labels) {
+			if out == nil {
+				out = append([]byte(nil), data...)
+			}
+			for j := start; j < end; j++ {
+				if out[j] != '\n' && out[j] != '\r' {
+					out[j] = ' '
+				}
+			}
+		}
+		i = end
+	}
+	if out == nil {
+		return data
+	}
+	return out
+}
+
+func identifier(data []byte, i int) (string, int) {
+	start := i
+	for i < len(data) {
+		c := data[i]
+		if c == '_' || c == '-' && i > start || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > start {
+			i++
+			continue
+		}
+		break
+	}
+	return string(data[start:i]), i
+}
+
+// skipSpaceAndComments skips white space and comments; line breaks too
+// when lines is set.
+func skipSpaceAndComments(data []byte, i int, lines bool) int {
+	for i < len(data) {
+		switch c := data[i]; {
+		case c == ' ' || c == '\t' || (lines && (c == '\n' || c == '\r')):
+			i++
+		case c == '#' || c == '/' && i+1 < len(data) && data[i+1] == '/':
+			for i < len(data) && data[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(data) && data[i+1] == '*':
+			end := indexFrom(data, i+2, "*/")
+			if end < 0 {
+				return len(data)
+			}
+			i = end + 2
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func indexFrom(data []byte, i int, s string) int {
+	for j := i; j+len(s) <= len(data); j++ {
+		if string(data[j:j+len(s)]) == s {
+			return j
+		}
+	}
+	return -1
+}
+
+// scanTo returns the offset just past the closing byte that ends the
+// bracket opened before i, or -1.
+func scanTo(data []byte, i int, closing byte, depth int) int {
+	if depth > maxParseDepth {
+		return -1
+	}
+	for i >= 0 && i < len(data) {
+		c := data[i]
+		switch {
+		case c == closing:
+			return i + 1
+		case c == '{':
+			i = scanTo(data, i+1, '}', depth+1)
+		case c == '[':
+			i = scanTo(data, i+1, ']', depth+1)
+		case c == '(':
+			i = scanTo(data, i+1, ')', depth+1)
+		case c == '}' || c == ']' || c == ')':
+			return -1
+		case c == '"':
+			i = scanString(data, i+1)
+		case c == '#' || c == '/' && i+1 < len(data) && (data[i+1] == '/' || data[i+1] == '*'):
+			i = skipSpaceAndComments(data, i, false)
+		case c == '<' && i+1 < len(data) && data[i+1] == '<':
+			i = scanHeredoc(data, i+2)
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+// scanString returns the offset just past the quote that ends a string
+// whose text starts at i, or -1.
+func scanString(data []byte, i int) int {
+	for i < len(data) {
+		switch c := data[i]; {
+		case c == '\\':
+			i += 2
+		case c == '"':
+			return i + 1
+		case c == '\n':
+			return -1
+		case (c == '$' || c == '%') && i+1 < len(data) && data[i+1] == c && i+2 < len(data) && data[i+2] == '{':
+			i += 3 // $${ and %%{ are literal
+		case (c == '$' || c == '%') && i+1 < len(data) && data[i+1] == '{':
+			i = scanTo(data, i+2, '}', 1)
+			if i < 0 {
+				return -1
+			}
+		default:
+			i++
+		}
+	}
+	return -1
+}
+
+// scanHeredoc returns the offset past the heredoc whose marker follows
+// "<<" at i, or i when it is not one.
+func scanHeredoc(data []byte, i int) int {
+	j := i
+	if j < len(data) && data[j] == '-' {
+		j++
+	}
+	marker, j := identifier(data, j)
+	if marker == "" || j >= len(data) || (data[j] != '\n' && data[j] != '\r') {
+		return i
+	}
+	for j < len(data) {
+		lineEnd := j
+		for lineEnd < len(data) && data[lineEnd] != '\n' {
+			lineEnd++
+		}
+		line := data[j:lineEnd]
+		k := 0
+		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+			k++
+		}
+		if string(trimCR(line[k:])) == marker {
+			return lineEnd
+		}
+		j = lineEnd + 1
+	}
+	return -1
+}
+
+func trimCR(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		return b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,334 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+)
+
+// Terraform is scanned a module directory at a time: variables, locals and
+// the files read through file() and templatefile() are the module's, not
+// one file's. The driver groups the .tf, .tf.json and tfvars files of a
+// directory into one job; a terragrunt file is a job of its own.
+
+// job is one unit of the worker pool: a file, or a Terraform module.
+type job struct {
+	files  []candidate
+	module bool
+}
+
+// jobs groups the discovered files: Terraform module files by directory
+// (in the place of the directory's first file), every other file alone.
+func jobs(files []candidate) []job {
+	var out []job
+	modules := map[string]int{}
+	for _, c := range files {
+		if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
+			out = append(out, job{files: []candidate{c}})
+			continue
+		}
+		dir := filepath.Dir(c.path)
+		if i, ok := modules[dir]; ok {
+			out[i].files = append(out[i].files, c)
+			continue
+		}
+		modules[dir] = len(out)
+		out = append(out, job{files: []candidate{c}, module: true})
+	}
+	return out
+}
+
+// jobFiles returns the file of each job that is one file, and a zero
+// candidate for a module, aligned with the jobs' results.
+func jobFiles(js []job) []candidate {
+	out := make([]candidate, len(js))
+	for i, j := range js {
+		if !j.module {
+			out[i] = j.files[0]
+		}
+	}
+	return out
+}
+
+// scanModule reads the files of a module directory and scans them
+// together, unless none of them can hold a policy.
+func scanModule(j job, opts *Options) FileResult {
+	var res FileResult
+	var files []extract.ModuleFile
+	contents := map[string][]byte{}
+	may := false
+	for _, c := range j.files {
+		data, err := readFile(c.path, c.limit, nil)
+		if w, bad := readWarning(c, err); bad {
+			res.Warnings = append(res.Warnings, w)
+			continue
+		}
+		may = may || extract.MayHoldTerraformPolicy(c.name, data)
+		files = append(files, extract.ModuleFile{Name: c.name, Data: data})
+		contents[c.name] = data
+	}
+	if !may {
+		return res
+	}
+	first := j.files[0]
+	dir, shown := filepath.Dir(first.path), path.Dir(first.name)
+	limit := first.limit
+	if limit <= 0 {
+		limit = DefaultMaxFileSize
+	}
+	files = append(files, autoTfvars(dir, shown, limit, contents, &res)...)
+	read := func(rel string) (string, []byte, error) {
+		name, data, err := readInModule(dir, shown, rel, limit)
+		if err == nil {
+			contents[name] = data
+		}
+		return name, data, err
+	}
+	more := scanTerraform(files, read)
+	res.Findings, res.Exempted = more.Findings, more.Exempted
+	for name := range contents {
+		if !slices.ContainsFunc(files, func(f extract.ModuleFile) bool { return f.Name == name }) {
+			res.read = append(res.read, name)
+		}
+	}
+	res.Warnings = append(res.Warnings, more.Warnings...)
+	if opts.Excerpts {
+		for name, data := range contents {
+			addExcerpts(data, name, res.Findings)
+		}
+	}
+	if opts.LineHashes != nil {
+		hashFindings(&res, func(file string) []byte { return contents[file] }, opts.LineHashes)
+	}
+	return res
+}
+
+// autoTfvars reads the tfvars files Terraform loads by itself, whether the
+// globs select them or not: they are the values of the module's variables.
+func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *FileResult) []extract.ModuleFile {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []extract.ModuleFile
+	for _, e := range entries {
+		name := path.Join(shown, e.Name())
+		if !e.Type().IsRegular() || !extract.AutoTfvars(e.Name()) || have[name] != nil {
+			continue
+		}
+		data, err := readFile(filepath.Join(dir, e.Name()), limit, nil)
+		if w, bad := readWarning(candidate{name: name}, err); bad {
+			res.Warnings = append(res.Warnings, w)
+			continue
+		}
+		have[name] = data
+		out = append(out, extract.ModuleFile{Name: name, Data: data})
+	}
+	return out
+}
+
+// errLeavesModule is a path given to file() or templatefile() that is not
+// inside the module directory.
+var errLeavesModule = errors.New("the path leaves the module directory")
+
+// readInModule reads a file of the module directory dir for file() and
+// templatefile(): never a path that leaves it, by name or by a symbolic
+// link, and never anything but a regular file within the size limit.
+func readInModule(dir, shown, rel string, limit int64) (string, []byte, error) {
+	clean := path.Clean(strings.ReplaceAll(rel, `\`, "/"))
+	if path.IsAbs(clean) || filepath.IsAbs(rel) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", nil, errLeavesModule
+	}
+	full := filepath.Join(dir, filepath.FromSlash(clean))
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", nil, unwrapPathError(err)
+	}
+	target, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return "", nil, unwrapPathError(err)
+	}
+	if r, err := filepath.Rel(realDir, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", nil, errLeavesModule
+	}
+	data, err := readFile(target, limit, nil)
+	var tooLarge errTooLarge
+	switch {
+	case errors.As(err, &tooLarge):
+		return "", nil, err
+	case err != nil:
+		return "", nil, unwrapPathError(err)
+	}
+	return path.Join(shown, clean), data, nil
+}
+
+// readWarning turns a read error into the warning the scan reports.
+func readWarning(c candidate, err error) (source.Warning, bool) {
+	switch {
+	case err == nil:
+		return source.Warning{}, false
+	case errors.Is(err, errNotRegular):
+		return source.Warning{File: c.name, Message: "skipped: not a regular file"}, true
+	case errors.As(err, new(errTooLarge)):
+		return source.Warning{File: c.name, Message: "skipped: " + err.Error()}, true
+	}
+	return source.Warning{File: c.name, Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))}, true
+}
+
+// scanTerraform extracts and evaluates the files of one module with every
+// rule, applies its suppression comments, and keeps one result per
+// statement and rule.
+func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult {
+	var res FileResult
+	tf := extract.ExtractTerraform(files, read)
+	res.Warnings = append(res.Warnings, tf.Warnings...)
+	comments := exempt.NewComments(func(w source.Warning) { res.Warnings = append(res.Warnings, w) })
+	for _, c := range tf.Comments {
+		comments.Add(c.File, c.Pos, c.Text)
+	}
+	seen := map[resultKey]bool{}
+	var found []rules.Finding
+	pass := rules.Pass{Report: func(f rules.Finding) { found = append(found, f) }}
+	for i := range tf.Docs {
+		doc := &tf.Docs[i]
+		pass.Policy, pass.Origin, pass.Files = &doc.Policy, doc.Origin, doc.Files
+		pass.File = files[0].Name
+		if i := slices.IndexFunc(doc.Files, func(f string) bool { return f != "" }); i >= 0 {
+			pass.File = doc.Files[i]
+		}
+		for _, rule := range rules.All {
+			pass.Rule, found = rule, found[:0]
+			rule.Check(&pass)
+			for _, f := range found {
+				key := resultKey{f.File, f.Span, f.RuleID}
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				if ex, ok := suppress(comments, doc.Suppressions, f); ok {
+					res.Exempted = append(res.Exempted, ex)
+					continue
+				}
+				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	comments.Unused()
+	return res
+}
+
+// suppress applies the first comment of a document that stands before
+// the finding's statement or the whole document.
+func suppress(comments *exempt.Comments, sups []extract.Suppression, f rules.Finding) (exempt.Exempted, bool) {
+	for _, s := range sups {
+		if s.Span != nil && (s.File != f.File || *s.Span != f.Span) {
+			continue
+		}
+		if ex, ok := comments.Suppress(f, s.Comment.File, s.Comment.Pos); ok {
+			return ex, true
+		}
+	}
+	return exempt.Exempted{}, false
+}
+
+// resultKey is what makes a result one: a statement (its place) and a
+// rule.
+type resultKey struct {
+	file string
+	span source.Span
+	rule string
+}
+
+// hashFindings sets the line fingerprint of every finding from the
+// contents of its file.
+func hashFindings(res *FileResult, contents func(file string) []byte, lineHashes func([]byte) []string) {
+	cache := map[string][]string{}
+	hash := func(f *rules.Finding) {
+		hashes, ok := cache[f.File]
+		if !ok {
+			if data := contents(f.File); data != nil {
+				hashes = lineHashes(data)
+			}
+			cache[f.File] = hashes
+		}
+		if line := f.Span.Start.Line; line >= 1 && line <= len(hashes) {
+			f.LineHash = hashes[line-1]
+		}
+	}
+	for i := range res.Findings {
+		hash(&res.Findings[i])
+	}
+	for i := range res.Exempted {
+		hash(&res.Exempted[i].Finding)
+	}
+}
+
+// oneResultPerStatement keeps one result per statement and rule where a
+// Terraform module reports a statement of a file that is also scanned on
+// its own (a policy JSON read through file()): the more severe one, and
+// the module's (which names the Terraform address) when they are equal.
+func oneResultPerStatement(js []job, results []FileResult) {
+	fromModules := map[resultKey]rules.Severity{}
+	for i, j := range js {
+		if !j.module {
+			continue
+		}
+		for _, f := range allFindings(&results[i]) {
+			key := resultKey{f.File, f.Span, f.RuleID}
+			if sev, ok := fromModules[key]; !ok || f.Severity > sev {
+				fromModules[key] = f.Severity
+			}
+		}
+	}
+	if len(fromModules) == 0 {
+		return
+	}
+	dropped := map[resultKey]bool{}
+	for i, j := range js {
+		if j.module {
+			continue
+		}
+		r := &results[i]
+		keep := func(f *rules.Finding) bool {
+			key := resultKey{f.File, f.Span, f.RuleID}
+			sev, ok := fromModules[key]
+			if !ok {
+				return true
+			}
+			if f.Severity > sev {
+				dropped[key] = true
+				return true
+			}
+			return false
+		}
+		r.Findings = slices.DeleteFunc(r.Findings, func(f rules.Finding) bool { return !keep(&f) })
+		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool { return !keep(&e.Finding) })
+	}
+	for i, j := range js {
+		if !j.module || len(dropped) == 0 {
+			continue
+		}
+		r := &results[i]
+		r.Findings = slices.DeleteFunc(r.Findings, func(f rules.Finding) bool { return dropped[resultKey{f.File, f.Span, f.RuleID}] })
+		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool {
+			return dropped[resultKey{e.File, e.Span, e.RuleID}]
+		})
+	}
+}
+
+func allFindings(r *FileResult) []rules.Finding {
+	out := append([]rules.Finding{}, r.Findings...)
+	for _, e := range r.Exempted {
+		out = append(out, e.Finding)
+	}
+	return out
+}
