@@ -87,15 +87,22 @@ func deniesAction(st *Statement, action string) bool {
 	return false
 }
 
+// maxQuoted bounds the values a message shows of one list.
+const maxQuoted = 8
+
 // quoteValues shows a list of values as the file spells them: "a" for
-// one, ["a", "b"] for several.
+// one, ["a", "b"] for several, the first maxQuoted of a long list.
 func quoteValues(vs Values) string {
 	if len(vs) == 1 {
 		return fmt.Sprintf("%q", vs[0].Source)
 	}
-	parts := make([]string, len(vs))
+	var parts []string
 	for i, v := range vs {
-		parts[i] = fmt.Sprintf("%q", v.Source)
+		if i == maxQuoted {
+			parts = append(parts, fmt.Sprintf("and %d more", len(vs)-maxQuoted))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q", v.Source))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

@@ -26,17 +26,20 @@ import (
 // Deny side does. Characters that no pattern names behave alike, so one
 // stands for all of its class, which keeps the alphabet small.
 //
-// Cost: every step is linear in the patterns' length, and the number of
-// automaton states is bounded by maxStates (a glob's subset automaton can
-// grow exponentially in the number of '?' after a '*'). Past the bound
-// the answer is the reading that reports: the Allow covers and the Deny
-// does not.
+// Cost: a step costs one pass over the patterns' live positions, and a
+// budget shared by one evaluation bounds the words of state all steps
+// write (workBudget); the states of one automaton are bounded too (a
+// glob's subset automaton can grow exponentially in the number of '?'
+// after a '*'), as are the pairs one search visits. Past a bound the
+// answer is the reading that reports (the Allow covers and the Deny does
+// not), and the message says the patterns could not be decided.
 
-// maxStates bounds the states of one automaton and maxPairs the pairs of
-// shape state and automaton state one search visits.
 const (
-	maxStates = 1 << 12
-	maxPairs  = 1 << 16
+	maxStates     = 1 << 13
+	maxStateWords = 1 << 18 // words of state in one automaton (2 MiB)
+	maxPairs      = 1 << 15
+	maxUnits      = 1 << 18 // pattern units in one question (6 MiB)
+	workBudget    = 1 << 24 // words of state written by the steps of one evaluation
 )
 
 // symbol is one letter of the alphabet the automaton reads: a character,
@@ -78,25 +81,33 @@ type automaton struct {
 	alpha  []symbol
 	states []uint64 // words per state
 	index  map[string]int32
-	next   []int32 // per state and letter; -1 until computed
-	key    []byte  // scratch for state lookups
+	next   []int32  // per state and letter; -1 until computed
+	key    []byte   // scratch for state lookups
+	out    []uint64 // scratch for the state a step makes
 	// overrun is set when a bound was hit: the search's answer is then
 	// the reading that reports.
 	overrun bool
+	// budget is the work left to the evaluation, shared by its automata.
+	budget *int
 }
 
-func newAutomaton(q *coverQuestion) *automaton {
-	a := &automaton{q: q, index: map[string]int32{}}
+func newAutomaton(q *coverQuestion, budget *int) *automaton {
+	a := &automaton{q: q, index: map[string]int32{}, budget: budget}
 	var pats [][]unit
 	pats = append(pats, q.allow...)
 	pats = append(pats, q.not...)
 	pats = append(pats, q.deny...)
+	n := 0
+	for _, p := range pats {
+		n += len(p) + 1
+	}
+	a.units = make([]unit, 0, n)
 	for _, p := range pats {
 		a.units = append(a.units, p...)
 		a.ends = append(a.ends, len(a.units))
 		a.units = append(a.units, unit{kind: unitEnd})
 	}
-	a.words = (len(a.units) + 63) / 64
+	a.words = max(1, (len(a.units)+63)/64)
 	a.buildAlphabet(pats)
 	start := make([]uint64, a.words)
 	pos := 0
@@ -201,12 +212,16 @@ func (a *automaton) step(q int32, l int) int32 {
 	if n := a.next[k]; n >= 0 {
 		return n
 	}
-	if len(a.states)/a.words >= maxStates {
+	if *a.budget -= a.words; *a.budget < 0 || len(a.states)+a.words > maxStateWords || len(a.states)/a.words >= maxStates {
 		a.overrun = true
 		return -1
 	}
 	sym := a.alpha[l]
-	out := make([]uint64, a.words)
+	if a.out == nil {
+		a.out = make([]uint64, a.words)
+	}
+	out := a.out
+	clear(out)
 	for w, word := range a.set(q) {
 		for word != 0 {
 			b := bits.TrailingZeros64(word)

@@ -64,6 +64,7 @@ type evaluation struct {
 	action string
 	denies []denyPlace
 	ctx    requestContext // reused for every request tried
+	budget int            // work left to the automata (see cover.go)
 }
 
 // denyPlace is the readings of one Deny place that covers the action.
@@ -83,7 +84,7 @@ func evaluate(p *Policy, action string) []Exposure {
 			return nil
 		}
 	}
-	e := &evaluation{p: p, action: action}
+	e := &evaluation{p: p, action: action, budget: workBudget}
 	e.collectDenies(malformed)
 	var out []Exposure
 	var reported map[int]bool // places already reported
@@ -252,6 +253,10 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 	return open, describe(st, open, notes), witness
 }
 
+// undecided is the note on a family whose coverage was too costly to
+// decide exactly, and is read as covered.
+const undecided = "the patterns are too intricate to decide exactly, so they are read as covering every instance"
+
 // coverResult is the families a statement exposes under one set of
 // firing Denies, with a note for those open only outside partition aws.
 type coverResult struct {
@@ -263,7 +268,8 @@ type coverResult struct {
 type familyNotes [FamilyEC2 | FamilyManaged + 1]string
 
 // cover decides which families the statement exposes when the Deny
-// places marked in firing apply.
+// places marked in firing apply. Patterns that match no instance ARN are
+// left out of the question: they never decide it.
 func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 	var res coverResult
 	anyFiring := false
@@ -279,6 +285,33 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 		}
 	}
 	q := &coverQuestion{hasNot: st.NotResource != nil}
+	units := 0
+	var reach Family // the families some Resource entry may match
+	keep := func(v Value, unknownAsStar bool) ([]unit, Family) {
+		p := compile(v, unknownAsStar)
+		fams := mayMatch(p)
+		if fams != 0 {
+			units += len(p) + 1
+		}
+		return p, fams
+	}
+	for _, v := range st.Resource {
+		if p, fams := keep(v, false); fams != 0 {
+			reach |= fams
+			q.allow = append(q.allow, p)
+		}
+	}
+	if q.hasNot {
+		reach = FamilyEC2 | FamilyManaged
+		for _, v := range st.NotResource {
+			if p, fams := keep(v, false); fams != 0 {
+				q.not = append(q.not, p)
+			}
+		}
+	}
+	if reach == 0 {
+		return res
+	}
 	for j, d := range e.denies {
 		if firing[j] == 0 {
 			continue
@@ -286,34 +319,41 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 		var group []denyReading
 		for _, r := range d.readings {
 			from := len(q.deny)
-			q.deny = append(q.deny, denyPatterns(r.st)...)
+			// An unknown in a Deny's Resource is one value (a Deny of
+			// ${AWS::Region} takes back only the stack's own region); one
+			// in its NotResource may be any value, so it is read as '*'.
+			for _, v := range r.st.Resource {
+				if p, fams := keep(v, false); fams != 0 {
+					q.deny = append(q.deny, p)
+				}
+			}
+			for _, v := range r.st.NotResource {
+				if p, fams := keep(v, true); fams != 0 {
+					q.deny = append(q.deny, p)
+				}
+			}
 			group = append(group, denyReading{from: from, to: len(q.deny), not: r.st.NotResource != nil})
 		}
 		q.denies = append(q.denies, group)
 	}
-	var reach Family // the families some Resource entry may match
-	for _, v := range st.Resource {
-		p := compile(v, false)
-		reach |= mayMatch(p)
-		q.allow = append(q.allow, p)
-	}
-	for _, v := range st.NotResource {
-		q.not = append(q.not, compile(v, false))
-	}
-	if q.hasNot {
-		reach = FamilyEC2 | FamilyManaged
-	}
-	if reach == 0 {
+	if units > maxUnits {
+		res.open = reach
+		for _, f := range allFamilies {
+			res.notes[f] = undecided
+		}
 		return res
 	}
-	a := newAutomaton(q)
+	a := newAutomaton(q, &e.budget)
 	for _, f := range allFamilies {
 		if reach&f == 0 {
 			continue
 		}
 		if found, elsewhere := newSearch(a, shapes[f]).place(q.exposes); found {
 			res.open |= f
-			if elsewhere != "" {
+			switch {
+			case a.overrun:
+				res.notes[f] = undecided
+			case elsewhere != "":
 				res.notes[f] = partitionNote(f, elsewhere)
 			}
 		}
@@ -323,25 +363,14 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 
 // mayMatch returns the families of which a pattern matches some instance.
 func mayMatch(p []unit) Family {
+	if allStars(p) {
+		return FamilyEC2 | FamilyManaged
+	}
 	var out Family
 	for _, f := range allFamilies {
 		if patternMayMatch(p, f) {
 			out |= f
 		}
-	}
-	return out
-}
-
-// denyPatterns compiles a Deny's resources. An unknown in its Resource is
-// one value (a Deny of ${AWS::Region} takes back only the stack's own
-// region); one in its NotResource may be any value, so it is read as '*'.
-func denyPatterns(st *Statement) [][]unit {
-	var out [][]unit
-	for _, v := range st.Resource {
-		out = append(out, compile(v, false))
-	}
-	for _, v := range st.NotResource {
-		out = append(out, compile(v, true))
 	}
 	return out
 }
@@ -354,6 +383,17 @@ func boolByte(b bool) byte {
 }
 
 func wildcardOnlyStars(s string) bool { return s != "" && strings.Trim(s, "*") == "" }
+
+// allStars reports whether a compiled pattern is made only of '*': it
+// matches every ARN.
+func allStars(p []unit) bool {
+	for _, u := range p {
+		if u.kind != unitStar {
+			return false
+		}
+	}
+	return len(p) > 0
+}
 
 // partitionNote says where a family is left open when it is only outside
 // partition aws, from the ARN prefix of such a place.
@@ -372,13 +412,15 @@ func partitionNote(f Family, prefix string) string {
 // left, when only outside partition aws.
 func describe(st *Statement, open Family, notes familyNotes) string {
 	var alone, together Values
+	budget := workBudget
 	for _, v := range st.Resource {
 		p := compile(v, false)
 		if mayMatch(p)&open == 0 {
 			continue
 		}
 		together = append(together, v)
-		if coversAlone(p, open) {
+		// The entries shown are found among the first few.
+		if len(together) <= 4*maxQuoted && coversAlone(p, open, &budget) {
 			alone = append(alone, v)
 		}
 	}
@@ -389,8 +431,10 @@ func describe(st *Statement, open Family, notes familyNotes) string {
 	case len(together) > 0:
 		desc = "Resource " + quoteValues(together)
 	}
+	shown := map[string]bool{}
 	for _, f := range allFamilies {
-		if n := notes[f]; n != "" && open&f != 0 {
+		if n := notes[f]; n != "" && open&f != 0 && !shown[n] {
+			shown[n] = true
 			desc += "; " + n
 		}
 	}
@@ -398,13 +442,17 @@ func describe(st *Statement, open Family, notes familyNotes) string {
 }
 
 // coversAlone reports whether one pattern covers every instance of some
-// place of one of the families.
-func coversAlone(p []unit, fams Family) bool {
+// place of one of the families, exactly: a pattern whose coverage cannot
+// be decided within the budget is not said to.
+func coversAlone(p []unit, fams Family, budget *int) bool {
+	if allStars(p) {
+		return true
+	}
 	q := &coverQuestion{allow: [][]unit{p}}
-	a := newAutomaton(q)
+	a := newAutomaton(q, budget)
 	for _, f := range allFamilies {
 		if fams&f != 0 {
-			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found {
+			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found && !a.overrun {
 				return true
 			}
 		}
