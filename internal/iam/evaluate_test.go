@@ -942,6 +942,8 @@ var fuzzPieces = []string{
 	"StringEqualsIfExists", "Null", "NullIfExists", "Bogus", "IpAddress",
 	"ssm:resourceTag/env", "aws:ResourceTag/aws:x", "ec2:ResourceTag/env", "aws:SourceIp", "ssm:resourceTag/",
 	"true", "false", "prod", "Allow", "Deny",
+	"arn:aws-cn:ec2:*:*:instance/i-0*", "arn:*:ec2:*:*:instance/*????????", "${aws:PrincipalTag/team}", "${ssm:resourceTag/team}",
+	"aws:PrincipalTag/team", "Bool", "aws:MultiFactorAuthPresent", "ForAllValues:StringNotEquals", "arn:aws:ec2:${R}:*:*",
 }
 
 func FuzzEvaluate(f *testing.F) {
@@ -952,7 +954,8 @@ func FuzzEvaluate(f *testing.F) {
 		r := &fuzzReader{data: data}
 		p := &Policy{}
 		for n := r.next() % 5; n > 0; n-- {
-			st := Statement{Effect: r.str(), HasPrincipal: r.next()%4 == 0}
+			st := Statement{Effect: r.str(), HasPrincipal: r.next()%4 == 0,
+				Reading: Reading{Place: int(r.next() % 3), Sometimes: r.next()%5 == 0}}
 			st.Action, st.NotAction = r.values(), r.values()
 			st.Resource, st.NotResource = r.values(), r.values()
 			for c := r.next() % 4; c > 0; c-- {
