@@ -434,6 +434,11 @@ func TestDenyCredit(t *testing.T) {
 				`{"Effect": "Deny", "Action": "ssm:*", "NotResource": ["arn:aws:ssm:*::document/*", "arn:aws:ec2:eu-west-1:*:instance/*"]}`),
 		},
 		{
+			name: "a Deny with the NotResource the Allow has takes back all it grants",
+			content: policy(`{"Effect": "Allow", "Action": "ssm:SendCommand", "NotResource": "arn:aws:ec2:*:*:instance/*"}`,
+				`{"Effect": "Deny", "Action": "ssm:*", "NotResource": "arn:aws:ec2:*:*:instance/*"}`),
+		},
+		{
 			name: "a Deny whose NotResource names the Allow's place takes nothing back",
 			content: policy(sendTo(`"arn:aws:ec2:us-east-1:111122223333:instance/*"`),
 				`{"Effect": "Deny", "Action": "ssm:*", "NotResource": "arn:aws:ec2:us-east-1:*:instance/*"}`),
