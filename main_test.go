@@ -95,15 +95,16 @@ func TestExitCodes(t *testing.T) {
 }
 
 // TestBrokenNextToBad checks that a file that cannot be parsed is named in
-// a warning while the file next to it still has its finding reported.
+// a warning while the file next to it is still read: a policy with an
+// unknown condition operator, which IAM rejects, is a warning at the
+// operator and grants nothing.
 func TestBrokenNextToBad(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"testdata/examples/broken"}, &stdout, &stderr)
-	want := "testdata/examples/broken/operator-typo.json:4:5: critical IAM-SSM-1 Allow grants ssm:SendCommand on all EC2 and managed instances" +
-		` (Action "ssm:SendCommand", Resource "*"): unknown condition operator "StringEqual" on ssm:resourceTag/team: the policy is malformed` + "\n" +
+	want := "warning: testdata/examples/broken/operator-typo.json:9:9: unknown condition operator StringEqual: IAM rejects this policy\n" +
 		"warning: testdata/examples/broken/truncated.json:7:7: cannot parse: not valid JSON: unexpected '\"', expected ',' or '}'\n" +
-		"1 finding (1 critical) in 2 files, 1 warning; 1 at or above high\n"
-	if code != exitFindings || stdout.String() != want {
+		"0 findings in 2 files, 2 warnings; 0 at or above high\n"
+	if code != exitClean || stdout.String() != want {
 		t.Errorf("exit %d, output:\n%s\nwant:\n%s", code, stdout.String(), want)
 	}
 }

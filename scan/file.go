@@ -6,6 +6,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -83,6 +84,11 @@ func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	docs, more := extract.Extract(src, roots)
 	for _, d := range more {
 		warn(d)
+	}
+	for i := range docs {
+		for _, d := range iam.Malformed(&docs[i].Policy) {
+			warn(d)
+		}
 	}
 	sup := exempt.NewSuppressor(src, name, warn)
 	var found []rules.Finding // one rule's findings in one document

@@ -353,7 +353,7 @@ func TestScanFileWarnings(t *testing.T) {
 
 func TestYAMLDuplicateKey(t *testing.T) {
 	res := ScanFile("dup.yaml", []byte("Statement:\n  - Effect: Deny\n    Effect: Allow\n    Action: ssm:SendCommand\n    Resource: '*'\n"))
-	if len(res.Warnings) != 1 || res.Warnings[0].String() != `dup.yaml:3:5: duplicate key "Effect" (also on line 2); the last one is used` {
+	if len(res.Warnings) != 1 || res.Warnings[0].String() != `dup.yaml:3:5: duplicate key "Effect" (also on line 2): readers differ on which one counts` {
 		t.Errorf("warnings = %v", res.Warnings)
 	}
 	if len(res.Findings) != 1 || located(res.Findings[0]) != "IAM-SSM-1@2:5-5:18" {

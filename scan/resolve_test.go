@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // TestStaticResolution: what CloudFormation resolves without deploying
@@ -242,17 +243,24 @@ func described(f rules.Finding) string {
 func scanDescribed(t *testing.T, file, content string, want []string) []rules.Finding {
 	t.Helper()
 	res := ScanFile(file, []byte(content))
-	if len(res.Warnings) > 0 {
-		t.Errorf("unexpected warnings: %v", res.Warnings)
+	return checkDescribed(t, res.Findings, res.Warnings, want)
+}
+
+// checkDescribed checks that there are no warnings and that the findings
+// are want (described, in order), and returns them.
+func checkDescribed(t *testing.T, findings []rules.Finding, warnings []source.Warning, want []string) []rules.Finding {
+	t.Helper()
+	if len(warnings) > 0 {
+		t.Errorf("unexpected warnings: %v", warnings)
 	}
 	var got []string
-	for _, f := range res.Findings {
+	for _, f := range findings {
 		got = append(got, described(f))
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("findings:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-	return res.Findings
+	return findings
 }
 
 // TestTooManyAlternatives: a value that resolves to more alternatives

@@ -195,12 +195,12 @@ func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult
 	for _, c := range tf.Comments {
 		comments.Add(c.File, c.Pos, c.Text)
 	}
-	seen := map[resultKey]bool{}
+	seen := map[seenKey]bool{}
 	var found []rules.Finding
 	pass := rules.Pass{Report: func(f rules.Finding) { found = append(found, f) }}
 	for i := range tf.Docs {
 		doc := &tf.Docs[i]
-		pass.Policy, pass.Origin, pass.Files = &doc.Policy, doc.Origin, doc.Files
+		pass.Policy, pass.Attachments, pass.Origin, pass.Files = &doc.Policy, doc.Attachments, doc.Origin, doc.Files
 		pass.File = files[0].Name
 		if i := slices.IndexFunc(doc.Files, func(f string) bool { return f != "" }); i >= 0 {
 			pass.File = doc.Files[i]
@@ -209,7 +209,10 @@ func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult
 			pass.Rule, found = rule, found[:0]
 			rule.Check(&pass)
 			for _, f := range found {
-				key := resultKey{f.File, f.Span, f.RuleID}
+				key := seenKey{resultKey: resultKey{f.File, f.Span, f.RuleID}}
+				if len(doc.Attachments) > 0 {
+					key.principal, key.identity, key.policy = f.Origin.Resource, f.Origin.Identity, f.Origin.PolicyName
+				}
 				if seen[key] {
 					continue
 				}
@@ -246,6 +249,15 @@ type resultKey struct {
 	file string
 	span source.Span
 	rule string
+}
+
+// seenKey is what makes a result of a module one: a statement and a
+// rule, and for an attachment also the principal and the policy, since
+// one place may attach policies to several principals (the roles of an
+// aws_iam_policy_attachment) or name several policies (each.value).
+type seenKey struct {
+	resultKey
+	principal, identity, policy string
 }
 
 // oneResultPerStatement keeps one result per statement and rule where a

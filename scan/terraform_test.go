@@ -57,6 +57,15 @@ func TestTerraformForms(t *testing.T) {
 		{"exempted: comment on the resource", "exempted suppress/main.tf IAM-SSM-1@7:18-7:72 critical"},
 		{"exempted: comment on the statement", "exempted suppress/main.tf IAM-SSM-2@16:7-16:72 high"},
 		{"exempted: // comment of a .tf.json resource", "exempted tfjson/main.tf.json IAM-SSM-2@10:47-10:116 high"},
+		{"data \"aws_iam_policy\" by name, attached to a user", "attach/data.tf IAM-SSM-1@2:10-2:31 critical"},
+		{"data \"aws_iam_policy\" by name, attached to a user", "attach/data.tf IAM-SSM-2@2:10-2:31 high"},
+		{"managed_policy_arns with the partition from a data source", "attach/main.tf IAM-SSM-1@11:5-11:110 critical"},
+		{"aws_iam_role_policy_attachment of a variable's default", "attach/main.tf IAM-SSM-1@17:16-17:35 critical"},
+		{"aws_iam_role_policy_attachment of a variable's default", "attach/main.tf IAM-SSM-2@17:16-17:35 high"},
+		{"aws_iam_policy_attachment: a role and a group", "attach/main.tf IAM-SSM-1@38:16-38:61 critical"},
+		{"aws_iam_policy_attachment: a role and a group", "attach/main.tf IAM-SSM-2@38:16-38:61 high"},
+		{"attachment with a suppression comment for the other rule", "attach/main.tf IAM-SSM-2@50:16-50:61 high"},
+		{"exempted: comment on the attachment", "exempted attach/main.tf IAM-SSM-1@50:16-50:61 critical"},
 	}
 	root := testkit.RepoRoot(t)
 	rep, err := Run(Options{Paths: []string{filepath.Join(root, "testdata", "terraform")}, BaseDir: filepath.Join(root, "testdata", "terraform")})

@@ -25,7 +25,8 @@ type Document struct {
 	// any: its Metadata may suppress findings.
 	Holder *syntax.Node
 	// Files names the file of each statement where a policy gathers
-	// statements from several files (Terraform); "" is the scanned file.
+	// statements from several files (Terraform), or the file that names
+	// the policy of a Terraform attachment; "" is the scanned file.
 	Files []string
 	// Suppressions are the inline comments that may suppress findings of
 	// the document (Terraform).
@@ -59,6 +60,9 @@ type extractor struct {
 	holder *syntax.Node
 	// sub is the Fn::Sub whose template is being walked, if any.
 	sub *substitution
+	// places counts the statements read more than one way, to number
+	// their iam.Reading places.
+	places int
 	// stack is the template being read, if any; from is the parameter
 	// whose Default holds the policy being read, if any (see resolver).
 	stack *stack
@@ -259,114 +263,4 @@ func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 		e.leave(outer)
 	}
 	e.docs = append(e.docs, Document{Policy: p, Origin: origin, Holder: e.holder})
-}
-
-// statements reads one statement. An Fn::If around it yields both
-// branches, and an Fn::If around its Condition one statement per branch:
-// every branch is judged.
-func (e *extractor) statements(n *syntax.Node) []iam.Statement {
-	if name, arg, ok := intrinsic(n); ok {
-		switch {
-		case name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3:
-			return append(e.statements(arg.Items[1]), e.statements(arg.Items[2])...)
-		case name == "Ref" && arg.Text == "AWS::NoValue":
-			return nil
-		}
-	}
-	if n.Kind != syntax.KindMap {
-		e.warn(n, "a statement must be an object, not %s", n.Describe())
-		return nil
-	}
-	effect := e.effect(n.Get("Effect"))
-	s := iam.Statement{
-		Sid:          n.Get("Sid").ScalarText(),
-		Effect:       effect,
-		Action:       e.values(n, "Action", effect),
-		NotAction:    e.values(n, "NotAction", effect),
-		Resource:     e.values(n, "Resource", effect),
-		NotResource:  e.values(n, "NotResource", effect),
-		HasPrincipal: n.Get("Principal") != nil || n.Get("NotPrincipal") != nil,
-		Span:         e.usedAt(n).Span(e.src),
-		Anchor:       e.anchor(n),
-	}
-	cond := n.Get("Condition")
-	if cond == nil {
-		return []iam.Statement{s}
-	}
-	var out []iam.Statement
-	for _, alt := range conditionAlternatives(cond) {
-		v := s
-		v.Conditions = e.conditions(alt, effect)
-		out = append(out, v)
-	}
-	return out
-}
-
-// values reads an element that may be absent: absent gives nil, present
-// gives a non-nil list even when every value drops out.
-func (e *extractor) values(stmt *syntax.Node, key, effect string) iam.Values {
-	n := stmt.Get(key)
-	if n == nil {
-		return nil
-	}
-	v := e.elementResolver(effect, key).values(n)
-	if v == nil {
-		v = iam.Values{}
-	}
-	return v
-}
-
-func conditionAlternatives(n *syntax.Node) []*syntax.Node {
-	if name, arg, ok := intrinsic(n); ok && name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3 {
-		return append(conditionAlternatives(arg.Items[1]), conditionAlternatives(arg.Items[2])...)
-	}
-	return []*syntax.Node{n}
-}
-
-// conditions flattens a Condition block into operator/key pairs.
-func (e *extractor) conditions(n *syntax.Node, effect string) []iam.Condition {
-	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.Text == "AWS::NoValue" {
-		return nil
-	}
-	if n.Kind != syntax.KindMap {
-		e.warn(n, "Condition must be an object, not %s", n.Describe())
-		return nil
-	}
-	var out []iam.Condition
-	for _, op := range n.Fields {
-		for _, block := range conditionAlternatives(op.Value) {
-			if block.Kind != syntax.KindMap {
-				e.warn(block, "condition operator %s must map keys to values, not %s", op.Key.Text, block.Describe())
-				continue
-			}
-			for _, kv := range block.Fields {
-				out = append(out, iam.Condition{
-					Operator: op.Key.Text,
-					Key:      kv.Key.Text,
-					Values:   e.elementResolver(effect, "Condition").values(kv.Value),
-				})
-			}
-		}
-	}
-	return out
-}
-
-// effect reads Effect; an intrinsic that may yield Allow counts as Allow.
-func (e *extractor) effect(n *syntax.Node) string {
-	if n == nil {
-		return ""
-	}
-	if n.IsScalar() {
-		return n.Text
-	}
-	first := ""
-	for _, v := range e.resolver().resolve(n) {
-		if v.is("Allow") {
-			return "Allow"
-		}
-		if first == "" {
-			first = v.text
-		}
-	}
-	return first
 }

@@ -156,6 +156,7 @@ type tfModule struct {
 	comments    map[*tfFile]map[int][]*Comment // by the line they stand before
 	allComments []*Comment
 	out         []Document
+	attach      tfAttachments
 }
 
 // tfInputs is a map of values that may hold policies: terragrunt's inputs,
@@ -279,6 +280,8 @@ func (m *tfModule) declare(top *tfBlock) {
 			}
 		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy_document":
 			m.docs[b.labels[1]] = &tfDoc{block: b}
+		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy":
+			m.declarePolicyData(b)
 		case (b.typ == "resource" && len(b.labels) == 2) || (b.typ == "module" && len(b.labels) == 1):
 			m.blocks = append(m.blocks, b)
 		}
@@ -400,6 +403,7 @@ func (m *tfModule) instances(b *tfBlock) []instance {
 
 // resource reads the identity policies of a resource.
 func (m *tfModule) resource(b *tfBlock, inst instance) {
+	m.attachments(b, inst)
 	typ, name := b.labels[0], b.labels[1]
 	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
 	if attr, ok := identityPolicyAttrs[typ]; ok {

@@ -372,7 +372,9 @@ func (s *tfScope) traversal(t hcl.Traversal, at place) *value {
 	case "each", "count", "self":
 		return unknownValue(name, iam.UnknownAny, at)
 	}
-	return unknownValue(name, iam.UnknownSpecific, at)
+	v := unknownValue(name, iam.UnknownSpecific, at)
+	v.hole.ref = t
+	return v
 }
 
 // variable is the value of var.name: from the tfvars, else its default.

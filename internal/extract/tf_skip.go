@@ -11,6 +11,9 @@ package extract
 
 // keepBlock reports whether the reader may look into a top-level block.
 func keepBlock(typ string, labels []string) bool {
+	if attachmentBlock(typ, labels) {
+		return true
+	}
 	switch typ {
 	case "resource":
 		if len(labels) == 0 {

@@ -100,6 +100,9 @@ type hole struct {
 	// failed marks an expression Terraform would reject (a missing
 	// attribute, a function error): try() moves on from it.
 	failed bool
+	// ref is the reference to a resource, data source or module output
+	// that the hole is, for what an attachment names (tf_attach.go).
+	ref hcl.Traversal
 }
 
 // strPart is a piece of a string: literal text, or a hole.

@@ -1,12 +1,11 @@
 package iam
 
 import (
-	"fmt"
 	"strings"
 )
 
-// This file decides whether a statement's conditions pin the target
-// instance, and if not, says why.
+// This file reads condition operators and keys, and evaluates a condition
+// in one request context (context.go) as IAM does.
 
 // operator is a condition operator taken apart.
 type operator struct {
@@ -16,55 +15,64 @@ type operator struct {
 }
 
 // operatorBases are the known condition operators without set prefix or
-// IfExists suffix, by lower-case name.
-var operatorBases = func() map[string]string {
-	m := make(map[string]string)
-	for _, name := range []string{
-		"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-		"StringLike", "StringNotLike",
-		"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-		"NumericGreaterThan", "NumericGreaterThanEquals",
-		"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
-		"DateGreaterThan", "DateGreaterThanEquals",
-		"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
-		"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
-	} {
-		m[strings.ToLower(name)] = name
-	}
-	return m
-}()
+// IfExists suffix.
+var operatorBases = []string{
+	"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+	"StringLike", "StringNotLike",
+	"NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+	"NumericGreaterThan", "NumericGreaterThanEquals",
+	"DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
+	"DateGreaterThan", "DateGreaterThanEquals",
+	"Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
+	"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+}
 
-// negatedOperators match when the key is absent.
+// negatedOperators match when the key is absent, and when no value
+// matches.
 var negatedOperators = map[string]bool{
 	"StringNotEquals": true, "StringNotEqualsIgnoreCase": true, "StringNotLike": true,
 	"NumericNotEquals": true, "DateNotEquals": true, "NotIpAddress": true,
 	"ArnNotEquals": true, "ArnNotLike": true,
 }
 
-// pinningOperators are the positive string operators that can pin a tag
-// value.
-var pinningOperators = map[string]bool{"StringEquals": true, "StringEqualsIgnoreCase": true, "StringLike": true}
+// comparison is how an operator compares a request value with a policy
+// value, negation aside.
+type comparison uint8
 
-// negatedStringOperators are the operators of a Deny that carves out
-// tagged instances.
-var negatedStringOperators = map[string]bool{"StringNotEquals": true, "StringNotEqualsIgnoreCase": true, "StringNotLike": true}
+const (
+	compareEquals comparison = iota // StringEquals
+	compareFold                     // StringEqualsIgnoreCase
+	compareLike                     // StringLike, ArnEquals, ArnLike: '*' and '?'
+	compareBool                     // Bool
+	compareNull                     // Null
+	compareOpaque                   // numeric, date, IP and binary tests
+)
+
+var comparisons = map[string]comparison{
+	"StringEquals": compareEquals, "StringNotEquals": compareEquals,
+	"StringEqualsIgnoreCase": compareFold, "StringNotEqualsIgnoreCase": compareFold,
+	"StringLike": compareLike, "StringNotLike": compareLike,
+	"ArnEquals": compareLike, "ArnLike": compareLike, "ArnNotEquals": compareLike, "ArnNotLike": compareLike,
+	"Bool": compareBool, "Null": compareNull,
+}
 
 // parseOperator reads an operator name, case-insensitively. ok is false
 // for an unknown operator (and for NullIfExists, which IAM rejects).
 func parseOperator(name string) (op operator, ok bool) {
-	rest := strings.ToLower(name)
-	for _, set := range []string{"ForAllValues", "ForAnyValue"} {
-		if prefix := strings.ToLower(set) + ":"; strings.HasPrefix(rest, prefix) {
-			op.set, rest = set, rest[len(prefix):]
+	rest := name
+	for _, set := range [...]string{"ForAllValues", "ForAnyValue"} {
+		if hasPrefixFold(rest, set) && len(rest) > len(set) && rest[len(set)] == ':' {
+			op.set, rest = set, rest[len(set)+1:]
 			break
 		}
 	}
-	if base, found := operatorBases[rest]; found {
+	if base := baseOperator(rest); base != "" {
 		op.base = base
 		return op, true
 	}
-	if trimmed, found := strings.CutSuffix(rest, "ifexists"); found {
-		if base, known := operatorBases[trimmed]; known && base != "Null" {
+	const ifExists = "IfExists"
+	if n := len(rest) - len(ifExists); n > 0 && strings.EqualFold(rest[n:], ifExists) {
+		if base := baseOperator(rest[:n]); base != "" && base != "Null" {
 			op.base, op.ifExists = base, true
 			return op, true
 		}
@@ -72,217 +80,247 @@ func parseOperator(name string) (op operator, ok bool) {
 	return operator{}, false
 }
 
+// baseOperator returns the canonical name of a known operator, or "".
+func baseOperator(name string) string {
+	for _, base := range operatorBases {
+		if strings.EqualFold(name, base) {
+			return base
+		}
+	}
+	return ""
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 // keyKind says what a condition key is about.
 type keyKind uint8
 
 const (
-	keyOther       keyKind = iota // says nothing about the target instance
-	keyInstanceTag                // ssm:resourceTag/KEY or aws:ResourceTag/KEY
+	keyInstanceTag keyKind = iota // ssm:resourceTag/KEY or aws:ResourceTag/KEY
 	keyEC2Tag                     // ec2:ResourceTag/KEY, which SSM never evaluates
+	keyCaller                     // anything else: the caller and the request, not the instance
 )
 
 // classifyKey reads a condition key, case-insensitively, and returns the
 // tag key it names, if any.
 func classifyKey(key string) (keyKind, string) {
-	lower := strings.ToLower(key)
-	for _, prefix := range []string{"ssm:resourcetag/", "aws:resourcetag/"} {
-		if strings.HasPrefix(lower, prefix) {
+	for _, prefix := range [...]string{"ssm:resourcetag/", "aws:resourcetag/"} {
+		if hasPrefixFold(key, prefix) {
 			return keyInstanceTag, key[len(prefix):]
 		}
 	}
-	if prefix := "ec2:resourcetag/"; strings.HasPrefix(lower, prefix) {
+	if prefix := "ec2:resourcetag/"; hasPrefixFold(key, prefix) {
 		return keyEC2Tag, key[len(prefix):]
 	}
-	return keyOther, ""
+	return keyCaller, ""
+}
+
+// contextKey is the one name of a key in a request context: lower case,
+// and an instance tag under ssm:resourcetag/ whichever prefix names it.
+func contextKey(key string) string {
+	if kind, tag := classifyKey(key); kind == keyInstanceTag {
+		return "ssm:resourcetag/" + strings.ToLower(tag)
+	}
+	return strings.ToLower(key)
 }
 
 // reservedTagKey reports whether a tag key has the aws: prefix, which only
-// AWS can set, so that even its presence pins the instance.
+// AWS can set: an instance chosen freely carries none.
 func reservedTagKey(tag string) bool {
 	return len(tag) >= 4 && strings.EqualFold(tag[:4], "aws:")
 }
 
-// wildcardOnly reports whether a value is made only of '*' and '?' (and
-// is not empty): as a StringLike pattern it matches any value, so it only
-// tests that the key exists. An unknown part is some specific text.
-func wildcardOnly(v Value) bool {
-	return v.IsLiteral() && v.Text != "" && strings.Trim(v.Text, "*?") == ""
+// cond is a condition read for evaluation.
+type cond struct {
+	c       *Condition
+	op      operator
+	compare comparison
+	negated bool
+	kind    keyKind
+	key     string // contextKey of the key
+	values  []condValue
+	// aboutInstance is set when the condition tests the instance's tags,
+	// as its key or through a variable in its values.
+	aboutInstance bool
 }
 
-// literalFold reports whether v is the literal word, in any case.
-func literalFold(v Value, word string) bool {
-	return v.IsLiteral() && strings.EqualFold(v.Text, word)
+// condValue is a policy value of a condition: literal text and policy
+// variables, or one value the scanner cannot see.
+type condValue struct {
+	src   *Value
+	parts []valuePart
+	// token stands for a value with unknowns: one specific value that
+	// equals no other.
+	token string
 }
 
-// conditionEffect is what one condition does to a grant on instances.
-type conditionEffect uint8
-
-const (
-	conditionOpen  conditionEffect = iota // leaves every instance (of some kind) granted
-	conditionPins                         // restricts the grant to instances with a pinned tag
-	conditionNever                        // is never true, so the statement grants nothing
-)
-
-// conditionVerdict is the effect of one condition and why, for messages.
-// rank orders reasons by how much they tell the reader: a test on the
-// instance's tags first, then ec2:ResourceTag, then anything else.
-type conditionVerdict struct {
-	effect conditionEffect
-	rank   int
-	why    string
+// valuePart is literal text, or a policy variable (its contextKey).
+type valuePart struct {
+	text     string
+	variable string
 }
 
-// judgeCondition decides what one condition does to a grant on instances.
-//
-// A positive string test (StringEquals, StringEqualsIgnoreCase,
-// StringLike, optionally under ForAnyValue:) of ssm:resourceTag/KEY or
-// aws:ResourceTag/KEY pins the instance, unless it only requires the tag
-// to exist (a StringLike value made only of '*' and '?', or Null false);
-// presence of a reserved aws: tag key does pin. An empty value list is
-// read as pinning nothing: it is a mistake, and the evaluator does not
-// credit it with restricting anything.
-//
-// ec2:ResourceTag/KEY is absent from every SSM request, so the condition
-// is decided as IAM decides one on a missing key: never true for a
-// positive operator (the statement grants nothing), always true for an
-// IfExists, ForAllValues:, negated or Null true operator.
-func judgeCondition(c Condition) conditionVerdict {
-	kind, tag := classifyKey(c.Key)
-	rank := [...]int{keyInstanceTag: 0, keyEC2Tag: 1, keyOther: 2}[kind]
-	open := func(format string, args ...any) conditionVerdict {
-		return conditionVerdict{effect: conditionOpen, rank: rank, why: fmt.Sprintf(format, args...)}
+// readCond reads a condition whose operator is known.
+func readCond(c *Condition, op operator) cond {
+	kind, _ := classifyKey(c.Key)
+	rc := cond{c: c, op: op, compare: compareOpaque, negated: negatedOperators[op.base], kind: kind,
+		key: contextKey(c.Key), aboutInstance: kind == keyInstanceTag}
+	if cmp, ok := comparisons[op.base]; ok {
+		rc.compare = cmp
 	}
-	op, ok := parseOperator(c.Operator)
-	if !ok {
-		return open("unknown condition operator %q on %s: the policy is malformed", c.Operator, c.Key)
-	}
-	switch kind {
-	case keyOther:
-		return open("%s on %s says nothing about the target instance", c.Operator, c.Key)
-	case keyEC2Tag:
-		if trueWhenAbsent(op, c.Values) {
-			return open("%s on %s is true for every instance because SSM does not evaluate ec2:ResourceTag keys",
-				c.Operator, c.Key)
-		}
-		return conditionVerdict{effect: conditionNever, rank: rank, why: fmt.Sprintf(
-			"%s on %s never matches because SSM does not evaluate ec2:ResourceTag keys: the statement grants nothing",
-			c.Operator, c.Key)}
-	}
-	pins := conditionVerdict{effect: conditionPins, rank: rank}
-	switch {
-	case op.set == "ForAllValues":
-		return open("%s on %s is true when the tag is absent", c.Operator, c.Key)
-	case op.ifExists:
-		return open("%s on %s also matches instances without the tag", c.Operator, c.Key)
-	case negatedOperators[op.base]:
-		return open("%s on %s is negated, so it matches instances without the tag", c.Operator, c.Key)
-	case op.base == "Null":
-		return judgeNull(c, tag, open, pins)
-	case !pinningOperators[op.base]:
-		return open("%s on %s is not a string equality or match, so it does not pin a tag value", c.Operator, c.Key)
-	case len(c.Values) == 0:
-		return open("%s on %s has no values, so it pins no tag value", c.Operator, c.Key)
-	}
-	if op.base == "StringLike" && !reservedTagKey(tag) {
-		for _, v := range c.Values {
-			if wildcardOnly(v) {
-				return open("%s value '%s' on %s only requires the tag key to exist", c.Operator, v.Source, c.Key)
+	for i := range c.Values {
+		v := readValue(&c.Values[i])
+		for _, p := range v.parts {
+			if p.variable != "" && classifyKeyKind(p.variable) == keyInstanceTag {
+				rc.aboutInstance = true
 			}
 		}
+		rc.values = append(rc.values, v)
 	}
-	return pins
+	return rc
 }
 
-// judgeNull decides a Null test of an instance tag: Null false requires
-// the tag to exist (which pins only a reserved aws: key), Null true
-// requires it to be absent.
-func judgeNull(c Condition, tag string, open func(string, ...any) conditionVerdict, pins conditionVerdict) conditionVerdict {
-	for _, v := range c.Values {
-		if literalFold(v, "true") {
-			return open("%s '%s' on %s matches instances without the tag", c.Operator, v.Source, c.Key)
+// readValue splits a value into text and policy variables: ${key}, and the
+// escapes ${*}, ${?} and ${$} for the characters themselves. A value
+// without variables is one text part.
+func readValue(v *Value) condValue {
+	cv := condValue{src: v}
+	if !v.IsLiteral() {
+		cv.token = opaqueToken(v)
+		return cv
+	}
+	var text strings.Builder
+	s := v.Text
+	for {
+		i := strings.Index(s, "${")
+		j := -1
+		if i >= 0 {
+			j = strings.IndexByte(s[i:], '}')
 		}
-	}
-	for _, v := range c.Values {
-		if !literalFold(v, "false") {
-			return open("%s on %s does not pin a tag value", c.Operator, c.Key)
+		if i < 0 || j < 0 {
+			text.WriteString(s)
+			break
 		}
+		text.WriteString(s[:i])
+		switch name := s[i+2 : i+j]; name {
+		case "*", "?", "$":
+			text.WriteString(name)
+		default:
+			cv.parts = append(cv.parts, valuePart{text: text.String()}, valuePart{variable: contextKey(name)})
+			text.Reset()
+		}
+		s = s[i+j+1:]
 	}
-	switch {
-	case len(c.Values) == 0:
-		return open("%s on %s does not pin a tag value", c.Operator, c.Key)
-	case reservedTagKey(tag):
-		return pins
-	}
-	return open("%s '%s' on %s only requires the tag key to exist", c.Operator, c.Values[0].Source, c.Key)
+	cv.parts = append(cv.parts, valuePart{text: text.String()})
+	return cv
 }
 
-// trueWhenAbsent reports whether a condition holds when its key is not in
-// the request, as IAM evaluates it.
-func trueWhenAbsent(op operator, values Values) bool {
-	switch {
-	case op.ifExists, op.set == "ForAllValues":
-		return true
-	case op.set == "ForAnyValue":
-		return false
-	case op.base == "Null":
-		for _, v := range values {
-			if literalFold(v, "true") {
+// hasVariable reports whether the value holds a policy variable.
+func (v condValue) hasVariable() bool {
+	for _, p := range v.parts {
+		if p.variable != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve returns the value's text in a context; ok is false when a
+// variable names a key the request lacks: such a value matches nothing.
+func (v condValue) resolve(ctx *requestContext) (string, bool) {
+	if v.token != "" {
+		return v.token, true
+	}
+	if len(v.parts) == 1 {
+		return v.parts[0].text, true
+	}
+	var b strings.Builder
+	for _, p := range v.parts {
+		if p.variable == "" {
+			b.WriteString(p.text)
+			continue
+		}
+		val, ok := ctx.lookup(p.variable)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(val)
+	}
+	return b.String(), true
+}
+
+// side says which kind of statement a condition belongs to, for the
+// readings that must err toward granting.
+type side uint8
+
+const (
+	allowSide side = iota
+	denySide
+)
+
+// holds evaluates the condition in ctx. A condition without values
+// restricts nothing an Allow grants, and makes a Deny take nothing back.
+func (c *cond) holds(ctx *requestContext, s side) bool {
+	if len(c.values) == 0 {
+		return s == allowSide
+	}
+	if c.kind == keyCaller && ctx.callerFree {
+		return s == allowSide
+	}
+	val, present := ctx.lookup(c.key)
+	if c.compare == compareNull {
+		// A value that is neither true nor false is read as either, the
+		// way that grants.
+		for _, v := range c.values {
+			text, _ := v.resolve(ctx)
+			isTrue, isFalse := strings.EqualFold(text, "true"), strings.EqualFold(text, "false")
+			if isTrue && !present || isFalse && present || !isTrue && !isFalse && s == allowSide {
 				return true
 			}
 		}
 		return false
 	}
-	return negatedOperators[op.base]
+	switch {
+	case c.op.set == "ForAllValues" && !present:
+		return true
+	case !present:
+		return c.op.set == "" && (c.op.ifExists || c.negated)
+	}
+	return c.matchesAny(val, ctx) != c.negated
 }
 
-// judgeConditions decides what a statement's conditions together do to
-// its grant on instances. One pinning condition scopes the statement,
-// whatever else it has; otherwise one that is never true makes it grant
-// nothing (never); otherwise why names the most informative condition
-// that leaves instances open: the lowest rank, then the first written.
-func judgeConditions(cs []Condition) (pinned, never bool, why string) {
-	if len(cs) == 0 {
-		return false, false, "no Condition"
-	}
-	var best, firstNever *conditionVerdict
-	for _, c := range cs {
-		v := judgeCondition(c)
-		switch v.effect {
-		case conditionPins:
-			return true, false, ""
-		case conditionNever:
-			if firstNever == nil {
-				firstNever = &v
-			}
-		case conditionOpen:
-			if best == nil || v.rank < best.rank {
-				best = &v
-			}
+// matchesAny reports whether the request value val matches one of the
+// policy values, by the operator's comparison without its negation.
+func (c *cond) matchesAny(val string, ctx *requestContext) bool {
+	for _, v := range c.values {
+		if c.matches(val, v, ctx) {
+			return true
 		}
 	}
-	if firstNever != nil {
-		return false, true, firstNever.why
-	}
-	return false, false, best.why
+	return false
 }
 
-// carvesOutTagged reports whether a Deny's conditions leave only tagged
-// instances outside it: no conditions at all, or only negated string
-// tests (StringNotEquals, StringNotEqualsIgnoreCase, StringNotLike, IfExists
-// allowed) of ssm:resourceTag/KEY or aws:ResourceTag/KEY on concrete
-// values. Such a Deny takes every untagged instance out of an Allow.
-func carvesOutTagged(cs []Condition) bool {
-	for _, c := range cs {
-		op, ok := parseOperator(c.Operator)
-		kind, _ := classifyKey(c.Key)
-		if !ok || op.set != "" || kind != keyInstanceTag || !negatedStringOperators[op.base] || len(c.Values) == 0 {
-			return false
-		}
-		for _, v := range c.Values {
-			if wildcardOnly(v) {
-				return false
-			}
-		}
+func (c *cond) matches(val string, v condValue, ctx *requestContext) bool {
+	text, ok := v.resolve(ctx)
+	if !ok {
+		return false
 	}
-	return true
+	switch c.compare {
+	case compareEquals:
+		return val == text
+	case compareFold:
+		return strings.EqualFold(val, text)
+	case compareBool:
+		return strings.EqualFold(val, text) && !isToken(val)
+	case compareLike:
+		if v.token != "" {
+			return val == text
+		}
+		return match(text, val, false) || isToken(val) && wildcardOnly(text)
+	}
+	// Numeric, date, IP and binary tests are not modelled: a value chosen
+	// to satisfy them does, and one chosen not to does not.
+	return val == text || val == tokenSatisfies || val == tokenInstance
 }

@@ -1,11 +1,16 @@
 package iam
 
+import (
+	"fmt"
+	"strings"
+)
+
 // This file is the IAM question both guardrails ask: does an Allow grant
 // an action on every instance with nothing that pins the instance?
-// action.go matches actions, resource.go decides which instance families
-// a statement covers, condition.go whether its conditions pin the
-// instance, and unknown.go what a value that could not be evaluated does
-// to the verdict.
+// action.go matches actions, cover.go decides which instances a set of
+// resource patterns covers, condition.go and context.go in which requests
+// the conditions hold, why.go says why, and unknown.go what a value that
+// could not be evaluated does to the verdict.
 
 // Exposure is an Allow statement that grants an action on every instance
 // of at least one family with no condition that pins the instance.
@@ -35,10 +40,10 @@ type Exposure struct {
 //
 // Statements with Principal or NotPrincipal are not identity grants and
 // are ignored. A Deny never produces an Exposure, but one in the same
-// policy takes families back from every Allow when it covers the action,
-// every instance of the family in every region and account, and has no
-// condition other than negated tag tests on concrete values (see
-// carvesOutTagged): what it leaves is at most the tagged instances.
+// policy takes back what it surely covers (see cover.go and context.go):
+// it counts only where it holds in every reading of its place. A policy
+// that IAM rejects (see Malformed) grants nothing. Of the readings of one
+// place (Reading) the first that grants is returned.
 //
 // Where the policy holds values that could not be evaluated at all
 // (UnknownAny), it is judged twice, with each such value as broad and as
@@ -53,48 +58,410 @@ func Evaluate(p *Policy, action string) []Exposure {
 	return evaluateBothWays(p, action)
 }
 
+// evaluation is one policy judged for one action.
+type evaluation struct {
+	p      *Policy
+	action string
+	denies []denyPlace
+	ctx    requestContext // reused for every request tried
+	budget int            // work left to the automata (see cover.go)
+}
+
+// denyPlace is the readings of one Deny place that covers the action.
+type denyPlace struct {
+	readings []denyStatement
+}
+
+type denyStatement struct {
+	st    *Statement
+	conds []cond
+}
+
 func evaluate(p *Policy, action string) []Exposure {
-	var denied Family
+	malformed := malformedStatements(p)
 	for i := range p.Statements {
-		denied |= denyCredit(&p.Statements[i], action)
+		if isMalformed(malformed, i) && p.Statements[i].Reading.Place == 0 {
+			return nil
+		}
 	}
+	e := &evaluation{p: p, action: action, budget: workBudget}
+	e.collectDenies(malformed)
 	var out []Exposure
+	var reported map[int]bool // places already reported
 	for i := range p.Statements {
 		st := &p.Statements[i]
-		if st.Effect != "Allow" || st.HasPrincipal {
+		if st.Effect != "Allow" || st.HasPrincipal || isMalformed(malformed, i) || reported[st.Reading.Place] {
 			continue
 		}
-		how, ok := allowsAction(st, action)
-		if !ok {
+		if !allowsAction(st, action) {
 			continue
 		}
-		reach, describe := allowReach(st)
-		open := reach &^ denied
-		if open == 0 {
-			continue
+		if x, ok := e.exposure(i); ok {
+			out = append(out, x)
+			if st.Reading.Place != 0 {
+				if reported == nil {
+					reported = map[int]bool{}
+				}
+				reported[st.Reading.Place] = true
+			}
 		}
-		pinned, never, why := judgeConditions(st.Conditions)
-		if pinned {
-			continue
-		}
-		out = append(out, Exposure{
-			Statement:   i,
-			Ineffective: never,
-			Action:      how,
-			Resource:    describe(open),
-			Families:    open,
-			Why:         why,
-		})
 	}
 	return out
 }
 
-// denyCredit returns the families a statement takes back from every Allow
-// of action in its policy: those a Deny without Principal covers entirely,
-// for action, with at most a carve-out of tagged instances.
-func denyCredit(st *Statement, action string) Family {
-	if st.Effect != "Deny" || st.HasPrincipal || !deniesAction(st, action) || !carvesOutTagged(st.Conditions) {
-		return 0
+// collectDenies groups the Deny readings by place, keeping the places
+// whose every reading is a Deny of the action on resources.
+func (e *evaluation) collectDenies(malformed []bool) {
+	byPlace := map[int]int{}
+	dropped := map[int]bool{}
+	for i := range e.p.Statements {
+		st := &e.p.Statements[i]
+		place := st.Reading.Place
+		isDeny := st.Effect == "Deny" && !st.HasPrincipal && !isMalformed(malformed, i) && !st.Reading.Sometimes &&
+			deniesAction(st, e.action) && (st.Resource != nil) != (st.NotResource != nil)
+		if place != 0 && dropped[place] {
+			continue
+		}
+		if !isDeny {
+			if place != 0 {
+				dropped[place] = true
+				if j, ok := byPlace[place]; ok {
+					e.denies[j].readings = nil
+				}
+			}
+			continue
+		}
+		ds := denyStatement{st: st, conds: readConds(st)}
+		if j, ok := byPlace[place]; ok && place != 0 {
+			e.denies[j].readings = append(e.denies[j].readings, ds)
+			continue
+		}
+		byPlace[place] = len(e.denies)
+		e.denies = append(e.denies, denyPlace{readings: []denyStatement{ds}})
 	}
-	return denyReach(st)
+}
+
+// readConds reads a statement's conditions; malformed statements are
+// never read.
+func readConds(st *Statement) []cond {
+	out := make([]cond, 0, len(st.Conditions))
+	for i := range st.Conditions {
+		op, _ := parseOperator(st.Conditions[i].Operator)
+		out = append(out, readCond(&st.Conditions[i], op))
+	}
+	return out
+}
+
+func allHold(conds []cond, ctx *requestContext, s side) bool {
+	for i := range conds {
+		if !conds[i].holds(ctx, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// exposure judges one Allow statement that grants the action.
+func (e *evaluation) exposure(i int) (Exposure, bool) {
+	st := &e.p.Statements[i]
+	conds := readConds(st)
+	open, desc, witness := e.reach(st, conds)
+	if open != 0 {
+		return Exposure{Statement: i, Action: describeAction(st, e.action), Resource: desc, Families: open, Why: reason(conds, witness)}, true
+	}
+	// A positive test of ec2:ResourceTag never holds for SSM: if the
+	// statement would be open without it, say so in a note.
+	var kept []cond
+	var never *cond
+	for j := range conds {
+		if conds[j].kind == keyEC2Tag && !conds[j].holds(&requestContext{}, allowSide) {
+			if never == nil {
+				never = &conds[j]
+			}
+			continue
+		}
+		kept = append(kept, conds[j])
+	}
+	if never == nil {
+		return Exposure{}, false
+	}
+	if open, desc, _ := e.reach(st, kept); open != 0 {
+		return Exposure{Statement: i, Ineffective: true, Action: describeAction(st, e.action), Resource: desc, Families: open, Why: never.neverWhy()}, true
+	}
+	return Exposure{}, false
+}
+
+// reach returns the families that the statement, read with conds, grants
+// whole in some request and place after the Denies that apply there; how
+// it covers them, for messages; and a request in which it does.
+func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *requestContext) {
+	all := [][]cond{conds}
+	for _, d := range e.denies {
+		for _, r := range d.readings {
+			all = append(all, r.conds)
+		}
+	}
+	u := newUniverse(all...)
+	var open Family
+	var witness *requestContext
+	var notes familyNotes
+	type result struct {
+		firing string
+		coverResult
+	}
+	var results []result // by which Denies fire: few
+	var firing []byte
+	u.each(&e.ctx, func(ctx *requestContext) bool {
+		if !allHold(conds, ctx, allowSide) {
+			return true
+		}
+		firing = firing[:0]
+		for _, d := range e.denies {
+			on := len(d.readings) > 0
+			for _, r := range d.readings {
+				on = on && allHold(r.conds, ctx, denySide)
+			}
+			firing = append(firing, boolByte(on))
+		}
+		var res coverResult
+		found := false
+		for _, r := range results {
+			if r.firing == string(firing) {
+				res, found = r.coverResult, true
+			}
+		}
+		if !found {
+			res = e.cover(st, firing)
+			results = append(results, result{string(firing), res})
+		}
+		if res.open&^open != 0 {
+			if witness == nil {
+				witness = ctx.snapshot()
+			}
+			for _, f := range allFamilies {
+				if res.open&f != 0 && open&f == 0 {
+					notes[f] = res.notes[f]
+				}
+			}
+			open |= res.open
+		}
+		return open != FamilyEC2|FamilyManaged
+	})
+	if open == 0 {
+		return 0, "", nil
+	}
+	return open, describe(st, open, notes), witness
+}
+
+// undecided is the note on a family whose coverage was too costly to
+// decide exactly, and is read as covered.
+const undecided = "the patterns are too intricate to decide exactly, so they are read as covering every instance"
+
+// coverResult is the families a statement exposes under one set of
+// firing Denies, with a note for those open only outside partition aws.
+type coverResult struct {
+	open  Family
+	notes familyNotes
+}
+
+// familyNotes holds a note per family, indexed by the family's bit.
+type familyNotes [FamilyEC2 | FamilyManaged + 1]string
+
+// cover decides which families the statement exposes when the Deny
+// places marked in firing apply. Patterns that match no instance ARN are
+// left out of the question: they never decide it.
+func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
+	var res coverResult
+	anyFiring := false
+	for _, on := range firing {
+		anyFiring = anyFiring || on != 0
+	}
+	if !anyFiring {
+		for _, v := range st.Resource {
+			if v.IsLiteral() && wildcardOnlyStars(v.Text) {
+				res.open = FamilyEC2 | FamilyManaged
+				return res
+			}
+		}
+	}
+	q := &coverQuestion{hasNot: st.NotResource != nil}
+	units := 0
+	var reach Family // the families some Resource entry may match
+	keep := func(v Value, unknownAsStar bool) ([]unit, Family) {
+		p := compile(v, unknownAsStar)
+		fams := mayMatch(p)
+		if fams != 0 {
+			units += len(p) + 1
+		}
+		return p, fams
+	}
+	for _, v := range st.Resource {
+		if p, fams := keep(v, false); fams != 0 {
+			reach |= fams
+			q.allow = append(q.allow, p)
+		}
+	}
+	if q.hasNot {
+		reach = FamilyEC2 | FamilyManaged
+		for _, v := range st.NotResource {
+			if p, fams := keep(v, false); fams != 0 {
+				q.not = append(q.not, p)
+			}
+		}
+	}
+	if reach == 0 {
+		return res
+	}
+	for j, d := range e.denies {
+		if firing[j] == 0 {
+			continue
+		}
+		var group []denyReading
+		for _, r := range d.readings {
+			from := len(q.deny)
+			// An unknown in a Deny's Resource is one value (a Deny of
+			// ${AWS::Region} takes back only the stack's own region); one
+			// in its NotResource may be any value, so it is read as '*'.
+			for _, v := range r.st.Resource {
+				if p, fams := keep(v, false); fams != 0 {
+					q.deny = append(q.deny, p)
+				}
+			}
+			for _, v := range r.st.NotResource {
+				if p, fams := keep(v, true); fams != 0 {
+					q.deny = append(q.deny, p)
+				}
+			}
+			group = append(group, denyReading{from: from, to: len(q.deny), not: r.st.NotResource != nil})
+		}
+		q.denies = append(q.denies, group)
+	}
+	if units > maxUnits {
+		res.open = reach
+		for _, f := range allFamilies {
+			res.notes[f] = undecided
+		}
+		return res
+	}
+	a := newAutomaton(q, &e.budget)
+	for _, f := range allFamilies {
+		if reach&f == 0 {
+			continue
+		}
+		if found, elsewhere := newSearch(a, shapes[f]).place(q.exposes); found {
+			res.open |= f
+			switch {
+			case a.overrun:
+				res.notes[f] = undecided
+			case elsewhere != "":
+				res.notes[f] = partitionNote(f, elsewhere)
+			}
+		}
+	}
+	return res
+}
+
+// mayMatch returns the families of which a pattern matches some instance.
+func mayMatch(p []unit) Family {
+	if allStars(p) {
+		return FamilyEC2 | FamilyManaged
+	}
+	var out Family
+	for _, f := range allFamilies {
+		if patternMayMatch(p, f) {
+			out |= f
+		}
+	}
+	return out
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func wildcardOnlyStars(s string) bool { return s != "" && strings.Trim(s, "*") == "" }
+
+// allStars reports whether a compiled pattern is made only of '*': it
+// matches every ARN.
+func allStars(p []unit) bool {
+	for _, u := range p {
+		if u.kind != unitStar {
+			return false
+		}
+	}
+	return len(p) > 0
+}
+
+// partitionNote says where a family is left open when it is only outside
+// partition aws, from the ARN prefix of such a place.
+func partitionNote(f Family, prefix string) string {
+	part, _, _ := strings.Cut(strings.TrimPrefix(prefix, "arn:"), ":")
+	if part == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s stay open in partition %s", f, part)
+}
+
+// describe says how a statement covers the open families: the Resource
+// entries that cover every instance of a place on their own, or else
+// those that together do (the ones that match some instance of an open
+// family), or else its NotResource list; then where the open families are
+// left, when only outside partition aws.
+func describe(st *Statement, open Family, notes familyNotes) string {
+	var alone, together Values
+	budget := workBudget
+	for _, v := range st.Resource {
+		p := compile(v, false)
+		if mayMatch(p)&open == 0 {
+			continue
+		}
+		together = append(together, v)
+		// The entries shown are found among the first few.
+		if len(together) <= 4*maxQuoted && coversAlone(p, open, &budget) {
+			alone = append(alone, v)
+		}
+	}
+	desc := "NotResource " + quoteValues(st.NotResource)
+	switch {
+	case len(alone) > 0:
+		desc = "Resource " + quoteValues(alone)
+	case len(together) > 0:
+		desc = "Resource " + quoteValues(together)
+	}
+	shown := map[string]bool{}
+	for _, f := range allFamilies {
+		if n := notes[f]; n != "" && open&f != 0 && !shown[n] {
+			shown[n] = true
+			desc += "; " + n
+		}
+	}
+	return desc
+}
+
+// coversAlone reports whether one pattern covers every instance of some
+// place of one of the families, exactly: a pattern whose coverage cannot
+// be decided within the budget is not said to.
+func coversAlone(p []unit, fams Family, budget *int) bool {
+	if allStars(p) {
+		return true
+	}
+	q := &coverQuestion{allow: [][]unit{p}}
+	a := newAutomaton(q, budget)
+	for _, f := range allFamilies {
+		if fams&f != 0 {
+			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found && !a.overrun {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resourceMayMatch reports whether a Resource entry matches some instance
+// of the families.
+func resourceMayMatch(v Value, fams Family) bool {
+	return mayMatch(compile(v, false))&fams != 0
 }

@@ -316,26 +316,34 @@ var evalCases = []evalCase{
 	// NotResource.
 	{
 		name:   "NotResource EC2 instances leaves managed instances",
-		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:aws:ec2:*:*:instance/*"}}`,
-		both:   []want{{stmt: 0, fams: managed, why: noCondition, resource: `NotResource "arn:aws:ec2:*:*:instance/*"`}},
+		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:*:ec2:*:*:instance/*"}}`,
+		both:   []want{{stmt: 0, fams: managed, why: noCondition, resource: `NotResource "arn:*:ec2:*:*:instance/*"`}},
 	},
 	{
 		name:   "NotResource managed instances leaves EC2",
-		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": ["arn:aws:ssm:*:*:managed-instance/*"]}}`,
+		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": ["arn:*:ssm:*:*:managed-instance/*"]}}`,
 		both:   []want{exposed(0, ec2, noCondition)},
 	},
 	{
 		name: "NotResource both families",
 		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*",
-			"NotResource": ["arn:aws:ec2:*:*:instance/*", "arn:aws:ssm:*:*:managed-instance/*"]}}`,
+			"NotResource": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"]}}`,
 	},
 	{
 		name:   "NotResource star",
 		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "*"}}`,
 	},
 	{
-		name:   "NotResource of every resource of the partition",
+		name:   "NotResource of every resource of partition aws leaves the other partitions",
 		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:aws:*"}}`,
+		both: []want{{stmt: 0, fams: allFams, why: noCondition,
+			resource: `NotResource "arn:aws:*"; EC2 instances stay open in partition aws-cn; managed instances stay open in partition aws-cn`}},
+	},
+	{
+		name:   "NotResource of EC2 instances in partition aws leaves them open elsewhere",
+		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:aws:ec2:*:*:instance/*"}}`,
+		both: []want{{stmt: 0, fams: allFams, why: noCondition,
+			resource: `NotResource "arn:aws:ec2:*:*:instance/*"; EC2 instances stay open in partition aws-cn`}},
 	},
 	{
 		name:   "NotResource of one region leaves both",
@@ -359,9 +367,9 @@ var evalCases = []evalCase{
 		both:   []want{exposed(0, allFams, noCondition)},
 	},
 	{
-		name:   "NotResource in another partition still excludes it there",
+		name:   "NotResource in another partition leaves partition aws open",
 		policy: `{"Statement": {"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:aws-us-gov:ec2:*:*:instance/*"}}`,
-		both:   []want{exposed(0, managed, noCondition)},
+		both:   []want{{stmt: 0, fams: allFams, why: noCondition, resource: `NotResource "arn:aws-us-gov:ec2:*:*:instance/*"`}},
 	},
 
 	// Conditions that pin the instance.
@@ -498,20 +506,15 @@ var evalCases = []evalCase{
 		policy: anyAction(`{"StringLike": {"ssm:resourceTag/env": "*"}, "StringEquals": {"ec2:ResourceTag/env": "prod"}}`),
 		both:   []want{ineffective(0, allFams, ec2NeverEq)},
 	},
+	// An unknown operator makes the policy malformed: IAM refuses it, so
+	// it grants nothing (TestMalformed checks the warning).
+	{name: "unknown operator: the policy grants nothing", policy: anyAction(`{"StringEqual": {"ssm:resourceTag/env": "prod"}}`)},
+	{name: "NullIfExists is unknown", policy: anyAction(`{"NullIfExists": {"ssm:resourceTag/env": "false"}}`)},
+	{name: "unknown set prefix", policy: anyAction(`{"ForSomeValues:StringEquals": {"ssm:resourceTag/env": "prod"}}`)},
 	{
-		name:   "unknown operator: the policy is malformed",
-		policy: anyAction(`{"StringEqual": {"ssm:resourceTag/env": "prod"}}`),
-		both:   []want{exposed(0, allFams, `unknown condition operator "StringEqual" on ssm:resourceTag/env: the policy is malformed`)},
-	},
-	{
-		name:   "NullIfExists is unknown",
-		policy: anyAction(`{"NullIfExists": {"ssm:resourceTag/env": "false"}}`),
-		both:   []want{exposed(0, allFams, `unknown condition operator "NullIfExists" on ssm:resourceTag/env: the policy is malformed`)},
-	},
-	{
-		name:   "unknown set prefix",
-		policy: anyAction(`{"ForSomeValues:StringEquals": {"ssm:resourceTag/env": "prod"}}`),
-		both:   []want{exposed(0, allFams, `unknown condition operator "ForSomeValues:StringEquals" on ssm:resourceTag/env: the policy is malformed`)},
+		name: "an unknown operator in another statement makes the whole policy grant nothing",
+		policy: `{"Statement": [{"Effect": "Allow", "Action": "ssm:*", "Resource": "*"},
+			{"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"IpAddres": {"aws:SourceIp": "10.0.0.0/8"}}}]}`,
 	},
 	{
 		name:   "a non-string operator does not pin",
@@ -539,8 +542,8 @@ var evalCases = []evalCase{
 		both:   []want{exposed(0, allFams, ec2AlwaysNe)},
 	},
 	{
-		name:   "an instance tag reason outranks an unknown operator on another key",
-		policy: anyAction(`{"IpAddres": {"aws:SourceIp": "10.0.0.0/8"}, "StringEqualsIfExists": {"ssm:resourceTag/env": "prod"}}`),
+		name:   "an instance tag reason outranks a key about the caller",
+		policy: anyAction(`{"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "StringEqualsIfExists": {"ssm:resourceTag/env": "prod"}}`),
 		both:   []want{exposed(0, allFams, ifExistsEqWhy)},
 	},
 
@@ -548,12 +551,17 @@ var evalCases = []evalCase{
 	{name: "unconditional Deny of both families", policy: withDeny(`{"Effect": "Deny", "Action": ["ssm:SendCommand", "ssm:StartSession"], "Resource": "*"}`)},
 	{
 		name:   "Deny of EC2 instances leaves managed instances",
-		policy: withDeny(`{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:aws:ec2:*:*:instance/*"}`),
+		policy: withDeny(`{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:*:ec2:*:*:instance/*"}`),
 		both:   []want{{stmt: 0, fams: managed, why: noCondition, resource: `Resource "*"`}},
 	},
 	{
 		name:   "Deny of both instance ARNs",
+		policy: withDeny(`{"Effect": "Deny", "Action": "ssm:*", "Resource": ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"]}`),
+	},
+	{
+		name:   "Deny in partition aws leaves the Allow's star open in the others",
 		policy: withDeny(`{"Effect": "Deny", "Action": "ssm:*", "Resource": ["arn:*:ec2:*:*:instance/*", "arn:aws:ssm:*:*:managed-instance/*"]}`),
+		both:   []want{{stmt: 0, fams: managed, why: noCondition, resource: `Resource "*"; managed instances stay open in partition aws-cn`}},
 	},
 	{
 		name: "Deny drops the entry it covers from the message",
@@ -607,9 +615,8 @@ var evalCases = []evalCase{
 		both:   []want{exposed(0, allFams, noCondition)},
 	},
 	{
-		name:   "carve-out on ec2:ResourceTag gives no credit",
+		name:   "negated ec2:ResourceTag is true for every SSM request, so the Deny takes all back",
 		policy: withDeny(`{"Effect": "Deny", "Action": "ssm:*", "Resource": "*", "Condition": {"StringNotEquals": {"ec2:ResourceTag/env": "prod"}}}`),
-		both:   []want{exposed(0, allFams, noCondition)},
 	},
 	{
 		name:   "carve-out under ForAnyValue gives no credit",
@@ -659,13 +666,13 @@ var evalCases = []evalCase{
 	},
 	{
 		name: "a Deny written before the Allow counts too",
-		policy: `{"Statement": [{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:aws:ssm:*:*:managed-instance/*"},
-			{"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:aws:ec2:*:*:instance/*"}]}`,
+		policy: `{"Statement": [{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:*:ssm:*:*:managed-instance/*"},
+			{"Effect": "Allow", "Action": "ssm:*", "NotResource": "arn:*:ec2:*:*:instance/*"}]}`,
 	},
 	{
 		name: "Deny credit applies before the conditions are judged",
 		policy: `{"Statement": [{"Effect": "Allow", "Action": "ssm:*", "Resource": "*", "Condition": {"StringEquals": {"ec2:ResourceTag/env": "prod"}}},
-			{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:aws:ec2:*:*:instance/*"}]}`,
+			{"Effect": "Deny", "Action": "ssm:*", "Resource": "arn:*:ec2:*:*:instance/*"}]}`,
 		both: []want{ineffective(0, managed, ec2NeverEq)},
 	},
 }
@@ -728,7 +735,7 @@ func TestFamilyString(t *testing.T) {
 	}
 }
 
-func TestGlobMatch(t *testing.T) {
+func TestMatch(t *testing.T) {
 	tests := []struct {
 		pattern, subject string
 		fold, want       bool
@@ -739,42 +746,44 @@ func TestGlobMatch(t *testing.T) {
 		{"a*b*c", "axxbyyc", false, true},
 		{"a*b*c", "axxbyy", false, false},
 		{"?", "é", false, true},
+		{"??", "é", false, false},
 		{"É", "é", true, true},
 		{"É", "é", false, false},
 		{"ssm:*", "SSM:StartSession", true, true},
-		{"\x00A\x00", "\x00A\x00", false, true},
-		{"\x00A\x00", "\x00B\x00", false, false},
-		{"\x00A\x00", "A", false, false},
-		{"*", "x\x00A:B\x00y", false, true},
-		{"x?y", "x\x00A\x00y", false, false},
+		{"ssm:*", "SSM:StartSession", false, false},
+		{"*session", "ssm:StartSession", true, true},
+		{"K", "\u212a", true, true}, // the Kelvin sign folds to K
 	}
 	for _, tt := range tests {
-		got := globMatch(pattern(testValue(tt.pattern)), testUnits(tt.subject), tt.fold)
-		if got != tt.want {
-			t.Errorf("globMatch(%q, %q, %v) = %v, want %v", tt.pattern, tt.subject, tt.fold, got, tt.want)
+		if got := match(tt.pattern, tt.subject, tt.fold); got != tt.want {
+			t.Errorf("match(%q, %q, %v) = %v, want %v", tt.pattern, tt.subject, tt.fold, got, tt.want)
 		}
 	}
 }
 
-func TestMayMatchAny(t *testing.T) {
+func TestResourceMayMatch(t *testing.T) {
 	tests := []struct {
 		pattern string
 		f       Family
 		want    bool
 	}{
 		{"*", FamilyEC2, true},
-		{"arn:aws:ec2:*:*:instance/i-0abc", FamilyEC2, true},
-		{"arn:aws:ec2:*:*:instance/i-0abc", FamilyManaged, false},
+		{"arn:aws:ec2:*:*:instance/i-0abc1234", FamilyEC2, true},
+		{"arn:aws:ec2:*:*:instance/i-0abc", FamilyEC2, false}, // four hex digits is no instance ID
+		{"arn:aws:ec2:*:*:instance/i-0abc1234", FamilyManaged, false},
 		{"arn:aws:ssm:*::document/*", FamilyManaged, false},
-		{"arn:aws:ssm:*:*:managed-instance/mi-?", FamilyManaged, true},
-		{"arn:aws:ssm:*:*:managed-instance/mi-", FamilyManaged, false},
-		{"arn:aws:ec2:*:*:instance/i-xyz", FamilyEC2, false},
-		{"\x00Arn\x00", FamilyEC2, true},
+		{"arn:aws:ssm:*:*:managed-instance/mi-?", FamilyManaged, false},
+		{"arn:aws:ssm:*:*:managed-instance/mi-?*", FamilyManaged, true},
+		{"arn:aws:ec2:*:*:instance/i-xyz*", FamilyEC2, false},
+		{"arn:aws:ec2:*:*:instance/I-*", FamilyEC2, false},
+		{"\x00Arn\x00", FamilyEC2, false},
 		{"arn:aws:s3:::bucket/*", FamilyEC2, false},
+		{"arn:aws-cn:ec2:*", FamilyEC2, true},
+		{"arn:aws-xx:ec2:*", FamilyEC2, false},
 	}
 	for _, tt := range tests {
-		if got := mayMatchAny(testValue(tt.pattern), tt.f); got != tt.want {
-			t.Errorf("mayMatchAny(%q, %v) = %v, want %v", tt.pattern, tt.f, got, tt.want)
+		if got := resourceMayMatch(testValue(tt.pattern), tt.f); got != tt.want {
+			t.Errorf("resourceMayMatch(%q, %v) = %v, want %v", tt.pattern, tt.f, got, tt.want)
 		}
 	}
 }
@@ -894,19 +903,6 @@ func testValue(s string) Value {
 	return v
 }
 
-// testUnits is a subject in the same shorthand: '*' and '?' are characters.
-func testUnits(s string) []unit {
-	v := testValue(s)
-	var out []unit
-	at := 0
-	for _, u := range v.Unknowns {
-		out = appendChars(out, v.Text[at:u.At], false)
-		out = append(out, unit{kind: unitOpaque, ref: u.Name})
-		at = u.At
-	}
-	return appendChars(out, v.Text[at:], false)
-}
-
 type field struct {
 	key   string
 	value json.RawMessage
@@ -946,6 +942,8 @@ var fuzzPieces = []string{
 	"StringEqualsIfExists", "Null", "NullIfExists", "Bogus", "IpAddress",
 	"ssm:resourceTag/env", "aws:ResourceTag/aws:x", "ec2:ResourceTag/env", "aws:SourceIp", "ssm:resourceTag/",
 	"true", "false", "prod", "Allow", "Deny",
+	"arn:aws-cn:ec2:*:*:instance/i-0*", "arn:*:ec2:*:*:instance/*????????", "${aws:PrincipalTag/team}", "${ssm:resourceTag/team}",
+	"aws:PrincipalTag/team", "Bool", "aws:MultiFactorAuthPresent", "ForAllValues:StringNotEquals", "arn:aws:ec2:${R}:*:*",
 }
 
 func FuzzEvaluate(f *testing.F) {
@@ -956,7 +954,8 @@ func FuzzEvaluate(f *testing.F) {
 		r := &fuzzReader{data: data}
 		p := &Policy{}
 		for n := r.next() % 5; n > 0; n-- {
-			st := Statement{Effect: r.str(), HasPrincipal: r.next()%4 == 0}
+			st := Statement{Effect: r.str(), HasPrincipal: r.next()%4 == 0,
+				Reading: Reading{Place: int(r.next() % 3), Sometimes: r.next()%5 == 0}}
 			st.Action, st.NotAction = r.values(), r.values()
 			st.Resource, st.NotResource = r.values(), r.values()
 			for c := r.next() % 4; c > 0; c-- {

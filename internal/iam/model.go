@@ -64,6 +64,9 @@ type Condition struct {
 	Operator string // as written, e.g. "ForAnyValue:StringLike"
 	Key      string // as written, e.g. "ssm:resourceTag/env"
 	Values   Values
+	// At is the byte offset of the operator in the file, where a warning
+	// about it is shown.
+	At int
 }
 
 // Statement is one IAM policy statement.
@@ -81,7 +84,26 @@ type Statement struct {
 	Span         source.Span
 	// Anchor is where the statement is written when it is used through a
 	// YAML alias: Span is then the alias, where it is used.
-	Anchor *source.Span
+	Anchor  *source.Span
+	Reading Reading
+}
+
+// Reading places a statement among the ways one place in the file can be
+// read: the branches of CloudFormation Fn::If conditions, of which each
+// deployment takes one, and the values of duplicate keys, of which IAM's
+// parser takes one. An Allow grants what any reading grants; a Deny takes
+// back only what every reading of its place takes back.
+type Reading struct {
+	// Place is shared by the readings of one place in the file; 0 marks a
+	// statement read one way only.
+	Place int
+	// Sometimes marks a place that some deployments leave out (an
+	// AWS::NoValue branch) or that could not be split into its readings: a
+	// Deny there takes nothing back.
+	Sometimes bool
+	// Duplicate names the duplicate keys this reading takes, for messages:
+	// `"Resource" on line 7`. Empty when the statement has none.
+	Duplicate string
 }
 
 // Policy is one policy document: the statements the evaluator judges

@@ -26,12 +26,20 @@ func hasAnyUnknown(p *Policy) bool {
 func evaluateBothWays(p *Policy, action string) []Exposure {
 	broad := evaluate(settleAny(p, true), action)
 	narrow := evaluate(settleAny(p, false), action)
+	// Exposures are matched by place: the two readings may pick different
+	// readings of one place.
+	place := func(i int) int {
+		if pl := p.Statements[i].Reading.Place; pl != 0 {
+			return -pl
+		}
+		return i
+	}
 	proven := make(map[int]bool, len(narrow))
 	for _, x := range narrow {
-		proven[x.Statement] = true
+		proven[place(x.Statement)] = true
 	}
 	for i := range broad {
-		if !proven[broad[i].Statement] {
+		if !proven[place(broad[i].Statement)] {
 			broad[i].Unresolved = anyUnknownNames(p, broad[i].Statement)
 		}
 	}

@@ -24,10 +24,13 @@ func (r *Rule) HelpMarkdown() string {
 	return fmt.Sprintf("## %s: %s\n\n%s\n\n### Why it matters\n\n%s\n\n### How to fix it\n\n"+
 		"Grant `%s` only on specific instance ARNs, or on instances that carry a tag, with a `StringEquals` "+
 		"condition on `ssm:resourceTag/KEY` (or `aws:ResourceTag/KEY`). Keep documents in a statement of their "+
-		"own without the tag condition: documents carry no instance tags.\n\n"+
+		"own without the tag condition: documents carry no instance tags. The value may be a caller's variable such as "+
+		"`${aws:PrincipalTag/team}`, or the reverse form: `aws:PrincipalTag/team` equal to `${ssm:resourceTag/team}`.\n\n"+
 		"These do **not** pin the instance: `StringLike` with `\"*\"` or `Null: false` (they only test that the "+
-		"tag exists), `...IfExists` and negated operators, `ForAllValues:`, `ec2:ResourceTag/...` (SSM does not "+
-		"evaluate it), and keys about the caller (`aws:SourceIp`, `aws:PrincipalTag/...`, `aws:MultiFactorAuthPresent`).\n\n"+
+		"tag exists), `...IfExists` and negated operators, `ForAllValues:` alone (true when the tag is absent; with "+
+		"`Null: false` on the same key it pins), a value that is the instance's own tag (`${ssm:resourceTag/team}`), "+
+		"`ec2:ResourceTag/...` (SSM does not evaluate it), and keys about the caller (`aws:SourceIp`, "+
+		"`aws:PrincipalTag/...`, `aws:MultiFactorAuthPresent`). See the README's \"What pins an instance\" for every rule.\n\n"+
 		"```json\n%s\n```\n\nIn CloudFormation YAML:\n\n```yaml\n%s\n```\n\n"+
 		"In Terraform (write IAM's policy variables as `$${...}`):\n\n```hcl\n%s\n```\n\n%s### Break-glass roles\n\n%s\n",
 		r.ID, r.Short, r.Full, r.Risk, r.Action, r.Fix.JSON, r.Fix.YAML, r.Fix.Terraform, r.managedHelp(),

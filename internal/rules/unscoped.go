@@ -36,6 +36,9 @@ func unscoped(action string) func(*Pass) {
 				f.Message = fmt.Sprintf("Allow grants %s on all %s (%s, %s): %s", action, x.Families, x.Action, x.Resource, x.Why)
 			}
 			f.Message += defaultsNote(statementDefaults(st))
+			if d := st.Reading.Duplicate; d != "" {
+				f.Message += "; reading the duplicate " + d
+			}
 			if st.Anchor != nil {
 				f.Related = []Related{{File: p.File, Span: *st.Anchor, Message: "anchor of the aliased statement"}}
 			}

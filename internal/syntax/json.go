@@ -176,7 +176,7 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 		}
 		if first, dup := keys.seen(k, keyStart); dup {
 			p.warnings = append(p.warnings, source.Diagnostic{Offset: keyStart,
-				Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k, p.src.Pos(first).Line)})
+				Msg: fmt.Sprintf("duplicate key %q (also on line %d): readers differ on which one counts", k, p.src.Pos(first).Line)})
 		}
 		p.fields = append(p.fields, Field{Key: key, Value: v})
 		p.skipSpace()

@@ -93,12 +93,13 @@ func intrinsicTag(tag string) (string, bool) {
 	}
 }
 
-// key records key k of a map and warns when the map had it already: the
-// last one is used.
+// key records key k of a map and warns when the map had it already:
+// readers differ on which one counts (the extractor judges every reading
+// of a statement; elsewhere Node.Get takes the last).
 func (t *yamlTree) key(keys *keyIndex, k *Node) {
 	if prev, dup := keys.seen(k.Text, k.Start); dup && k.Kind != KindMap {
 		t.warnings = append(t.warnings, source.Diagnostic{Offset: k.Start,
-			Msg: fmt.Sprintf("duplicate key %q (also on line %d); the last one is used", k.Text, t.src.Pos(prev).Line)})
+			Msg: fmt.Sprintf("duplicate key %q (also on line %d): readers differ on which one counts", k.Text, t.src.Pos(prev).Line)})
 	}
 }
 

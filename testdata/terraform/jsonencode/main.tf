@@ -106,7 +106,7 @@ resource "aws_iam_policy" "denied" {
   policy = jsonencode({
     Statement = [
       { Effect = "Allow", Action = "ssm:*", Resource = "*" },
-      { Effect = "Deny", Action = "ssm:*", Resource = ["arn:aws:ec2:*:*:instance/*", "arn:aws:ssm:*:*:managed-instance/*"] },
+      { Effect = "Deny", Action = "ssm:*", Resource = ["arn:*:ec2:*:*:instance/*", "arn:*:ssm:*:*:managed-instance/*"] },
     ]
   })
 }

@@ -1,0 +1,464 @@
+package extract
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+)
+
+// Managed policy attachments in Terraform are read in the same pass as
+// the policies: each policy a resource attaches is one Document with one
+// Attachment, at the place that names the policy (the ARN where it is
+// written, or the arn or name of the data "aws_iam_policy" it reads), for
+// the principal the resource attaches it to. Whether the policy is an AWS
+// managed policy that a rule flags is the rules' business.
+//
+// The blocks read here are kept when irrelevant blocks are blanked
+// (attachmentBlock), and each names "polic" (*_policy_attachment*,
+// managed_policy_arns, data "aws_iam_policy"), so that the Terraform
+// pre-filter lets a module whose only IAM is an attachment through
+// (TestTerraformAttachmentOnlyModules).
+
+// attachForm is how a resource type attaches managed policies: the
+// attribute that names them (one ARN or a list), and the attributes that
+// name the principals, with the type of each; none means the resource is
+// the principal (aws_iam_role's managed_policy_arns).
+type attachForm struct {
+	policies   string
+	principals []principalAttr
+}
+
+type principalAttr struct {
+	name, typ string
+}
+
+var (
+	roleArg          = principalAttr{"role", "aws_iam_role"}
+	userArg          = principalAttr{"user", "aws_iam_user"}
+	groupArg         = principalAttr{"group", "aws_iam_group"}
+	permissionSetArg = principalAttr{"permission_set_arn", "aws_ssoadmin_permission_set"}
+)
+
+var attachForms = map[string]attachForm{
+	"aws_iam_role":                                      {policies: "managed_policy_arns"},
+	"aws_iam_role_policy_attachment":                    {"policy_arn", []principalAttr{roleArg}},
+	"aws_iam_user_policy_attachment":                    {"policy_arn", []principalAttr{userArg}},
+	"aws_iam_group_policy_attachment":                   {"policy_arn", []principalAttr{groupArg}},
+	"aws_iam_policy_attachment":                         {"policy_arn", []principalAttr{{"users", userArg.typ}, {"roles", roleArg.typ}, {"groups", groupArg.typ}}},
+	"aws_ssoadmin_managed_policy_attachment":            {"managed_policy_arn", []principalAttr{permissionSetArg}},
+	"aws_iam_role_policy_attachments_exclusive":         {"policy_arns", []principalAttr{{"role_name", roleArg.typ}}},
+	"aws_iam_user_policy_attachments_exclusive":         {"policy_arns", []principalAttr{{"user_name", userArg.typ}}},
+	"aws_iam_group_policy_attachments_exclusive":        {"policy_arns", []principalAttr{{"group_name", groupArg.typ}}},
+	"aws_ssoadmin_managed_policy_attachments_exclusive": {"managed_policy_arns", []principalAttr{permissionSetArg}},
+}
+
+// principalTypes are the resources whose name is the identity an
+// attachment names.
+var principalTypes = map[string]bool{roleArg.typ: true, userArg.typ: true, groupArg.typ: true}
+
+// attachmentBlock reports whether the attachment reader looks into a
+// top-level block: an attaching resource, a principal it may name, or a
+// data "aws_iam_policy" it may read the policy from.
+func attachmentBlock(typ string, labels []string) bool {
+	if len(labels) == 0 {
+		return false
+	}
+	switch typ {
+	case "resource":
+		_, ok := attachForms[labels[0]]
+		return ok || principalTypes[labels[0]]
+	case "data":
+		return labels[0] == "aws_iam_policy"
+	}
+	return false
+}
+
+// tfAttachments is what the attachment reader keeps of a module.
+type tfAttachments struct {
+	policyData map[string]*tfPolicyData // data "aws_iam_policy", by name
+	resources  map[string]*tfBlock      // resources by address, made on first use
+	docs       int                      // the documents made so far
+	// cut is the attribute last read only in part: its instances come
+	// one after another, and it is warned about once.
+	cut *tfAttr
+}
+
+// tfPolicyData is a data "aws_iam_policy" block and, once an attachment
+// reads it, the policy each of its instances names.
+type tfPolicyData struct {
+	block *tfBlock
+	read  bool
+	named []dataPolicy
+}
+
+type dataPolicy struct {
+	suffix string // the instance: [0], ["key"]
+	policy *value
+	block  *tfBlock
+	attr   *tfAttr // arn or name
+}
+
+// declarePolicyData records a data "aws_iam_policy" block.
+func (m *tfModule) declarePolicyData(b *tfBlock) {
+	if m.attach.policyData == nil {
+		m.attach.policyData = map[string]*tfPolicyData{}
+	}
+	m.attach.policyData[b.labels[1]] = &tfPolicyData{block: b}
+}
+
+// Limits that keep a hostile module linear: the policies of one
+// attribute, and the documents (principals times policies) of a module.
+const (
+	maxAttached         = 256
+	maxAttachedInModule = 4096
+)
+
+// attachments reads the managed policies a resource instance attaches.
+func (m *tfModule) attachments(b *tfBlock, inst instance) {
+	typ := b.labels[0]
+	form, ok := attachForms[typ]
+	if !ok || m.attach.docs > maxAttachedInModule {
+		return
+	}
+	a := b.attr(form.policies)
+	if a == nil {
+		return
+	}
+	address := typ + "." + b.labels[1] + inst.suffix
+	// The items of a list are read one by one, so that a policy read from
+	// elsewhere (var.x) is shown at its own item.
+	exprs := []hclsyntax.Expression{a.expr}
+	if list, ok := a.expr.(*hclsyntax.TupleConsExpr); ok {
+		exprs = list.Exprs
+	}
+	var found []attachedPolicy
+	read := 0
+items:
+	for _, e := range exprs {
+		for _, v := range eachValue(inst.scope.eval(e, 0), nil) {
+			if read == maxAttached {
+				if m.attach.cut != a {
+					m.attach.cut = a
+					m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.labels[1], form.policies))
+				}
+				break items
+			}
+			read++
+			found = append(found, m.attachedPolicies(v, b, m.rangePlace(e.Range()))...)
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	origins := m.principals(b, inst, form, address)
+	holder := m.suppressionsAt(b.file, b.rng.Start.Byte, b.comments)
+	holder = append(holder, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+	for _, origin := range origins {
+		origin.Path = address + "." + form.policies
+		for _, p := range found {
+			if m.attach.docs == maxAttachedInModule {
+				m.warnAt(m.rangePlace(b.rng), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
+			}
+			if m.attach.docs++; m.attach.docs > maxAttachedInModule {
+				return
+			}
+			sups := slices.Clone(holder)
+			for _, c := range m.suppressionsAt(p.at.file, p.at.start, nil) {
+				span := p.attachment.Span
+				c.Span = &span
+				sups = append(sups, c)
+			}
+			m.out = append(m.out, Document{
+				Attachments:  []iam.Attachment{p.attachment},
+				Origin:       origin,
+				Files:        []string{p.at.file.name},
+				Suppressions: sups,
+			})
+		}
+	}
+}
+
+// attachedPolicy is one policy an attribute names, and where.
+type attachedPolicy struct {
+	attachment iam.Attachment
+	at         place
+}
+
+// attachedPolicies reads one value of the policy attribute of block b,
+// given by the expression at expr: a string (an ARN) or a reference to a
+// data "aws_iam_policy". Anything else names no policy the scanner can
+// see.
+func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attachedPolicy {
+	var out []attachedPolicy
+	add := func(v *value, at place) {
+		if at.valid() {
+			out = append(out, m.attachedPolicy(v, at))
+		}
+	}
+	switch v.kind {
+	case kindString:
+		add(v, namingPlace(v, b, expr))
+	case kindUnknown:
+		for _, d := range m.policyDataRead(v.hole.ref) {
+			add(d.policy, namingPlace(d.policy, d.block, m.rangePlace(d.attr.expr.Range())))
+		}
+	}
+	return out
+}
+
+// namingPlace is where a finding about the policy v, named in block b,
+// stands: where v is written when that is inside b (a list item, a
+// conditional's branch, a for_each entry), else the expression that
+// names it in b (var.x, local.y), as a CloudFormation parameter's finding
+// stands at its Ref.
+func namingPlace(v *value, b *tfBlock, expr place) place {
+	if v.at.within(b.file, b.rng) {
+		return v.at
+	}
+	return expr
+}
+
+// within reports whether p is written inside r, a range of file f.
+func (p place) within(f *tfFile, r hcl.Range) bool {
+	return p.valid() && f != nil && p.file.name == f.name &&
+		p.file.fileOffset(p.start) >= r.Start.Byte && p.file.fileOffset(p.end) <= r.End.Byte
+}
+
+func (m *tfModule) attachedPolicy(v *value, at place) attachedPolicy {
+	policy := iamValue(v)
+	policy.Defaults = m.defaultsRead(v)
+	return attachedPolicy{attachment: iam.Attachment{Policy: policy, Span: at.span()}, at: at}
+}
+
+// eachValue flattens a value into the strings or unknowns it may be:
+// the items of a list, each branch of a conditional.
+func eachValue(v *value, out []*value) []*value {
+	switch v.kind {
+	case kindList, kindEither:
+		for _, it := range v.items {
+			if len(out) > maxAttached {
+				return out
+			}
+			out = eachValue(it, out)
+		}
+	case kindNull, kindObject:
+	default:
+		out = append(out, v)
+	}
+	return out
+}
+
+// policyDataRead returns the policies a reference to a data
+// "aws_iam_policy" may name: data.aws_iam_policy.NAME, with an instance
+// key or not, then arn or id; a reference cut short (the instance picked
+// by an expression) may be any instance.
+func (m *tfModule) policyDataRead(ref hcl.Traversal) []dataPolicy {
+	if len(ref) < 3 || ref.RootName() != "data" || traversalAttr(ref, 1) != "aws_iam_policy" {
+		return nil
+	}
+	d := m.attach.policyData[traversalAttr(ref, 2)]
+	if d == nil {
+		return nil
+	}
+	rest := ref[3:]
+	suffix, indexed := "", false
+	if len(rest) > 0 {
+		if ix, ok := rest[0].(hcl.TraverseIndex); ok {
+			suffix, indexed = indexSuffix(ix.Key), true
+			rest = rest[1:]
+		}
+	}
+	if len(rest) > 0 {
+		if attr, _ := rest[0].(hcl.TraverseAttr); attr.Name != "arn" && attr.Name != "id" {
+			return nil
+		}
+	}
+	if !d.read {
+		d.read = true
+		d.named = m.dataPolicies(d.block)
+	}
+	if !indexed {
+		return d.named
+	}
+	var out []dataPolicy
+	for _, p := range d.named {
+		if p.suffix == suffix {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dataPolicies reads the policy each instance of a data "aws_iam_policy"
+// names: its arn, else its name. A path_prefix other than "/" is read as
+// the policy's path, so that a customer managed policy of the same name,
+// which the data source finds under that path, is not taken for the AWS
+// managed one.
+func (m *tfModule) dataPolicies(b *tfBlock) []dataPolicy {
+	var out []dataPolicy
+	for _, inst := range m.instances(b) {
+		attr := b.attr("arn")
+		if attr == nil {
+			attr = b.attr("name")
+		}
+		if attr == nil {
+			continue
+		}
+		var prefix *value
+		if attr.name == "name" {
+			if p := b.attr("path_prefix"); p != nil {
+				prefix = inst.scope.eval(p.expr, 0)
+			}
+		}
+		for _, v := range eachValue(inst.scope.eval(attr.expr, 0), nil) {
+			if v.kind != kindString {
+				continue
+			}
+			if prefix != nil {
+				path, ok := prefix.str()
+				if !ok {
+					continue
+				}
+				if path != "/" && path != "" {
+					v = &value{kind: kindString, parts: append([]strPart{{text: "arn:aws:iam::aws:policy" + path}}, v.stringParts()...), at: v.at}
+				}
+			}
+			out = append(out, dataPolicy{suffix: inst.suffix, policy: v, block: b, attr: attr})
+		}
+	}
+	return out
+}
+
+// indexSuffix is an instance key as an address writes it.
+func indexSuffix(key cty.Value) string {
+	switch {
+	case !key.IsKnown() || key.IsNull():
+	case key.Type() == cty.String:
+		return fmt.Sprintf("[%q]", key.AsString())
+	case key.Type() == cty.Number:
+		return "[" + numberText(key.AsBigFloat()) + "]"
+	}
+	return ""
+}
+
+func traversalAttr(t hcl.Traversal, i int) string {
+	if i == 0 {
+		return t.RootName()
+	}
+	if i < len(t) {
+		if a, ok := t[i].(hcl.TraverseAttr); ok {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+// principals are the origins of what a resource instance attaches: one
+// per principal it names, by the principal's address where it refers to
+// one (so that an exemption's resources selector matches it), else by
+// its own address with the name it gives as the identity.
+func (m *tfModule) principals(b *tfBlock, inst instance, form attachForm, address string) []iam.Origin {
+	typ := b.labels[0]
+	if form.principals == nil {
+		return []iam.Origin{{Resource: address, ResourceType: typ, Identity: m.name(b, inst.scope)}}
+	}
+	var out []iam.Origin
+	for _, pa := range form.principals {
+		a := b.attr(pa.name)
+		if a == nil {
+			continue
+		}
+		for _, v := range eachValue(inst.scope.eval(a.expr, 0), nil) {
+			origin := iam.Origin{Resource: address, ResourceType: typ}
+			if name, ok := v.str(); ok {
+				if pa.typ != permissionSetArg.typ {
+					origin.Identity = name
+				}
+			} else if v.kind == kindUnknown {
+				if r, ok := m.principalRef(v.hole.ref, pa.typ); ok {
+					origin = r
+				}
+			}
+			if !slices.Contains(out, origin) {
+				out = append(out, origin)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, iam.Origin{Resource: address, ResourceType: typ})
+	}
+	return out
+}
+
+// principalRef is the origin of a reference to a principal of type typ
+// (aws_iam_role.ops.name, data.aws_iam_role.ops.name,
+// aws_iam_role.ops[0].name): its address, and the name the resource
+// gives it when it is one resource with a known name.
+func (m *tfModule) principalRef(ref hcl.Traversal, typ string) (iam.Origin, bool) {
+	if len(ref) == 0 {
+		return iam.Origin{}, false
+	}
+	step := 0
+	address := ""
+	if ref.RootName() == "data" {
+		step, address = 1, "data."
+	}
+	if traversalAttr(ref, step) != typ {
+		return iam.Origin{}, false
+	}
+	name := traversalAttr(ref, step+1)
+	if name == "" {
+		return iam.Origin{}, false
+	}
+	address += typ + "." + name
+	origin := iam.Origin{Resource: address, ResourceType: typ}
+	if len(ref) > step+2 {
+		if ix, ok := ref[step+2].(hcl.TraverseIndex); ok {
+			origin.Resource += indexSuffix(ix.Key)
+			return origin, true
+		}
+	}
+	if b := m.resourceBlock(address); b != nil && b.attr("count") == nil && b.attr("for_each") == nil && principalTypes[typ] {
+		origin.Identity = m.name(b, &tfScope{m: m})
+	}
+	return origin, true
+}
+
+// resourceBlock is the resource block of an address, or nil.
+func (m *tfModule) resourceBlock(address string) *tfBlock {
+	if m.attach.resources == nil {
+		m.attach.resources = map[string]*tfBlock{}
+		for _, b := range m.blocks {
+			if b.typ == "resource" {
+				m.attach.resources[b.labels[0]+"."+b.labels[1]] = b
+			}
+		}
+	}
+	return m.attach.resources[address]
+}
+
+// defaultsRead names the variables whose default v, or a part of it, is
+// written in: a value a deployment may set otherwise.
+func (m *tfModule) defaultsRead(v *value) []string {
+	places := []place{v.at}
+	for _, p := range v.stringParts() {
+		places = append(places, p.at)
+	}
+	var names []string
+	for name, variable := range m.variables {
+		if variable.def == nil || m.tfvars[name] != nil {
+			continue
+		}
+		r := variable.def.rng
+		if slices.ContainsFunc(places, func(p place) bool { return p.within(m.files[r.Filename], r) }) {
+			names = append(names, "var."+name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}

@@ -1,0 +1,3 @@
+variable "operator_policy" {
+  default = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
