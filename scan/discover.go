@@ -25,11 +25,12 @@ var (
 // DefaultMaxFileSize is the size above which a file is skipped.
 const DefaultMaxFileSize = 10 << 20
 
-// candidate is a file chosen for scanning.
+// candidate is a file chosen for scanning. The scan keeps one for every
+// file until it ends, so it holds only what reading and showing the file
+// take.
 type candidate struct {
-	path  string // to open
-	name  string // to show: relative to the base directory, forward slashes
-	size  int64
+	path  string    // to open
+	name  string    // to show: relative to the base directory, forward slashes
 	limit int64     // the size limit, checked again when the file is read
 	stdin io.Reader // for the path "-": read this instead
 	// assembly is the CDK cloud assembly the file sits in: its directory,
@@ -41,8 +42,11 @@ type candidate struct {
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts       Options
+	opts Options
+	// seen holds the names of the files added when several paths are
+	// given, which may name a file twice; one path never does.
 	seen       map[string]bool
+	stdin      bool            // standard input is added
 	assemblies map[string]bool // directory -> whether it is a cloud assembly
 	files      []candidate
 	warnings   []source.Warning
@@ -55,12 +59,16 @@ func discover(opts Options) (*discoverer, error) {
 			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
+	d := &discoverer{opts: opts, assemblies: map[string]bool{}}
+	if len(opts.Paths) > 1 {
+		d.seen = map[string]bool{}
+	}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
 			return nil, err
 		}
 	}
+	d.seen, d.assemblies = nil, nil // the scan keeps d: only the lists outlive the walk
 	return d, nil
 }
 
@@ -74,6 +82,11 @@ func (d *discoverer) display(path string) string {
 	if err != nil {
 		return filepath.ToSlash(path)
 	}
+	return d.displayAbs(abs)
+}
+
+// displayAbs is display for an absolute path.
+func (d *discoverer) displayAbs(abs string) string {
 	rel, err := filepath.Rel(d.opts.BaseDir, abs)
 	if err != nil {
 		return filepath.ToSlash(abs)
@@ -183,12 +196,20 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		return
 	}
 	abs, err := filepath.Abs(path)
-	if err != nil || d.seen[abs] {
+	if err != nil {
 		return
 	}
-	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize,
-		assembly: d.assembly(filepath.Dir(abs))})
+	name := d.displayAbs(abs)
+	if name == path {
+		name = path // one string for both, as for a scan path relative to the base
+	}
+	if d.seen != nil {
+		if d.seen[name] {
+			return
+		}
+		d.seen[name] = true
+	}
+	d.files = append(d.files, candidate{path: path, name: name, limit: d.opts.MaxFileSize, assembly: d.assembly(filepath.Dir(abs))})
 }
 
 // assembly returns dir when it is a CDK cloud assembly: it holds a
@@ -212,10 +233,10 @@ func (d *discoverer) addStdin() error {
 	if d.opts.Stdin == nil {
 		return errors.New("cannot scan -: no standard input")
 	}
-	if d.seen[stdinPath] {
+	if d.stdin {
 		return nil
 	}
-	d.seen[stdinPath] = true
+	d.stdin = true
 	name := "<stdin>"
 	if d.opts.StdinName != "" {
 		name = d.display(d.opts.StdinName)

@@ -25,6 +25,12 @@ type FileResult struct {
 	read []string
 }
 
+// empty reports whether the file yields nothing for the report or the
+// link step.
+func (r *FileResult) empty() bool {
+	return len(r.Findings)+len(r.Exempted)+len(r.Warnings)+len(r.nested)+len(r.read) == 0
+}
+
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once. A file in UTF-16 or UTF-32 with a

@@ -92,16 +92,20 @@ func Run(opts Options) (*Report, error) {
 	js := jobs(d.files)
 	results := scanAll(js, &opts)
 	oneResultPerStatement(js, results)
-	warnings := append(d.warnings, linkCDK(jobFiles(js), results, opts)...)
+	warnings := append(d.warnings, linkCDK(js, results, opts)...)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(notRead(d.unselected, results))}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
 	}
-	var findings []rules.Finding
-	for _, r := range results {
+	findings := make([]rules.Finding, 0, countFindings(results))
+	for i, r := range results {
+		if r == nil {
+			continue
+		}
 		findings = append(findings, r.Findings...)
 		rep.Exempted = append(rep.Exempted, r.Exempted...)
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
+		results[i] = nil // its findings are copied: one copy at a time
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -109,7 +113,7 @@ func Run(opts Options) (*Report, error) {
 	}
 	rules.SortFindings(findings)
 	open, exempted, configWarnings := opts.Config.Apply(findings, now())
-	rep.Findings = append([]rules.Finding{}, open...)
+	rep.Findings = open
 	rep.Exempted = append(rep.Exempted, exempted...)
 	rep.Warnings = append(rep.Warnings, configWarnings...)
 	exempt.Sort(rep.Exempted)
@@ -119,17 +123,34 @@ func Run(opts Options) (*Report, error) {
 
 // scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
 // result lands at its job's index, so the order never depends on timing.
-func scanAll(js []job, opts *Options) []FileResult {
-	results := make([]FileResult, len(js))
+// A job that yields nothing leaves nil: most files hold no policy, and
+// the scan keeps nothing of them.
+func scanAll(js []job, opts *Options) []*FileResult {
+	results := make([]*FileResult, len(js))
 	parallel(len(js), func(i int, buf []byte) []byte {
+		var res FileResult
 		if js[i].module {
-			results[i] = scanModule(js[i], opts)
-			return buf
+			res = scanModule(js[i], opts)
+		} else {
+			res, buf = scanCandidate(js[i].files[0], opts, buf)
 		}
-		results[i], buf = scanCandidate(js[i].files[0], opts, buf)
+		if !res.empty() {
+			results[i] = &res
+		}
 		return buf
 	})
 	return results
+}
+
+// countFindings is the number of open findings of results.
+func countFindings(results []*FileResult) int {
+	n := 0
+	for _, r := range results {
+		if r != nil {
+			n += len(r.Findings)
+		}
+	}
+	return n
 }
 
 // parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each

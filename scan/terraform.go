@@ -29,11 +29,11 @@ type job struct {
 // jobs groups the discovered files: Terraform module files by directory
 // (in the place of the directory's first file), every other file alone.
 func jobs(files []candidate) []job {
-	var out []job
+	out := make([]job, 0, len(files))
 	modules := map[string]int{}
-	for _, c := range files {
+	for i, c := range files {
 		if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
-			out = append(out, job{files: []candidate{c}})
+			out = append(out, job{files: files[i : i+1 : i+1]}) // the file itself, not a copy
 			continue
 		}
 		dir := filepath.Dir(c.path)
@@ -43,18 +43,6 @@ func jobs(files []candidate) []job {
 		}
 		modules[dir] = len(out)
 		out = append(out, job{files: []candidate{c}, module: true})
-	}
-	return out
-}
-
-// jobFiles returns the file of each job that is one file, and a zero
-// candidate for a module, aligned with the jobs' results.
-func jobFiles(js []job) []candidate {
-	out := make([]candidate, len(js))
-	for i, j := range js {
-		if !j.module {
-			out[i] = j.files[0]
-		}
 	}
 	return out
 }
@@ -264,13 +252,13 @@ type seenKey struct {
 // Terraform module reports a statement of a file that is also scanned on
 // its own (a policy JSON read through file()): the more severe one, and
 // the module's (which names the Terraform address) when they are equal.
-func oneResultPerStatement(js []job, results []FileResult) {
+func oneResultPerStatement(js []job, results []*FileResult) {
 	fromModules := map[resultKey]rules.Severity{}
 	for i, j := range js {
-		if !j.module {
+		if !j.module || results[i] == nil {
 			continue
 		}
-		for _, f := range allFindings(&results[i]) {
+		for _, f := range allFindings(results[i]) {
 			key := resultKey{f.File, f.Span, f.RuleID}
 			if sev, ok := fromModules[key]; !ok || f.Severity > sev {
 				fromModules[key] = f.Severity
@@ -282,10 +270,10 @@ func oneResultPerStatement(js []job, results []FileResult) {
 	}
 	dropped := map[resultKey]bool{}
 	for i, j := range js {
-		if j.module {
+		r := results[i]
+		if j.module || r == nil {
 			continue
 		}
-		r := &results[i]
 		keep := func(f *rules.Finding) bool {
 			key := resultKey{f.File, f.Span, f.RuleID}
 			sev, ok := fromModules[key]
@@ -302,10 +290,10 @@ func oneResultPerStatement(js []job, results []FileResult) {
 		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool { return !keep(&e.Finding) })
 	}
 	for i, j := range js {
-		if !j.module || len(dropped) == 0 {
+		r := results[i]
+		if !j.module || r == nil || len(dropped) == 0 {
 			continue
 		}
-		r := &results[i]
 		r.Findings = slices.DeleteFunc(r.Findings, func(f rules.Finding) bool { return dropped[resultKey{f.File, f.Span, f.RuleID}] })
 		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool {
 			return dropped[resultKey{e.File, e.Span, e.RuleID}]

@@ -27,7 +27,7 @@ func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
 	if err != nil || info.Size() == 0 || info.Size() > unselectedMaxSize {
 		return
 	}
-	d.unselected = append(d.unselected, candidate{path: path, name: d.display(path), size: info.Size(), limit: unselectedMaxSize})
+	d.unselected = append(d.unselected, candidate{path: path, name: d.display(path), limit: unselectedMaxSize})
 }
 
 // holdingPolicies returns the names of the files that hold a policy
@@ -73,9 +73,12 @@ func holdsPolicy(data []byte) bool {
 
 // notRead drops the files a Terraform module read through file() or
 // templatefile(): those are scanned, though the globs do not select them.
-func notRead(files []candidate, results []FileResult) []candidate {
+func notRead(files []candidate, results []*FileResult) []candidate {
 	read := map[string]bool{}
 	for _, r := range results {
+		if r == nil {
+			continue
+		}
 		for _, name := range r.read {
 			read[name] = true
 		}
