@@ -1,38 +1,49 @@
 package syntax
 
-// keyInterner hands out one string per distinct key text: templates
-// repeat the same few keys thousands of times.
-type keyInterner map[string]string
+import "hash/maphash"
 
-// maxInternedKeys bounds the interned keys, so a map of a million
-// distinct keys costs no more than it would without interning.
-const maxInternedKeys = 4096
-
-// intern returns the text of b, shared with every equal key before it.
-func (ki *keyInterner) intern(b []byte) string {
-	if k, ok := (*ki)[string(b)]; ok {
-		return k
-	}
-	k := string(b)
-	if *ki == nil {
-		*ki = make(keyInterner, 64)
-	}
-	if len(*ki) < maxInternedKeys {
-		(*ki)[k] = k
-	}
-	return k
+// interner hands out one string per short text: templates repeat the
+// same keys and values ("Effect", "Allow", "AWS::IAM::Role") thousands of
+// times. It is a table of the texts seen last, one per slot of a hash of
+// the text, rather than a map of every text: one that is never repeated
+// (a resource's logical ID) costs its string and takes a slot, and
+// nothing grows. Which strings are shared never changes what a tree says.
+type interner struct {
+	slots [internSlots]string
 }
 
-// internString is intern for a key whose text is already a string.
-func (ki *keyInterner) internString(s string) string {
-	if k, ok := (*ki)[s]; ok {
-		return k
+// internSlots is a power of two well above the distinct keys and values
+// a template repeats.
+const internSlots = 256
+
+// internMax is the longest text worth a slot: longer ones (hashes,
+// descriptions, policies in strings) are seldom repeated.
+const internMax = 48
+
+var internSeed = maphash.MakeSeed()
+
+// intern returns the text of b, shared with an equal text before it.
+func (ki *interner) intern(b []byte) string {
+	slot := &ki.slots[maphash.Bytes(internSeed, b)&(internSlots-1)]
+	if *slot != string(b) {
+		*slot = string(b)
 	}
-	if *ki == nil {
-		*ki = make(keyInterner, 64)
+	return *slot
+}
+
+// internString is intern for a text that is already a string.
+func (ki *interner) internString(s string) string {
+	slot := &ki.slots[maphash.String(internSeed, s)&(internSlots-1)]
+	if *slot != s {
+		*slot = s
 	}
-	if len(*ki) < maxInternedKeys {
-		(*ki)[s] = s
+	return *slot
+}
+
+// text is the string of b: interned when it is short.
+func (ki *interner) text(b []byte) string {
+	if len(b) <= internMax {
+		return ki.intern(b)
 	}
-	return s
+	return string(b)
 }

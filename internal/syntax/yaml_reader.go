@@ -23,7 +23,7 @@ type yamlReader struct {
 	pos       int
 	lineStart int // offset of the line pos is on
 	anchors   map[string]*Node
-	keys      keyInterner
+	texts     interner
 	// The fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
@@ -318,7 +318,7 @@ func (r *yamlReader) atValueIndicator() bool {
 
 // keyText interns the text of key k: templates repeat the same few keys.
 func (r *yamlReader) keyText(k *Node) {
-	k.Text = r.keys.internString(k.Text)
+	k.Text = r.texts.internString(k.Text)
 }
 
 // blockMap reads a block map at column col whose first key has been read;
