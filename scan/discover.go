@@ -105,9 +105,16 @@ func (d *discoverer) root(root string) error {
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
 	}
+	// Each file's absolute path is the root's joined with the file's
+	// path below it: filepath.Abs of a relative path asks the system for
+	// the working directory every time.
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("cannot scan %s: %w", root, err)
+	}
 	if !info.IsDir() {
 		// A file named on the command line is scanned whatever the globs say.
-		d.add(root, info)
+		d.add(root, absRoot, info)
 		return nil
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
@@ -124,17 +131,18 @@ func (d *discoverer) root(root string) error {
 			d.warn(path, "cannot read: %v", unwrapPathError(err))
 			return nil
 		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
+		osRel, _ := filepath.Rel(root, path)
+		rel := filepath.ToSlash(osRel)
 		if entry.IsDir() {
 			if path != root && (d.excluded(rel) || isCDKAssetDir(path, entry.Name())) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
+		abs := filepath.Join(absRoot, osRel)
 		if !d.included(rel) {
 			if d.opts.FindUnselected {
-				d.probeUnselected(path, rel, entry)
+				d.probeUnselected(path, abs, rel, entry)
 			}
 			return nil
 		}
@@ -143,14 +151,14 @@ func (d *discoverer) root(root string) error {
 		}
 		switch mode := entry.Type(); {
 		case mode&fs.ModeSymlink != 0:
-			d.symlink(path, realRoot)
+			d.symlink(path, abs, realRoot)
 		case mode.IsRegular():
 			info, err := entry.Info()
 			if err != nil {
 				d.warn(path, "cannot read: %v", unwrapPathError(err))
 				return nil
 			}
-			d.add(path, info)
+			d.add(path, abs, info)
 		default:
 			d.warn(path, "skipped: not a regular file (%s)", describeMode(mode))
 		}
@@ -161,7 +169,7 @@ func (d *discoverer) root(root string) error {
 // symlink adds the file a link points to when it stays inside the scan
 // root; links to directories are not followed (their files inside the
 // root are scanned where they are, and loops cannot arise).
-func (d *discoverer) symlink(path, realRoot string) {
+func (d *discoverer) symlink(path, abs, realRoot string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		if strings.Contains(err.Error(), "too many links") {
@@ -183,20 +191,17 @@ func (d *discoverer) symlink(path, realRoot string) {
 	if info.IsDir() {
 		return
 	}
-	d.add(path, info)
+	d.add(path, abs, info)
 }
 
-func (d *discoverer) add(path string, info fs.FileInfo) {
+// add adds the file at path, whose absolute path is abs.
+func (d *discoverer) add(path, abs string, info fs.FileInfo) {
 	if !info.Mode().IsRegular() {
 		d.warn(path, "skipped: not a regular file (%s)", describeMode(info.Mode().Type()))
 		return
 	}
 	if d.opts.MaxFileSize > 0 && info.Size() > d.opts.MaxFileSize {
 		d.warn(path, "skipped: %s is larger than the %s limit (--max-file-size)", FormatSize(info.Size()), FormatSize(d.opts.MaxFileSize))
-		return
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
 		return
 	}
 	name := d.displayAbs(abs)

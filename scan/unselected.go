@@ -19,7 +19,7 @@ const unselectedMaxSize = 1 << 20
 
 // probeUnselected notes a file the include globs skip that may hold a
 // policy by its name and size; only such files are read, after the scan.
-func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
+func (d *discoverer) probeUnselected(path, abs, rel string, entry fs.DirEntry) {
 	if !unselectedExtensions[filepath.Ext(entry.Name())] || !entry.Type().IsRegular() || d.excluded(rel) {
 		return
 	}
@@ -27,7 +27,7 @@ func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
 	if err != nil || info.Size() == 0 || info.Size() > unselectedMaxSize {
 		return
 	}
-	d.unselected = append(d.unselected, candidate{path: path, name: d.display(path), limit: unselectedMaxSize})
+	d.unselected = append(d.unselected, candidate{path: path, name: d.displayAbs(abs), limit: unselectedMaxSize})
 }
 
 // holdingPolicies returns the names of the files that hold a policy
