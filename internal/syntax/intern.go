@@ -1,7 +1,5 @@
 package syntax
 
-import "hash/maphash"
-
 // interner hands out one string per short text: templates repeat the
 // same keys and values ("Effect", "Allow", "AWS::IAM::Role") thousands of
 // times. It is a table of the texts seen last, one per slot of a hash of
@@ -9,41 +7,59 @@ import "hash/maphash"
 // (a resource's logical ID) costs its string and takes a slot, and
 // nothing grows. Which strings are shared never changes what a tree says.
 type interner struct {
-	slots [internSlots]string
+	slots [1 << internBits]string
 }
 
-// internSlots is a power of two well above the distinct keys and values
-// a template repeats.
-const internSlots = 256
+// internBits makes a table well above the distinct keys and values a
+// template repeats.
+const internBits = 8
 
 // internMax is the longest text worth a slot: longer ones (hashes,
 // descriptions, policies in strings) are seldom repeated.
 const internMax = 48
 
-var internSeed = maphash.MakeSeed()
-
-// intern returns the text of b, shared with an equal text before it.
-func (ki *interner) intern(b []byte) string {
-	slot := &ki.slots[maphash.Bytes(internSeed, b)&(internSlots-1)]
+// text is the string of b: interned when it is short.
+func (ki *interner) text(b []byte) string {
+	if len(b) > internMax {
+		return string(b)
+	}
+	slot := &ki.slots[slotOf(b)]
 	if *slot != string(b) {
 		*slot = string(b)
 	}
 	return *slot
 }
 
-// internString is intern for a text that is already a string.
+// internString is text for a text that is already a string.
 func (ki *interner) internString(s string) string {
-	slot := &ki.slots[maphash.String(internSeed, s)&(internSlots-1)]
+	if len(s) > internMax {
+		return s
+	}
+	slot := &ki.slots[slotOf(s)]
 	if *slot != s {
 		*slot = s
 	}
 	return *slot
 }
 
-// text is the string of b: interned when it is short.
-func (ki *interner) text(b []byte) string {
-	if len(b) <= internMax {
-		return ki.intern(b)
+// slotOf hashes a short text from its length and its first and last
+// eight bytes: a few instructions, where a general hash costs more than
+// the string it saves. Texts that share a slot only take turns in it.
+func slotOf[T string | []byte](b T) uint {
+	x := uint64(len(b))
+	if len(b) >= 8 {
+		x ^= load64(b[:8]) ^ load64(b[len(b)-8:])*0x9e3779b97f4a7c15
+	} else {
+		for i := range len(b) {
+			x = x<<8 | uint64(b[i])
+		}
 	}
-	return string(b)
+	return uint((x * 0x9e3779b97f4a7c15) >> (64 - internBits))
+}
+
+// load64 reads eight bytes, little-endian.
+func load64[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
