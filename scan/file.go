@@ -41,19 +41,28 @@ func (r *FileResult) empty() bool {
 // is read as a module of one file, whose file() and templatefile() calls
 // cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
+	return scanFileWith(name, data, new(syntax.Nodes))
+}
+
+// scanFileWith is ScanFile with the file's tree taking its nodes from
+// nodes.
+func scanFileWith(name string, data []byte, nodes *syntax.Nodes) FileResult {
 	if extract.IsTerraform(name) {
 		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
 	}
-	return scanFile(name, data, false)
+	return scanFile(name, data, false, nodes)
 }
 
 // ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
 // manifest.json beside it): its construct tree (tree.json) repeats the
 // templates and is skipped, and a template's nested stacks are noted for
 // the link step.
-func ScanAssemblyFile(name string, data []byte) FileResult { return scanFile(name, data, true) }
+func ScanAssemblyFile(name string, data []byte) FileResult {
+	return scanFile(name, data, true, new(syntax.Nodes))
+}
 
-func scanFile(name string, data []byte, inAssembly bool) FileResult {
+// scanFile is scanFileWith of a file that is not Terraform.
+func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) FileResult {
 	var res FileResult
 	text, _, err := source.Decode(data)
 	if err != nil {
@@ -62,7 +71,7 @@ func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	}
 	src := source.NewSource(text)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
-	roots, diags, err := syntax.Parse(src)
+	roots, diags, err := syntax.ParseWith(src, nodes)
 	if err != nil {
 		d := source.Diagnostic{Msg: "cannot parse: " + err.Error()}
 		var se *syntax.SyntaxError

@@ -14,6 +14,7 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
 // Options says what to scan.
@@ -127,17 +128,16 @@ func Run(opts Options) (*Report, error) {
 // the scan keeps nothing of them.
 func scanAll(js []job, opts *Options) []*FileResult {
 	results := make([]*FileResult, len(js))
-	parallel(len(js), func(i int, buf []byte) []byte {
+	parallel(len(js), func(i int, w *worker) {
 		var res FileResult
 		if js[i].module {
 			res = scanModule(js[i], opts)
 		} else {
-			res, buf = scanCandidate(js[i].files[0], opts, buf)
+			res = scanCandidate(js[i].files[0], opts, w)
 		}
 		if !res.empty() {
 			results[i] = &res
 		}
-		return buf
 	})
 	return results
 }
@@ -153,17 +153,22 @@ func countFindings(results []*FileResult) int {
 	return n
 }
 
-// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each
-// worker has a file buffer that work is given and returns, reused from
-// file to file.
-func parallel(n int, work func(i int, buf []byte) []byte) {
+// worker is what a worker of the pool reuses from file to file, so that
+// a scan takes memory for its largest file rather than for every file.
+type worker struct {
+	buf   []byte       // the file read last
+	nodes syntax.Nodes // the nodes of the tree parsed last
+}
+
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers.
+func parallel(n int, work func(i int, w *worker)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
 		wg.Go(func() {
-			var buf []byte
+			var w worker
 			for i := range next {
-				buf = work(i, buf)
+				work(i, &w)
 			}
 		})
 	}
@@ -174,31 +179,33 @@ func parallel(n int, work func(i int, buf []byte) []byte) {
 	wg.Wait()
 }
 
-// scanCandidate reads a file into buf and scans it; it returns buf for the
-// next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) {
-	var data []byte
+// scanCandidate reads a file into the worker's buffer and scans it, its
+// tree taking the worker's nodes. Nothing it returns refers to either, so
+// the next file takes them again.
+func scanCandidate(c candidate, opts *Options, w *worker) FileResult {
 	var err error
 	if c.stdin != nil {
-		data, err = readAll(c.stdin, 0, c.limit, buf)
+		w.buf, err = readAll(c.stdin, 0, c.limit, w.buf)
 	} else {
-		data, err = readFile(c.path, c.limit, buf)
+		w.buf, err = readFile(c.path, c.limit, w.buf)
 	}
-	if w, bad := readWarning(c, err); bad {
-		return FileResult{Warnings: []source.Warning{w}}, data
+	data := w.buf
+	if warning, bad := readWarning(c, err); bad {
+		return FileResult{Warnings: []source.Warning{warning}}
 	}
+	defer w.nodes.Reset()
 	if c.assembly != "" {
 		// A template that holds no policy may still point at a nested
 		// stack's template, which the link step needs to know.
 		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
-			return FileResult{}, data
+			return FileResult{}
 		}
-		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
+		return keepLines(scanFile(c.name, data, true, &w.nodes), c.name, data, opts)
 	}
 	if !mayHoldPolicy(c.name, data) {
-		return FileResult{}, data // cannot hold a policy: not worth a parse
+		return FileResult{} // cannot hold a policy: not worth a parse
 	}
-	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+	return keepLines(scanFileWith(c.name, data, &w.nodes), c.name, data, opts)
 }
 
 // mayHoldPolicy is the pre-filter of the reader that reads the file.

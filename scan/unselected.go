@@ -37,10 +37,10 @@ func holdingPolicies(files []candidate) []string {
 		return nil
 	}
 	holds := make([]bool, len(files))
-	parallel(len(files), func(i int, buf []byte) []byte {
-		data, err := readFile(files[i].path, files[i].limit, buf)
-		holds[i] = err == nil && holdsPolicy(data)
-		return data
+	parallel(len(files), func(i int, w *worker) {
+		var err error
+		w.buf, err = readFile(files[i].path, files[i].limit, w.buf)
+		holds[i] = err == nil && holdsPolicy(w.buf)
 	})
 	var names []string
 	for i, f := range files {

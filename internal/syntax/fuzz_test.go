@@ -44,7 +44,7 @@ func FuzzParseJSON(f *testing.F) {
 			checkTree(t, root, len(data), map[*Node]bool{})
 		}
 		// Reading plain JSON without jsonc's copy must change nothing.
-		root2, warnings2, err2 := parseJSONData(src, jsonc.ToJSON(data))
+		root2, warnings2, err2 := parseJSONData(src, jsonc.ToJSON(data), new(Nodes))
 		if !reflect.DeepEqual(root, root2) || !reflect.DeepEqual(warnings, warnings2) || !reflect.DeepEqual(err, err2) {
 			t.Fatalf("parseJSON differs from a read through jsonc: %v / %v", err, err2)
 		}

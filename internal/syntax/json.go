@@ -22,14 +22,18 @@ import (
 // is, without jsonc's copy; only a file that fails is read again through
 // jsonc, and then everything reported comes from that second reading.
 func ParseJSON(src *source.Source) (*Node, []source.Diagnostic, error) {
-	if root, warnings, err := parseJSONData(src, src.Data); err == nil {
-		return root, warnings, nil
-	}
-	return parseJSONData(src, jsonc.ToJSON(src.Data))
+	return parseJSON(src, new(Nodes))
 }
 
-func parseJSONData(src *source.Source, data []byte) (*Node, []source.Diagnostic, error) {
-	p := &jsonParser{data: data, src: src}
+func parseJSON(src *source.Source, nodes *Nodes) (*Node, []source.Diagnostic, error) {
+	if root, warnings, err := parseJSONData(src, src.Data, nodes); err == nil {
+		return root, warnings, nil
+	}
+	return parseJSONData(src, jsonc.ToJSON(src.Data), nodes)
+}
+
+func parseJSONData(src *source.Source, data []byte, nodes *Nodes) (*Node, []source.Diagnostic, error) {
+	p := &jsonParser{data: data, src: src, Nodes: nodes}
 	if source.HasBOM(p.data) {
 		p.pos = len(source.BOM)
 	}
@@ -54,7 +58,7 @@ type jsonParser struct {
 	// the fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
-	nodeSlab
+	*Nodes
 	fields []Field
 	items  []*Node
 	texts  interner

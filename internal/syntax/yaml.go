@@ -22,11 +22,15 @@ import (
 // When a document is broken, the documents before it are returned with
 // the error, whose Document says which one it is.
 func ParseYAML(src *source.Source) ([]*Node, []source.Diagnostic, error) {
+	return parseYAML(src, new(Nodes))
+}
+
+func parseYAML(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, error) {
 	safe := src.WithData(yamlSafe(src.Data))
-	if docs, warnings, ok := readYAML(safe); ok {
+	if docs, warnings, ok := readYAML(safe, nodes); ok {
 		return docs, warnings, nil
 	}
-	docs, warnings, err := goYAML(safe)
+	docs, warnings, err := goYAML(safe, nodes)
 	if err != nil && !slices.ContainsFunc(docs, isCollection) {
 		// Text that is not YAML at all (HCL, a template) reads as a
 		// plain scalar before it breaks: that is no document to keep.

@@ -39,11 +39,11 @@ func (r *yamlReader) leave() { panic(leftToGoYAML{}) }
 
 // readYAML reads a stream with our reader; ok is false when it leaves
 // the stream to go-yaml.
-func readYAML(src *source.Source) (docs []*Node, warnings []source.Diagnostic, ok bool) {
+func readYAML(src *source.Source, nodes *Nodes) (docs []*Node, warnings []source.Diagnostic, ok bool) {
 	if !readableYAML(src.Data) {
 		return nil, nil, false
 	}
-	r := &yamlReader{yamlTree: yamlTree{src: src}, data: src.Data}
+	r := &yamlReader{yamlTree: yamlTree{src: src, Nodes: nodes}, data: src.Data}
 	defer func() {
 		if v := recover(); v != nil {
 			if _, left := v.(leftToGoYAML); !left {
