@@ -1,6 +1,8 @@
 package syntax
 
 import (
+	"bytes"
+
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
@@ -58,11 +60,22 @@ func readYAML(src *source.Source, nodes *Nodes) (docs []*Node, warnings []source
 // readableYAML reports whether data holds none of the characters go-yaml
 // refuses that yamlSafe leaves alone: C1 controls and U+FFFE, U+FFFF.
 func readableYAML(data []byte) bool {
+	// Both start with a byte an ASCII file does not hold: look at those.
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == 0xc2 && i+1 < len(data) && data[i+1] >= 0x80 && data[i+1] <= 0x9f:
+		j := bytes.IndexByte(data[i:], 0xc2)
+		if j < 0 {
+			break
+		}
+		if i += j; i+1 < len(data) && data[i+1] >= 0x80 && data[i+1] <= 0x9f {
 			return false
-		case c == 0xef && i+2 < len(data) && data[i+1] == 0xbf && data[i+2] >= 0xbe:
+		}
+	}
+	for i := 0; i < len(data); i++ {
+		j := bytes.IndexByte(data[i:], 0xef)
+		if j < 0 {
+			break
+		}
+		if i += j; i+2 < len(data) && data[i+1] == 0xbf && data[i+2] >= 0xbe {
 			return false
 		}
 	}
