@@ -480,7 +480,7 @@ func TestLinkCDKWithoutTracesIsUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var unlinked []rules.Finding
-	for _, r := range scanAll(jobs(d.files), &opts) {
+	for _, r := range scanAll(d.files, &opts) {
 		if r != nil {
 			unlinked = append(unlinked, r.Findings...)
 		}

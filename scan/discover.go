@@ -51,15 +51,21 @@ type discoverer struct {
 	files      []candidate
 	warnings   []source.Warning
 	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
+	found      func(candidate)
 }
 
-func discover(opts Options) (*discoverer, error) {
+func discover(opts Options) (*discoverer, error) { return discoverWith(opts, nil) }
+
+// discoverWith is discover that also gives each file to found as soon as
+// it is added, so that the scan of the first files need not wait for the
+// walk to end.
+func discoverWith(opts Options, found func(candidate)) (*discoverer, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, assemblies: map[string]bool{}}
+	d := &discoverer{opts: opts, found: found, assemblies: map[string]bool{}}
 	if len(opts.Paths) > 1 {
 		d.seen = map[string]bool{}
 	}
@@ -214,7 +220,15 @@ func (d *discoverer) add(path, abs string, info fs.FileInfo) {
 		}
 		d.seen[name] = true
 	}
-	d.files = append(d.files, candidate{path: path, name: name, limit: d.opts.MaxFileSize, assembly: d.assembly(filepath.Dir(abs))})
+	d.keep(candidate{path: path, name: name, limit: d.opts.MaxFileSize, assembly: d.assembly(filepath.Dir(abs))})
+}
+
+// keep adds c to the files to scan.
+func (d *discoverer) keep(c candidate) {
+	d.files = append(d.files, c)
+	if d.found != nil {
+		d.found(c)
+	}
 }
 
 // assembly returns dir when it is a CDK cloud assembly: it holds a
@@ -246,7 +260,7 @@ func (d *discoverer) addStdin() error {
 	if d.opts.StdinName != "" {
 		name = d.display(d.opts.StdinName)
 	}
-	d.files = append(d.files, candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
+	d.keep(candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
 	return nil
 }
 

@@ -86,12 +86,13 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	opts.BaseDir = base
-	d, err := discover(opts)
+	sc := startScanning(&opts)
+	d, err := discoverWith(opts, sc.found)
+	results := sc.finish()
 	if err != nil {
 		return nil, err
 	}
 	js := jobs(d.files)
-	results := scanAll(js, &opts)
 	oneResultPerStatement(js, results)
 	warnings := append(d.warnings, linkCDK(js, results, opts)...)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(notRead(d.unselected, results))}
@@ -122,24 +123,77 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
-// result lands at its job's index, so the order never depends on timing.
-// A job that yields nothing leaves nil: most files hold no policy, and
-// the scan keeps nothing of them.
-func scanAll(js []job, opts *Options) []*FileResult {
-	results := make([]*FileResult, len(js))
-	parallel(len(js), func(i int, w *worker) {
+// scanning is the worker pool of a scan, fed while the walk goes on:
+// a file is scanned as soon as it is found, and a Terraform module's
+// files, read together, once the walk has found them all. Each result
+// lands at its job's number (as jobs gives them), so the order never
+// depends on timing. A job that yields nothing leaves nil: most files
+// hold no policy, and the scan keeps nothing of them.
+type scanning struct {
+	jobs    grouper
+	modules map[int]*job // the modules found so far, by number
+	send    chan<- numberedJob
+	wait    func()
+	mu      sync.Mutex
+	results map[int]*FileResult
+}
+
+type numberedJob struct {
+	index int
+	job
+}
+
+func startScanning(opts *Options) *scanning {
+	sc := &scanning{modules: map[int]*job{}, results: map[int]*FileResult{}}
+	sc.send, sc.wait = startWorkers(func(j numberedJob, w *worker) {
 		var res FileResult
-		if js[i].module {
-			res = scanModule(js[i], opts)
+		if j.module {
+			res = scanModule(j.job, opts)
 		} else {
-			res = scanCandidate(js[i].files[0], opts, w)
+			res = scanCandidate(j.files[0], opts, w)
 		}
 		if !res.empty() {
-			results[i] = &res
+			sc.mu.Lock()
+			sc.results[j.index] = &res
+			sc.mu.Unlock()
 		}
 	})
+	return sc
+}
+
+// found takes a file the walk has found.
+func (sc *scanning) found(c candidate) {
+	switch index, module := sc.jobs.job(c); {
+	case !module:
+		sc.send <- numberedJob{index, job{files: []candidate{c}}}
+	case sc.modules[index] != nil:
+		sc.modules[index].files = append(sc.modules[index].files, c)
+	default:
+		sc.modules[index] = &job{files: []candidate{c}, module: true}
+	}
+}
+
+// finish scans the modules once the walk is over, waits for every job
+// and returns the results by job number.
+func (sc *scanning) finish() []*FileResult {
+	for index, j := range sc.modules {
+		sc.send <- numberedJob{index, *j}
+	}
+	sc.wait()
+	results := make([]*FileResult, sc.jobs.n)
+	for index, r := range sc.results {
+		results[index] = r
+	}
 	return results
+}
+
+// scanAll scans files as a scan does while its walk finds them.
+func scanAll(files []candidate, opts *Options) []*FileResult {
+	sc := startScanning(opts)
+	for _, c := range files {
+		sc.found(c)
+	}
+	return sc.finish()
 }
 
 // countFindings is the number of open findings of results.
@@ -160,23 +214,32 @@ type worker struct {
 	nodes syntax.Nodes // the nodes of the tree parsed last
 }
 
-// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers.
-func parallel(n int, work func(i int, w *worker)) {
-	next := make(chan int)
+// startWorkers starts GOMAXPROCS workers that do work for each value sent
+// on send; wait closes send and waits for them to finish.
+func startWorkers[T any](work func(v T, w *worker)) (send chan<- T, wait func()) {
+	next := make(chan T)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			var w worker
-			for i := range next {
-				work(i, &w)
+			for v := range next {
+				work(v, &w)
 			}
 		})
 	}
-	for i := range n {
-		next <- i
+	return next, func() {
+		close(next)
+		wg.Wait()
 	}
-	close(next)
-	wg.Wait()
+}
+
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers.
+func parallel(n int, work func(i int, w *worker)) {
+	send, wait := startWorkers(work)
+	for i := range n {
+		send <- i
+	}
+	wait()
 }
 
 // scanCandidate reads a file into the worker's buffer and scans it, its

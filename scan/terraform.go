@@ -30,21 +30,44 @@ type job struct {
 // (in the place of the directory's first file), every other file alone.
 func jobs(files []candidate) []job {
 	out := make([]job, 0, len(files))
-	modules := map[string]int{}
+	var g grouper
 	for i, c := range files {
-		if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
+		switch index, module := g.job(c); {
+		case !module:
 			out = append(out, job{files: files[i : i+1 : i+1]}) // the file itself, not a copy
-			continue
+		case index < len(out):
+			out[index].files = append(out[index].files, c)
+		default:
+			out = append(out, job{files: []candidate{c}, module: true})
 		}
-		dir := filepath.Dir(c.path)
-		if i, ok := modules[dir]; ok {
-			out[i].files = append(out[i].files, c)
-			continue
-		}
-		modules[dir] = len(out)
-		out = append(out, job{files: []candidate{c}, module: true})
 	}
 	return out
+}
+
+// grouper numbers the jobs of files given one at a time, in the order
+// they are found: a file alone takes the next number, and a Terraform
+// module the next number when its first file comes.
+type grouper struct {
+	n       int            // jobs numbered
+	modules map[string]int // a module's directory -> its job's number
+}
+
+// job returns the number of c's job and whether it is a module's.
+func (g *grouper) job(c candidate) (index int, module bool) {
+	if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
+		g.n++
+		return g.n - 1, false
+	}
+	dir := filepath.Dir(c.path)
+	if i, ok := g.modules[dir]; ok {
+		return i, true
+	}
+	if g.modules == nil {
+		g.modules = map[string]int{}
+	}
+	g.modules[dir] = g.n
+	g.n++
+	return g.n - 1, true
 }
 
 // scanModule reads the files of a module directory and scans them
