@@ -12,7 +12,7 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
-//go:generate go run ./gen -dataset ../../../../shared/data/aws-managed-policies.json -o table.go
+//go:generate go run ../../managedgen -dataset ../../../../shared/data/aws-managed-policies.json -o table.go
 
 // Policy is an AWS managed policy that some rule flags.
 type Policy struct {

@@ -27,7 +27,7 @@ func TestTableIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadFile(filepath.Join("..", "table.go"))
+	want, err := os.ReadFile(filepath.Join("..", "iam", "managed", "table.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
