@@ -51,6 +51,9 @@ func FuzzParseJSON(f *testing.F) {
 	})
 }
 
+// reused holds the nodes of the input before, as a scan's worker does.
+var reused Nodes
+
 func FuzzParseYAML(f *testing.F) {
 	testkit.FuzzSeeds(f, func(data []byte) { f.Add(data) })
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -58,6 +61,13 @@ func FuzzParseYAML(f *testing.F) {
 		seen := map[*Node]bool{}
 		for _, d := range docs {
 			checkTree(t, d, len(data), seen)
+		}
+		// Nodes that held another tree give the same tree as new ones.
+		want, wantWarnings, wantErr := Parse(source.NewSource(data))
+		reused.Reset()
+		got, gotWarnings, gotErr := ParseWith(source.NewSource(data), &reused)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotWarnings, wantWarnings) || !reflect.DeepEqual(gotErr, wantErr) {
+			t.Fatalf("parsed with reused nodes: %v, with new ones: %v", gotErr, wantErr)
 		}
 	})
 }
