@@ -24,33 +24,41 @@ func keepBlock(typ string, labels []string) bool {
 	return true
 }
 
-// blankIrrelevantBlocks returns data with the blocks keepBlock refuses
-// blanked out, or data itself when there are none or the file is not
-// plain blocks.
-func blankIrrelevantBlocks(data []byte) []byte {
-	var out []byte
+// topBlock is a top-level block of a file: its bytes, and whether the
+// reader may look into it.
+type topBlock struct {
+	start, end int
+	keep       bool
+}
+
+// topBlocks lists the top-level blocks of a file in order, or reports
+// that the file is not plain blocks (a top-level attribute, unbalanced
+// brackets, text it does not understand). Between the blocks there is
+// only white space and comments.
+func topBlocks(data []byte) ([]topBlock, bool) {
+	var blocks []topBlock
 	i := 0
 	for {
 		i = skipSpaceAndComments(data, i, true)
 		if i >= len(data) {
-			break
+			return blocks, true
 		}
 		start := i
 		typ, next := identifier(data, i)
 		if typ == "" {
-			return data
+			return nil, false
 		}
 		i = next
 		var labels []string
 		for {
 			i = skipSpaceAndComments(data, i, false)
 			if i >= len(data) {
-				return data
+				return nil, false
 			}
 			if data[i] == '"' {
 				end := scanString(data, i+1)
 				if end < 0 {
-					return data
+					return nil, false
 				}
 				labels = append(labels, string(data[i+1:end-1]))
 				i = end
@@ -64,23 +72,38 @@ func blankIrrelevantBlocks(data []byte) []byte {
 			break
 		}
 		if data[i] != '{' {
-			return data // a top-level attribute: terragrunt or tfvars
+			return nil, false // a top-level attribute: terragrunt or tfvars
 		}
 		end := scanTo(data, i+1, '}', 0)
 		if end < 0 {
-			return data
+			return nil, false
 		}
-		if !keepBlock(typ, labels) {
-			if out == nil {
-				out = append([]byte(nil), data...)
-			}
-			for j := start; j < end; j++ {
-				if out[j] != '\n' && out[j] != '\r' {
-					out[j] = ' '
-				}
-			}
-		}
+		blocks = append(blocks, topBlock{start: start, end: end, keep: keepBlock(typ, labels)})
 		i = end
+	}
+}
+
+// blankIrrelevantBlocks returns data with the blocks keepBlock refuses
+// blanked out, or data itself when there are none or the file is not
+// plain blocks.
+func blankIrrelevantBlocks(data []byte) []byte {
+	blocks, ok := topBlocks(data)
+	if !ok {
+		return data
+	}
+	var out []byte
+	for _, b := range blocks {
+		if b.keep {
+			continue
+		}
+		if out == nil {
+			out = append([]byte(nil), data...)
+		}
+		for j := b.start; j < b.end; j++ {
+			if out[j] != '\n' && out[j] != '\r' {
+				out[j] = ' '
+			}
+		}
 	}
 	if out == nil {
 		return data
