@@ -1,0 +1,1141 @@
+package extract
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// hclsyntax spends most of a scan of a Terraform module lexing: a token
+// of more than 100 bytes for every word, a grapheme-cluster count for
+// every column. readConfig reads the HCL that Terraform files are written
+// in straight into hclsyntax's own syntax tree, node for node and
+// position for position what hclsyntax.ParseConfig gives for the file
+// with its irrelevant blocks blanked (tf_skip.go), so the evaluator cannot
+// tell the two apart. It reads only the blocks the reader looks into, and
+// only text it can vouch for: ASCII outside line comments, no template
+// directives (%{ }), strip markers (~), for expressions, attribute-only
+// splats or namespaced functions, no syntax error. A block with anything
+// else is handed to hclsyntax on its own; a file it cannot place its
+// blocks in (not plain blocks, a byte-order mark, a lone carriage return)
+// to hclsyntax whole. FuzzReadConfig holds the two readings equal.
+
+// readConfig returns the body of a .tf file, or nil when hclsyntax must
+// read the whole file.
+func readConfig(data []byte, filename string) *hclsyntax.Body {
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || hasLoneCR(data) {
+		return nil
+	}
+	blocks, ok := topBlocks(data)
+	if !ok {
+		return nil
+	}
+	r := &hclReader{data: data, file: filename, line: 1}
+	if !r.moveTo(firstToken(data, blocks)) {
+		return nil
+	}
+	start := r.pos()
+	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+	for i, b := range blocks {
+		if !b.keep {
+			continue
+		}
+		if !r.moveTo(b.start) {
+			return nil
+		}
+		blk := r.topBlock(b)
+		if blk == nil || !lineEndsAfter(data, blocks, i) {
+			return nil
+		}
+		body.Blocks = append(body.Blocks, blk)
+	}
+	if !r.moveTo(len(data)) || !commentsEnd(data, blocks) {
+		return nil
+	}
+	end := r.pos()
+	body.SrcRange = hcl.Range{Filename: filename, Start: start, End: end}
+	body.EndRange = hcl.Range{Filename: filename, Start: end, End: end}
+	return body
+}
+
+// hasLoneCR finds a carriage return that does not start a line break,
+// which hclsyntax reads as an invalid character.
+func hasLoneCR(data []byte) bool {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+1 >= len(data) || data[i+1] != '\n' {
+			return true
+		}
+	}
+}
+
+// firstToken is where the first token hclsyntax's parser sees starts in
+// the blanked file: white space and /* */ comments are not tokens, a
+// line break (one inside a blanked block too) or a line comment is.
+func firstToken(data []byte, blocks []topBlock) int {
+	next := 0 // the next block
+	for i := 0; i < len(data); {
+		if next < len(blocks) && blocks[next].start == i && !blocks[next].keep {
+			b := blocks[next]
+			if j := bytes.IndexAny(data[b.start:b.end], "\r\n"); j >= 0 {
+				return b.start + j
+			}
+			i, next = b.end, next+1
+			continue
+		}
+		switch {
+		case data[i] == ' ' || data[i] == '\t':
+			i++
+		case bytes.HasPrefix(data[i:], []byte("/*")):
+			j := bytes.Index(data[i+2:], []byte("*/"))
+			if j < 0 {
+				return i
+			}
+			i += j + 4
+		default:
+			return i
+		}
+	}
+	return len(data)
+}
+
+// lineEndsAfter reports whether, in the blanked file, the line goes on
+// after the kept block i only with white space and comments, as
+// hclsyntax requires after a block.
+func lineEndsAfter(data []byte, blocks []topBlock, i int) bool {
+	j := blocks[i].end
+	for j < len(data) {
+		if i+1 < len(blocks) && blocks[i+1].start == j && !blocks[i+1].keep {
+			i++
+			j = blocks[i].end
+			continue
+		}
+		switch c := data[j]; {
+		case c == ' ' || c == '\t':
+			j++
+		case c == '\n' || c == '\r' || c == '#' || bytes.HasPrefix(data[j:], []byte("//")):
+			return true
+		case bytes.HasPrefix(data[j:], []byte("/*")):
+			k := bytes.Index(data[j+2:], []byte("*/"))
+			if k < 0 {
+				return false
+			}
+			j += k + 4
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// commentsEnd reports whether every comment after the last block ends: a
+// /* that does not is the end of the file to topBlocks, and an error to
+// hclsyntax.
+func commentsEnd(data []byte, blocks []topBlock) bool {
+	i := 0
+	if len(blocks) > 0 {
+		i = blocks[len(blocks)-1].end
+	}
+	for i < len(data) {
+		switch {
+		case data[i] == '#' || bytes.HasPrefix(data[i:], []byte("//")):
+			j := bytes.IndexByte(data[i:], '\n')
+			if j < 0 {
+				return true
+			}
+			i += j + 1
+		case bytes.HasPrefix(data[i:], []byte("/*")):
+			j := bytes.Index(data[i+2:], []byte("*/"))
+			if j < 0 {
+				return false
+			}
+			i += j + 4
+		default:
+			i++
+		}
+	}
+	return true
+}
+
+// hclReader reads one top-level block. Positions are byte offsets; lines
+// are counted as the reader passes them, and a column is a count of bytes
+// from the line's start, which is hclsyntax's count on ASCII text.
+type hclReader struct {
+	data      []byte
+	file      string
+	i         int // the next byte
+	line      int
+	lineStart int
+	depth     int
+}
+
+// maxReadDepth bounds the reader's recursion; deeper text is hclsyntax's
+// (which tf.go has already bounded with nestingDepth).
+const maxReadDepth = 512
+
+// readFailed is what the reader panics with when it cannot vouch for the
+// text; topBlock recovers it and nothing else.
+type readFailed struct{}
+
+func (r *hclReader) fail() { panic(readFailed{}) }
+
+// moveTo moves the reader forward to offset off, counting lines, and
+// reports whether the column there is hclsyntax's: the line before it is
+// ASCII.
+func (r *hclReader) moveTo(off int) bool {
+	if n := bytes.Count(r.data[r.i:off], []byte{'\n'}); n > 0 {
+		r.line += n
+		r.lineStart = r.i + bytes.LastIndexByte(r.data[r.i:off], '\n') + 1
+	}
+	r.i = off
+	for _, c := range r.data[r.lineStart:off] {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *hclReader) pos() hcl.Pos {
+	return hcl.Pos{Line: r.line, Column: r.i - r.lineStart + 1, Byte: r.i}
+}
+
+func (r *hclReader) rangeFrom(start hcl.Pos) hcl.Range {
+	return hcl.Range{Filename: r.file, Start: start, End: r.pos()}
+}
+
+func (r *hclReader) between(start, end hcl.Range) hcl.Range {
+	return hcl.Range{Filename: r.file, Start: start.Start, End: end.End}
+}
+
+// at returns the byte k ahead, or 0 past the end.
+func (r *hclReader) at(k int) byte {
+	if r.i+k < len(r.data) {
+		return r.data[r.i+k]
+	}
+	return 0
+}
+
+func (r *hclReader) eof() bool { return r.i >= len(r.data) }
+
+// advance passes n bytes that hold no line break.
+func (r *hclReader) advance(n int) hcl.Range {
+	start := r.pos()
+	r.i += n
+	return r.rangeFrom(start)
+}
+
+// expect passes the one-byte token c or fails.
+func (r *hclReader) expect(c byte) hcl.Range {
+	if r.at(0) != c {
+		r.fail()
+	}
+	return r.advance(1)
+}
+
+// newline passes a line break.
+func (r *hclReader) newline() {
+	if r.at(0) == '\r' {
+		r.i++
+	}
+	r.i++
+	r.line++
+	r.lineStart = r.i
+}
+
+// atLineEnd reports whether a newline token comes next: a line break or a
+// line comment (which holds its line break).
+func (r *hclReader) atLineEnd() bool {
+	c := r.at(0)
+	return c == '\n' || c == '\r' || c == '#' || c == '/' && r.at(1) == '/'
+}
+
+// endLine passes a newline token.
+func (r *hclReader) endLine() {
+	if c := r.at(0); c != '\n' && c != '\r' {
+		j := bytes.IndexByte(r.data[r.i:], '\n')
+		if j < 0 {
+			r.fail() // a comment that ends the file ends no line
+		}
+		r.i += j
+	}
+	r.newline()
+}
+
+// skip passes white space and /* */ comments, and, when lines is set
+// (inside brackets, where hclsyntax ignores them), line breaks and line
+// comments too.
+func (r *hclReader) skip(lines bool) {
+	for !r.eof() {
+		switch c := r.data[r.i]; {
+		case c == ' ' || c == '\t':
+			r.i++
+		case c == '/' && r.at(1) == '*':
+			j := bytes.Index(r.data[r.i+2:], []byte("*/"))
+			if j < 0 {
+				r.fail()
+			}
+			end := r.i + 2 + j + 2
+			for r.i < end {
+				switch c := r.data[r.i]; {
+				case c == '\n':
+					r.newline()
+				case c >= utf8.RuneSelf:
+					r.fail() // hclsyntax counts the columns after it in grapheme clusters
+				default:
+					r.i++
+				}
+			}
+		case lines && r.atLineEnd():
+			r.endLine()
+		default:
+			return
+		}
+	}
+}
+
+// ident reads an identifier, or returns "" when none starts here.
+func (r *hclReader) ident() (string, hcl.Range) {
+	start := r.i
+	if c := r.at(0); !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		return "", hcl.Range{}
+	}
+	j := start + 1
+	for j < len(r.data) {
+		c := r.data[j]
+		if c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			j++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r.fail() // a letter of another script may go on the name
+		}
+		break
+	}
+	rng := r.advance(j - start)
+	return string(r.data[start:j]), rng
+}
+
+// isKeyword reports whether the identifier word comes next.
+func (r *hclReader) isKeyword(word string) bool {
+	if !bytes.HasPrefix(r.data[r.i:], []byte(word)) {
+		return false
+	}
+	c := r.at(len(word))
+	return !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf)
+}
+
+// topBlock reads the top-level block b, or has hclsyntax read it alone
+// when the reader cannot; nil when neither gives the block that parsing
+// the whole file would.
+func (r *hclReader) topBlock(b topBlock) (blk *hclsyntax.Block) {
+	saved := *r
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(readFailed); !ok {
+				panic(v)
+			}
+			*r = saved
+			blk = r.blockAlone(b)
+		}
+	}()
+	blk = r.block(true)
+	if r.i != b.end {
+		return nil
+	}
+	return blk
+}
+
+// blockAlone parses the block b with hclsyntax, starting at its place.
+func (r *hclReader) blockAlone(b topBlock) *hclsyntax.Block {
+	f, diags := hclsyntax.ParseConfig(r.data[b.start:b.end], r.file, r.pos())
+	body, ok := f.Body.(*hclsyntax.Body)
+	if diags.HasErrors() || !ok || len(body.Blocks) != 1 || len(body.Attributes) != 0 {
+		return nil
+	}
+	blk := body.Blocks[0]
+	if blk.CloseBraceRange.End.Byte != b.end || !r.moveTo(b.end) {
+		return nil
+	}
+	return blk
+}
+
+// block reads a block from its type to its closing brace and, unless it
+// is at the top (whose line end readConfig checks in the blanked file),
+// the line break after it.
+func (r *hclReader) block(top bool) *hclsyntax.Block {
+	typ, typeRange := r.ident()
+	var labels []string
+	var labelRanges []hcl.Range
+	for {
+		r.skip(false)
+		if r.at(0) == '{' {
+			break
+		}
+		if r.at(0) == '"' {
+			label, rng := r.label()
+			labels, labelRanges = append(labels, label), append(labelRanges, rng)
+			continue
+		}
+		label, rng := r.ident()
+		if label == "" {
+			r.fail()
+		}
+		labels, labelRanges = append(labels, label), append(labelRanges, rng)
+	}
+	open := r.advance(1)
+	r.skip(false)
+	var body *hclsyntax.Body
+	var closing hcl.Range
+	if r.eof() || r.atLineEnd() || r.at(0) == '}' {
+		body, closing = r.body(open)
+	} else {
+		body, closing = r.oneLineBody()
+	}
+	if !top {
+		r.skip(false)
+		if !r.atLineEnd() {
+			r.fail()
+		}
+		r.endLine()
+	}
+	return &hclsyntax.Block{
+		Type: typ, Labels: labels, Body: body,
+		TypeRange: typeRange, LabelRanges: labelRanges, OpenBraceRange: open, CloseBraceRange: closing,
+	}
+}
+
+// body reads the items of a block up to its closing brace.
+func (r *hclReader) body(open hcl.Range) (*hclsyntax.Body, hcl.Range) {
+	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+	for {
+		r.skip(false)
+		switch {
+		case r.eof():
+			r.fail()
+		case r.at(0) == '}':
+			closing := r.advance(1)
+			body.SrcRange = r.between(open, closing)
+			body.EndRange = hcl.Range{Filename: r.file, Start: closing.End, End: closing.End}
+			return body, closing
+		case r.atLineEnd():
+			r.endLine()
+			continue
+		}
+		mark := *r
+		name, nameRange := r.ident()
+		if name == "" {
+			r.fail()
+		}
+		r.skip(false)
+		switch c := r.at(0); {
+		case c == '=' && r.at(1) != '=' && r.at(1) != '>':
+			a := r.attribute(name, nameRange)
+			if body.Attributes[a.Name] != nil {
+				r.fail() // hclsyntax reports the redefinition
+			}
+			body.Attributes[a.Name] = a
+			r.skip(false)
+			if !r.atLineEnd() {
+				r.fail()
+			}
+			r.endLine()
+		case c == '"' || c == '{' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			*r = mark
+			body.Blocks = append(body.Blocks, r.block(false))
+		default:
+			r.fail()
+		}
+	}
+}
+
+// oneLineBody reads a block written on one line, { name = value }, which
+// hclsyntax gives a body of that attribute's range.
+func (r *hclReader) oneLineBody() (*hclsyntax.Body, hcl.Range) {
+	name, nameRange := r.ident()
+	r.skip(false)
+	if name == "" || r.at(0) != '=' || r.at(1) == '=' || r.at(1) == '>' {
+		r.fail()
+	}
+	a := r.attribute(name, nameRange)
+	r.skip(false)
+	closing := r.expect('}')
+	return &hclsyntax.Body{
+		Attributes: hclsyntax.Attributes{a.Name: a},
+		SrcRange:   a.SrcRange,
+		EndRange:   hcl.Range{Filename: r.file, Start: a.SrcRange.End, End: a.SrcRange.End},
+	}, closing
+}
+
+// attribute reads the rest of name = expression.
+func (r *hclReader) attribute(name string, nameRange hcl.Range) *hclsyntax.Attribute {
+	equals := r.advance(1)
+	expr := r.expr(false)
+	return &hclsyntax.Attribute{
+		Name: name, Expr: expr,
+		SrcRange: r.between(nameRange, expr.Range()), NameRange: nameRange, EqualsRange: equals,
+	}
+}
+
+// label reads a quoted block label: a string without templates.
+func (r *hclReader) label() (string, hcl.Range) {
+	open := r.advance(1)
+	var text []byte
+	for r.at(0) != '"' {
+		if r.at(0) == '$' && r.at(1) == '{' || r.at(0) == '%' && r.at(1) == '{' {
+			r.fail()
+		}
+		text = r.literalByte(text, true)
+	}
+	closing := r.advance(1)
+	return string(text), r.between(open, closing)
+}
+
+// literalByte decodes the next piece of a string's text onto text: a
+// byte, an escape (in a quoted string), or $${ and %%{, which are ${ and
+// %{. It fails on what hclsyntax would read otherwise or reject, and on
+// a line break.
+func (r *hclReader) literalByte(text []byte, quoted bool) []byte {
+	c := r.at(0)
+	switch {
+	case r.eof() || c >= utf8.RuneSelf:
+		r.fail()
+	case c == '\n' || c == '\r':
+		r.fail() // a quoted string ends on its line; a heredoc's caller passes line breaks
+	case (c == '$' || c == '%') && r.at(1) == c && r.at(2) == '{':
+		r.i += 3
+		return append(text, c, '{')
+	case c == '\\' && quoted:
+		return r.escape(text)
+	}
+	r.i++
+	return append(text, c)
+}
+
+// escape decodes a backslash escape of a quoted string.
+func (r *hclReader) escape(text []byte) []byte {
+	switch r.at(1) {
+	case 'n':
+		text = append(text, '\n')
+	case 'r':
+		text = append(text, '\r')
+	case 't':
+		text = append(text, '\t')
+	case '"':
+		text = append(text, '"')
+	case '\\':
+		text = append(text, '\\')
+	case 'u', 'U':
+		n := 4
+		if r.at(1) == 'U' {
+			n = 8
+		}
+		if r.i+2+n > len(r.data) {
+			r.fail()
+		}
+		hex := r.data[r.i+2 : r.i+2+n]
+		for _, h := range hex {
+			if !isHexDigit(h) {
+				r.fail() // hclsyntax takes fewer digits, and rejects them
+			}
+		}
+		num, _ := strconv.ParseUint(string(hex), 16, 32)
+		if utf8.RuneLen(rune(num)) < 0 {
+			r.fail()
+		}
+		text = utf8.AppendRune(text, rune(num))
+		r.i += 2 + n
+		return text
+	default:
+		r.fail()
+	}
+	r.i += 2
+	return text
+}
+
+// expr reads an expression; lines tells whether line breaks are ignored
+// where it stands (inside brackets) or end it.
+func (r *hclReader) expr(lines bool) hclsyntax.Expression {
+	r.depth++
+	defer func() { r.depth-- }()
+	if r.depth > maxReadDepth {
+		r.fail()
+	}
+	r.skip(lines)
+	start := r.pos()
+	cond := r.binary(0, lines)
+	r.skip(lines)
+	if r.at(0) != '?' {
+		return cond
+	}
+	r.i++
+	t := r.expr(lines)
+	r.skip(lines)
+	if r.at(0) != ':' || r.at(1) == ':' {
+		r.fail()
+	}
+	r.i++
+	f := r.expr(lines)
+	return &hclsyntax.ConditionalExpr{
+		Condition: cond, TrueResult: t, FalseResult: f,
+		SrcRange: hcl.Range{Filename: r.file, Start: start, End: f.Range().End},
+	}
+}
+
+// binaryLevels are hclsyntax's operators, loosest first.
+const binaryLevels = 6
+
+// operator returns the binary operator of precedence level that comes
+// next and its length, or nil.
+func (r *hclReader) operator(level int) (*hclsyntax.Operation, int) {
+	c, d := r.at(0), r.at(1)
+	switch level {
+	case 0:
+		if c == '|' && d == '|' {
+			return hclsyntax.OpLogicalOr, 2
+		}
+	case 1:
+		if c == '&' && d == '&' {
+			return hclsyntax.OpLogicalAnd, 2
+		}
+	case 2:
+		if c == '=' && d == '=' {
+			return hclsyntax.OpEqual, 2
+		}
+		if c == '!' && d == '=' {
+			return hclsyntax.OpNotEqual, 2
+		}
+	case 3:
+		switch {
+		case c == '<' && d == '<':
+			r.fail() // a heredoc where an operator may stand
+		case c == '>' && d == '=':
+			return hclsyntax.OpGreaterThanOrEqual, 2
+		case c == '<' && d == '=':
+			return hclsyntax.OpLessThanOrEqual, 2
+		case c == '>':
+			return hclsyntax.OpGreaterThan, 1
+		case c == '<':
+			return hclsyntax.OpLessThan, 1
+		}
+	case 4:
+		switch c {
+		case '+':
+			return hclsyntax.OpAdd, 1
+		case '-':
+			return hclsyntax.OpSubtract, 1
+		}
+	case 5:
+		switch {
+		case c == '*':
+			return hclsyntax.OpMultiply, 1
+		case c == '/' && d != '/' && d != '*':
+			return hclsyntax.OpDivide, 1
+		case c == '%':
+			return hclsyntax.OpModulo, 1
+		}
+	}
+	return nil, 0
+}
+
+// binary reads the operations of one precedence level and tighter, left
+// to right, as hclsyntax's parseBinaryOps does.
+func (r *hclReader) binary(level int, lines bool) hclsyntax.Expression {
+	if level == binaryLevels {
+		return r.withTraversals(lines)
+	}
+	lhs := r.binary(level+1, lines)
+	var op *hclsyntax.Operation
+	var rhs hclsyntax.Expression
+	for {
+		r.skip(lines)
+		next, n := r.operator(level)
+		if next == nil {
+			break
+		}
+		if op != nil {
+			lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: r.between(lhs.Range(), rhs.Range())}
+		}
+		op = next
+		r.i += n
+		rhs = r.binary(level+1, lines)
+	}
+	if op == nil {
+		return lhs
+	}
+	return &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: r.between(lhs.Range(), rhs.Range())}
+}
+
+func (r *hclReader) withTraversals(lines bool) hclsyntax.Expression {
+	r.depth++
+	defer func() { r.depth-- }()
+	if r.depth > maxReadDepth {
+		r.fail()
+	}
+	return r.traversals(r.term(lines), lines)
+}
+
+// term reads an expression without operators.
+func (r *hclReader) term(lines bool) hclsyntax.Expression {
+	r.skip(lines)
+	switch c := r.at(0); {
+	case c == '(':
+		open := r.advance(1)
+		inner := r.expr(true)
+		r.skip(true)
+		closing := r.expect(')')
+		return &hclsyntax.ParenthesesExpr{Expression: inner, SrcRange: r.between(open, closing)}
+	case c >= '0' && c <= '9':
+		return r.number()
+	case c == '"':
+		return r.quoted()
+	case c == '<' && r.at(1) == '<':
+		return r.heredoc()
+	case c == '-' || c == '!' && r.at(1) != '=':
+		symbol := r.advance(1)
+		op := hclsyntax.OpNegate
+		if c == '!' {
+			op = hclsyntax.OpLogicalNot
+		}
+		operand := r.withTraversals(lines)
+		return &hclsyntax.UnaryOpExpr{Op: op, Val: operand, SrcRange: r.between(symbol, operand.Range()), SymbolRange: symbol}
+	case c == '[':
+		return r.tuple()
+	case c == '{':
+		return r.object()
+	}
+	name, rng := r.ident()
+	if name == "" {
+		r.fail()
+	}
+	r.skip(lines)
+	switch {
+	case r.at(0) == '(':
+		return r.call(name, rng)
+	case r.at(0) == ':' && r.at(1) == ':':
+		r.fail() // a namespaced function
+	}
+	switch name {
+	case "true":
+		return &hclsyntax.LiteralValueExpr{Val: cty.True, SrcRange: rng}
+	case "false":
+		return &hclsyntax.LiteralValueExpr{Val: cty.False, SrcRange: rng}
+	case "null":
+		return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng}
+	}
+	return &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{hcl.TraverseRoot{Name: name, SrcRange: rng}}, SrcRange: rng}
+}
+
+// numberToken reads a number the way hclsyntax's lexer does: a digit,
+// then digits, dots and exponents, not ending in a dot.
+func (r *hclReader) numberToken() (string, hcl.Range) {
+	start := r.i
+	j, end := start+1, start+1
+	for j < len(r.data) {
+		c := r.data[j]
+		switch {
+		case c >= '0' && c <= '9':
+			j++
+			end = j
+			continue
+		case c == '.':
+			j++
+			continue
+		case c == 'e' || c == 'E':
+			k := j + 1
+			if k < len(r.data) && (r.data[k] == '+' || r.data[k] == '-') {
+				k++
+			}
+			if k < len(r.data) && r.data[k] >= '0' && r.data[k] <= '9' {
+				j = k + 1
+				end = j
+				continue
+			}
+		}
+		break
+	}
+	rng := r.advance(end - start)
+	return string(r.data[start:end]), rng
+}
+
+func (r *hclReader) number() hclsyntax.Expression {
+	text, rng := r.numberToken()
+	v, err := cty.ParseNumberVal(text)
+	if err != nil {
+		r.fail()
+	}
+	return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: rng}
+}
+
+// traversals reads what follows a term: .name, .0, [key] and [*].
+func (r *hclReader) traversals(from hclsyntax.Expression, lines bool) hclsyntax.Expression {
+	ret := from
+	start := from.Range().Start
+	for {
+		r.skip(lines)
+		switch r.at(0) {
+		case '.':
+			if r.at(1) == '.' {
+				if r.at(2) != '.' {
+					r.fail()
+				}
+				return ret // an ellipsis: the end of a call's last argument
+			}
+			dot := r.advance(1)
+			r.skip(lines)
+			switch c := r.at(0); {
+			case c >= '0' && c <= '9':
+				text, num := r.numberToken()
+				v, err := cty.ParseNumberVal(text)
+				if err != nil || strings.Contains(text, ".") {
+					r.fail()
+				}
+				rng := r.between(dot, num)
+				ret = makeTraversal(ret, hcl.TraverseIndex{Key: v, SrcRange: rng}, rng)
+			default:
+				name, attr := r.ident()
+				if name == "" {
+					r.fail() // .* or a syntax error
+				}
+				rng := r.between(dot, attr)
+				ret = makeTraversal(ret, hcl.TraverseAttr{Name: name, SrcRange: rng}, rng)
+			}
+		case '[':
+			open := r.advance(1)
+			r.skip(lines)
+			if r.at(0) == '*' {
+				r.i++
+				r.skip(lines)
+				closing := r.expect(']')
+				marker := r.between(open, closing)
+				item := &hclsyntax.AnonSymbolExpr{SrcRange: marker}
+				each := r.traversals(item, lines)
+				ret = &hclsyntax.SplatExpr{
+					Source: ret, Each: each, Item: item,
+					SrcRange:    hcl.Range{Filename: r.file, Start: start, End: each.Range().End},
+					MarkerRange: marker,
+				}
+				continue
+			}
+			key := r.expr(true)
+			r.skip(true)
+			closing := r.expect(']')
+			rng := r.between(open, closing)
+			switch k := key.(type) {
+			case *hclsyntax.LiteralValueExpr:
+				ret = makeTraversal(ret, hcl.TraverseIndex{Key: k.Val, SrcRange: rng}, rng)
+				continue
+			case *hclsyntax.TemplateExpr:
+				if k.IsStringLiteral() {
+					v, _ := k.Value(nil)
+					ret = makeTraversal(ret, hcl.TraverseIndex{Key: v, SrcRange: rng}, rng)
+					continue
+				}
+			}
+			ret = &hclsyntax.IndexExpr{
+				Collection: ret, Key: key,
+				SrcRange:  hcl.Range{Filename: r.file, Start: start, End: rng.End},
+				OpenRange: open, BracketRange: rng,
+			}
+		default:
+			return ret
+		}
+	}
+}
+
+// makeTraversal adds a step to a traversal, as hclsyntax's
+// makeRelativeTraversal does: in place when expr is one already.
+func makeTraversal(expr hclsyntax.Expression, step hcl.Traverser, rng hcl.Range) hclsyntax.Expression {
+	switch e := expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		e.Traversal = append(e.Traversal, step)
+		e.SrcRange = hcl.RangeBetween(e.SrcRange, rng)
+		return e
+	case *hclsyntax.RelativeTraversalExpr:
+		e.Traversal = append(e.Traversal, step)
+		e.SrcRange = hcl.RangeBetween(e.SrcRange, rng)
+		return e
+	}
+	return &hclsyntax.RelativeTraversalExpr{Source: expr, Traversal: hcl.Traversal{step}, SrcRange: hcl.RangeBetween(expr.Range(), rng)}
+}
+
+// call reads a function call's arguments.
+func (r *hclReader) call(name string, nameRange hcl.Range) hclsyntax.Expression {
+	open := r.advance(1)
+	call := &hclsyntax.FunctionCallExpr{Name: name, NameRange: nameRange, OpenParenRange: open}
+	for {
+		r.skip(true)
+		if r.at(0) == ')' {
+			break
+		}
+		call.Args = append(call.Args, r.expr(true))
+		r.skip(true)
+		if r.at(0) == ')' {
+			break
+		}
+		if bytes.HasPrefix(r.data[r.i:], []byte("...")) {
+			call.ExpandFinal = true
+			r.i += 3
+			r.skip(true)
+			break
+		}
+		r.expect(',')
+	}
+	call.CloseParenRange = r.expect(')')
+	return call
+}
+
+// tuple reads [a, b, ...].
+func (r *hclReader) tuple() hclsyntax.Expression {
+	open := r.advance(1)
+	r.skip(true)
+	if r.isKeyword("for") {
+		r.fail()
+	}
+	tuple := &hclsyntax.TupleConsExpr{OpenRange: open}
+	for {
+		r.skip(true)
+		if r.at(0) == ']' {
+			break
+		}
+		tuple.Exprs = append(tuple.Exprs, r.expr(true))
+		r.skip(true)
+		if r.at(0) == ']' {
+			break
+		}
+		r.expect(',')
+	}
+	tuple.SrcRange = r.between(open, r.advance(1))
+	return tuple
+}
+
+// object reads { key = value, ... }: line breaks separate items.
+func (r *hclReader) object() hclsyntax.Expression {
+	open := r.advance(1)
+	r.skip(true)
+	if r.isKeyword("for") {
+		r.fail()
+	}
+	object := &hclsyntax.ObjectConsExpr{OpenRange: open}
+	for {
+		r.skip(false)
+		if r.atLineEnd() {
+			r.endLine()
+			continue
+		}
+		if r.at(0) == '}' {
+			break
+		}
+		force := r.at(0) == '('
+		key := &hclsyntax.ObjectConsKeyExpr{Wrapped: r.expr(false), ForceNonLiteral: force}
+		r.skip(false)
+		switch c, d := r.at(0), r.at(1); {
+		case c == '=' && d != '=' && d != '>', c == ':' && d != ':':
+			r.i++
+		default:
+			r.fail()
+		}
+		object.Items = append(object.Items, hclsyntax.ObjectConsItem{KeyExpr: key, ValueExpr: r.expr(false)})
+		r.skip(false)
+		if r.at(0) == '}' {
+			break
+		}
+		if r.at(0) == ',' {
+			r.i++
+			continue
+		}
+		if !r.atLineEnd() {
+			r.fail()
+		}
+		r.endLine()
+	}
+	object.SrcRange = r.between(open, r.advance(1))
+	return object
+}
+
+// templatePart is a piece of a template: literal text or an
+// interpolation. lineStart marks text that starts a heredoc's line.
+type templatePart struct {
+	text      []byte
+	expr      hclsyntax.Expression
+	rng       hcl.Range
+	lineStart bool
+}
+
+// interpolation reads ${ expression }.
+func (r *hclReader) interpolation() templatePart {
+	start := r.pos()
+	if r.at(2) == '~' {
+		r.fail()
+	}
+	r.i += 2
+	e := r.expr(true)
+	r.skip(true)
+	if r.at(0) != '}' {
+		r.fail()
+	}
+	r.i++
+	return templatePart{expr: e, rng: r.rangeFrom(start)}
+}
+
+// quoted reads a quoted string template.
+func (r *hclReader) quoted() hclsyntax.Expression {
+	open := r.advance(1)
+	var parts []templatePart
+	var lit *templatePart
+	for r.at(0) != '"' {
+		switch c := r.at(0); {
+		case c == '$' && r.at(1) == '{':
+			lit = nil
+			parts = append(parts, r.interpolation())
+			continue
+		case c == '%' && r.at(1) == '{':
+			r.fail() // a template directive
+		}
+		if lit == nil {
+			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}})
+			lit = &parts[len(parts)-1]
+		}
+		lit.text = r.literalByte(lit.text, true)
+		lit.rng.End = r.pos()
+	}
+	closing := r.advance(1)
+	return r.template(parts, open, closing, closing)
+}
+
+// heredoc reads <<MARKER or <<-MARKER, its lines and its closing marker.
+func (r *hclReader) heredoc() hclsyntax.Expression {
+	start := r.pos()
+	r.i += 2
+	flush := r.at(0) == '-'
+	if flush {
+		r.i++
+	}
+	marker, _ := r.ident()
+	if marker == "" || !r.atLineEnd() || r.at(0) == '#' || r.at(0) == '/' {
+		r.fail()
+	}
+	r.newline()
+	open := r.rangeFrom(start)
+	var parts []templatePart
+	var lit *templatePart
+	lineStart := true
+	for {
+		if lineStart {
+			end := bytes.IndexByte(r.data[r.i:], '\n')
+			if end < 0 {
+				r.fail()
+			}
+			line := r.data[r.i : r.i+end]
+			if string(bytes.TrimSpace(line)) == marker {
+				closing := r.advance(len(bytes.TrimSuffix(line, []byte("\r"))))
+				first := closing
+				if len(parts) > 0 {
+					first = parts[0].rng
+				}
+				if flush {
+					flushHeredoc(parts)
+				}
+				return r.template(parts, open, closing, first)
+			}
+		}
+		switch c := r.at(0); {
+		case c == '$' && r.at(1) == '{':
+			lit, lineStart = nil, false
+			parts = append(parts, r.interpolation())
+			continue
+		case c == '%' && r.at(1) == '{':
+			r.fail()
+		}
+		if lit == nil || lineStart {
+			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, lineStart: lineStart})
+			lit = &parts[len(parts)-1]
+		}
+		if r.at(0) == '\n' || r.at(0) == '\r' {
+			from := r.i
+			r.newline()
+			lit.text = append(lit.text, r.data[from:r.i]...)
+			lineStart = true
+		} else {
+			lit.text = r.literalByte(lit.text, false)
+			lineStart = false
+		}
+		lit.rng.End = r.pos()
+	}
+}
+
+// flushHeredoc takes off every line of a <<- heredoc the white space that
+// all its lines start with, as hclsyntax's flushHeredocTemplateParts does:
+// lines of white space alone do not count, a line that starts with an
+// interpolation counts as none.
+func flushHeredoc(parts []templatePart) {
+	least := -1
+	var adjust []*templatePart
+	for i := range parts {
+		p := &parts[i]
+		switch {
+		case p.expr != nil:
+			if i == 0 || parts[i-1].expr == nil && bytes.HasSuffix(parts[i-1].text, []byte("\n")) {
+				least = 0
+			}
+			continue
+		case !p.lineStart:
+			continue
+		}
+		spaces := len(p.text) - len(bytes.TrimLeft(p.text, " \t\v\f\r\n"))
+		if spaces == len(p.text) && bytes.HasSuffix(p.text, []byte("\n")) {
+			continue // a blank line
+		}
+		adjust = append(adjust, p)
+		if least < 0 || spaces < least {
+			least = spaces
+		}
+	}
+	for _, p := range adjust {
+		p.text = p.text[least:]
+		p.rng.Start.Column += least
+		p.rng.Start.Byte += least
+	}
+}
+
+// template makes the expression of a template's parts, as hclsyntax's
+// parseTemplateInner does: one interpolation alone is the expression
+// itself, wrapped; no parts at all is the empty string, placed at the end
+// of first (the token after the opening one).
+func (r *hclReader) template(parts []templatePart, open, closing, first hcl.Range) hclsyntax.Expression {
+	rng := r.between(open, closing)
+	if len(parts) == 1 && parts[0].expr != nil {
+		return &hclsyntax.TemplateWrapExpr{Wrapped: parts[0].expr, SrcRange: rng}
+	}
+	if len(parts) == 0 {
+		return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{
+			Val: cty.StringVal(""), SrcRange: hcl.Range{Filename: r.file, Start: first.End, End: first.End},
+		}}, SrcRange: rng}
+	}
+	exprs := make([]hclsyntax.Expression, 0, len(parts))
+	for i := 0; i < len(parts); i++ {
+		p := parts[i]
+		if p.expr != nil {
+			exprs = append(exprs, p.expr)
+			continue
+		}
+		// consecutive pieces of text (lines of a heredoc) are one literal
+		text := p.text
+		for i+1 < len(parts) && parts[i+1].expr == nil {
+			i++
+			text = append(text[:len(text):len(text)], parts[i].text...)
+			p.rng.End = parts[i].rng.End
+		}
+		exprs = append(exprs, &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)), SrcRange: p.rng})
+	}
+	return &hclsyntax.TemplateExpr{Parts: exprs, SrcRange: rng}
+}
