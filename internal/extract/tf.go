@@ -225,6 +225,22 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 	if m.deepTemplate(f) {
 		return nil
 	}
+	body := readConfig(f.data, f.key)
+	if body == nil {
+		body = m.parseHCL(f)
+	}
+	if body == nil {
+		return nil
+	}
+	m.readComments(f)
+	top := &tfBlock{file: f, rng: body.SrcRange}
+	fillBlock(top, body)
+	return top
+}
+
+// parseHCL parses a file with hclsyntax, its irrelevant blocks blanked;
+// the first syntax error is a warning.
+func (m *tfModule) parseHCL(f *tfFile) *hclsyntax.Body {
 	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
@@ -241,14 +257,8 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 		m.warnAt(place{file: f, start: off}, msg)
 		break
 	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	m.readComments(f)
-	top := &tfBlock{file: f, rng: body.SrcRange}
-	fillBlock(top, body)
-	return top
+	body, _ := file.Body.(*hclsyntax.Body)
+	return body
 }
 
 func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
