@@ -22,13 +22,15 @@ import (
 // directives (%{ }), strip markers (~), for expressions, attribute-only
 // splats or namespaced functions, no syntax error. A block with anything
 // else is handed to hclsyntax on its own; a file it cannot place its
-// blocks in (not plain blocks, a byte-order mark, a lone carriage return)
-// to hclsyntax whole. FuzzReadConfig holds the two readings equal.
+// blocks in (not plain blocks, a byte-order mark, a lone carriage return,
+// broken UTF-8) to hclsyntax whole. FuzzReadConfig holds the two readings equal.
 
 // readConfig returns the body of a .tf file, or nil when hclsyntax must
 // read the whole file.
 func readConfig(data []byte, filename string) *hclsyntax.Body {
-	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || hasLoneCR(data) {
+	// hclsyntax's columns count grapheme clusters, which broken UTF-8 in a
+	// comment can join across a line break.
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || hasLoneCR(data) || !utf8.Valid(data) {
 		return nil
 	}
 	blocks, ok := topBlocks(data)
@@ -80,7 +82,8 @@ func hasLoneCR(data []byte) bool {
 
 // firstToken is where the first token hclsyntax's parser sees starts in
 // the blanked file: white space and /* */ comments are not tokens, a
-// line break (one inside a blanked block too) or a line comment is.
+// line break (one inside a blanked block too) or a line comment that ends
+// one is.
 func firstToken(data []byte, blocks []topBlock) int {
 	next := 0 // the next block
 	for i := 0; i < len(data); {
@@ -101,6 +104,8 @@ func firstToken(data []byte, blocks []topBlock) int {
 				return i
 			}
 			i += j + 4
+		case (data[i] == '#' || bytes.HasPrefix(data[i:], []byte("//"))) && bytes.IndexByte(data[i:], '\n') < 0:
+			return len(data) // a line comment that ends no line is no newline token
 		default:
 			return i
 		}
@@ -489,36 +494,49 @@ func (r *hclReader) attribute(name string, nameRange hcl.Range) *hclsyntax.Attri
 // label reads a quoted block label: a string without templates.
 func (r *hclReader) label() (string, hcl.Range) {
 	open := r.advance(1)
-	var text []byte
+	text := templatePart{from: r.i}
 	for r.at(0) != '"' {
 		if r.at(0) == '$' && r.at(1) == '{' || r.at(0) == '%' && r.at(1) == '{' {
 			r.fail()
 		}
-		text = r.literalByte(text, true)
+		r.literal(&text, true)
 	}
 	closing := r.advance(1)
-	return string(text), r.between(open, closing)
+	return string(text.text), r.between(open, closing)
 }
 
-// literalByte decodes the next piece of a string's text onto text: a
-// byte, an escape (in a quoted string), or $${ and %%{, which are ${ and
-// %{. It fails on what hclsyntax would read otherwise or reject, and on
-// a line break.
-func (r *hclReader) literalByte(text []byte, quoted bool) []byte {
-	c := r.at(0)
-	switch {
-	case r.eof() || c >= utf8.RuneSelf:
-		r.fail()
-	case c == '\n' || c == '\r':
-		r.fail() // a quoted string ends on its line; a heredoc's caller passes line breaks
-	case (c == '$' || c == '%') && r.at(1) == c && r.at(2) == '{':
-		r.i += 3
-		return append(text, c, '{')
-	case c == '\\' && quoted:
-		return r.escape(text)
+// literal reads the next piece of a string's text into p: a run of bytes
+// that stand for themselves, an escape (in a quoted string), or $${ and
+// %%{, which are ${ and %{. It fails on what hclsyntax would read
+// otherwise or reject, and on a line break.
+func (r *hclReader) literal(p *templatePart, quoted bool) {
+	j := r.i
+	for j < len(r.data) {
+		c := r.data[j]
+		if c == '"' || c == '\\' || c == '$' || c == '%' || c == '\n' || c == '\r' || c >= utf8.RuneSelf {
+			break
+		}
+		j++
 	}
-	r.i++
-	return append(text, c)
+	if j > r.i {
+		p.addRaw(r.data, r.i, j)
+		r.i = j
+		return
+	}
+	switch c := r.at(0); {
+	case r.eof() || c >= utf8.RuneSelf || c == '\n' || c == '\r':
+		r.fail()
+	case (c == '$' || c == '%') && r.at(1) == c && r.at(2) == '{':
+		p.own()
+		p.text = append(p.text, c, '{')
+		r.i += 3
+	case c == '\\' && quoted:
+		p.own()
+		p.text = r.escape(p.text)
+	default: // a $ or % that starts nothing, a quote or backslash in a heredoc
+		p.addRaw(r.data, r.i, r.i+1)
+		r.i++
+	}
 }
 
 // escape decodes a backslash escape of a quoted string.
@@ -969,6 +987,27 @@ type templatePart struct {
 	expr      hclsyntax.Expression
 	rng       hcl.Range
 	lineStart bool
+	// from is where the text starts in the file; until owned is set, text
+	// is the file's bytes from there (no escape has been decoded).
+	from  int
+	owned bool
+}
+
+// addRaw adds data[i:j], bytes that stand for themselves.
+func (p *templatePart) addRaw(data []byte, i, j int) {
+	if p.owned {
+		p.text = append(p.text, data[i:j]...)
+		return
+	}
+	p.text = data[p.from:j]
+}
+
+// own makes the text a copy of its own, for decoded bytes to go on.
+func (p *templatePart) own() {
+	if !p.owned {
+		p.text = append([]byte(nil), p.text...)
+		p.owned = true
+	}
 }
 
 // interpolation reads ${ expression }.
@@ -1002,10 +1041,10 @@ func (r *hclReader) quoted() hclsyntax.Expression {
 			r.fail() // a template directive
 		}
 		if lit == nil {
-			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}})
+			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, from: r.i})
 			lit = &parts[len(parts)-1]
 		}
-		lit.text = r.literalByte(lit.text, true)
+		r.literal(lit, true)
 		lit.rng.End = r.pos()
 	}
 	closing := r.advance(1)
@@ -1057,16 +1096,16 @@ func (r *hclReader) heredoc() hclsyntax.Expression {
 			r.fail()
 		}
 		if lit == nil || lineStart {
-			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, lineStart: lineStart})
+			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, lineStart: lineStart, from: r.i})
 			lit = &parts[len(parts)-1]
 		}
 		if r.at(0) == '\n' || r.at(0) == '\r' {
 			from := r.i
 			r.newline()
-			lit.text = append(lit.text, r.data[from:r.i]...)
+			lit.addRaw(r.data, from, r.i)
 			lineStart = true
 		} else {
-			lit.text = r.literalByte(lit.text, false)
+			r.literal(lit, false)
 			lineStart = false
 		}
 		lit.rng.End = r.pos()

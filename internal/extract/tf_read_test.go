@@ -228,6 +228,7 @@ func TestReadConfigMatchesHCLSyntax(t *testing.T) {
 		{"two kept blocks on a line", "variable \"x\" {\n} variable \"y\" {}\n", whole},
 		{"byte-order mark", "\xef\xbb\xbfvariable \"x\" {}\n", whole},
 		{"lone carriage return", "variable \"x\" {\r}\n", whole},
+		{"broken UTF-8 in a comment", "#\xed0\nvariable \"x\" {}\n", whole},
 		{"top-level attribute", "region = \"eu-west-1\"\n", whole},
 		{"comment that does not end", "variable \"x\" {}\n/* open\n", whole},
 		{"heredoc that does not end", policy("<<EOF\nabc\n"), whole},
