@@ -1,27 +1,28 @@
 package extract
 
-// Most of a Terraform repository is not IAM: instances, networks, buckets.
-// Before a .tf file is parsed, the top-level blocks the reader never looks
-// into (every resource and data source but the IAM ones) are blanked out
-// with spaces, line breaks kept, so that the parser skips them at the cost
-// of reading white space while every offset stays where it was. The scan
-// here only has to find where each top-level block ends: it knows strings,
-// interpolations, heredocs and comments. Whatever it does not understand
-// (a top-level attribute, unbalanced brackets) leaves the file as it is.
+import "strings"
 
-// keepBlock reports whether the reader may look into a top-level block.
+// Most of a Terraform repository is not IAM: instances, networks, buckets.
+// The top-level blocks the reader never looks into (every resource and
+// data source but the IAM and IAM Identity Center ones) are not read:
+// readConfig (tf_read.go) passes over them, and before a file goes to
+// hclsyntax they are blanked out with spaces, line breaks kept, so that
+// every offset stays where it was. The scan here only has to find where
+// each top-level block ends: it knows strings, interpolations, heredocs
+// and comments. Whatever it does not understand (a top-level attribute,
+// unbalanced brackets) leaves the file as it is.
+
+// keepBlock reports whether the reader may look into a top-level block:
+// every block but resources and data sources, and of those the IAM and
+// IAM Identity Center ones: the policies, the managed policy attachments
+// (aws_iam_*_policy_attachment, managed_policy_arns on a role, data
+// "aws_iam_policy", aws_ssoadmin_managed_policy_attachment) and the
+// roles, users, groups and permission sets they attach to.
 func keepBlock(typ string, labels []string) bool {
-	switch typ {
-	case "resource":
-		if len(labels) == 0 {
-			return true
-		}
-		_, ok := identityPolicyAttrs[labels[0]]
-		return ok || labels[0] == "aws_iam_role"
-	case "data":
-		return len(labels) == 0 || labels[0] == "aws_iam_policy_document"
+	if (typ != "resource" && typ != "data") || len(labels) == 0 {
+		return true
 	}
-	return true
+	return strings.HasPrefix(labels[0], "aws_iam_") || typ == "resource" && strings.HasPrefix(labels[0], "aws_ssoadmin_")
 }
 
 // topBlock is a top-level block of a file: its bytes, and whether the
