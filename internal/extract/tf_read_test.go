@@ -146,108 +146,115 @@ func readsEveryBlock(data []byte) (ok bool) {
 	return true
 }
 
-// TestReadConfigMatchesHCLSyntax: what the reader reads is hclsyntax's
-// tree to the byte, line and column; what it does not read goes to
-// hclsyntax, a block alone or the whole file.
-func TestReadConfigMatchesHCLSyntax(t *testing.T) {
-	policy := func(expr string) string {
-		return "resource \"aws_iam_policy\" \"p\" {\n  policy = " + expr + "\n}\n"
-	}
-	const (
-		itself = iota // the reader reads every block
-		alone         // a block goes to hclsyntax on its own
-		whole         // the file goes to hclsyntax whole
-	)
-	tests := []struct {
-		name, src string
-		want      int
-	}{
-		{"attributes and labels", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  path = \"/\"\n}\n", itself},
-		{"identifier labels", "resource aws_iam_role r {\n  name = \"r\"\n}\n", itself},
-		{"nested and one-line blocks", "variable \"a\" { default = 1 }\nvariable \"b\" {}\nvariable \"c\" {\n}\nresource \"aws_iam_role\" \"r\" {\n  inline_policy {\n    name = \"x\"\n  }\n  inline_policy { name = \"y\" }\n  tags {}\n}\n", itself},
-		{"jsonencode", policy(`jsonencode({
+// Where readConfig leaves a file's blocks.
+const (
+	readItself = iota // the reader reads every block
+	readAlone         // a block goes to hclsyntax on its own
+	readWhole         // the file goes to hclsyntax whole
+)
+
+func policyOf(expr string) string {
+	return "resource \"aws_iam_policy\" \"p\" {\n  policy = " + expr + "\n}\n"
+}
+
+// readConfigCases are the constructs of the reader's tests and the seeds
+// of its fuzz target.
+var readConfigCases = []struct {
+	name, src string
+	want      int
+}{
+	{"attributes and labels", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  path = \"/\"\n}\n", readItself},
+	{"identifier labels", "resource aws_iam_role r {\n  name = \"r\"\n}\n", readItself},
+	{"nested and one-line blocks", "variable \"a\" { default = 1 }\nvariable \"b\" {}\nvariable \"c\" {\n}\nresource \"aws_iam_role\" \"r\" {\n  inline_policy {\n    name = \"x\"\n  }\n  inline_policy { name = \"y\" }\n  tags {}\n}\n", readItself},
+	{"jsonencode", policyOf(`jsonencode({
     Version = "2012-10-17"
     "Statement" : [
       { Effect = "Allow", Action = ["ssm:SendCommand",], Resource = "*" },
       local.read,
     ]
-  })`), itself},
-		{"templates", policy(`"a${var.b}c${local.d}"`), itself},
-		{"one interpolation", policy(`"${local.p}"`), itself},
-		{"interpolations only", policy(`"${var.a}${var.b}"`), itself},
-		{"interpolation over lines", policy("\"a${\n  var.b\n}c\""), itself},
-		{"nested templates", policy(`"x-${lower("${var.a}-y")}"`), itself},
-		{"escapes", policy(`"tab\tnl\nq\"bs\\ \u00e9 \U0001F600 $${x} %%{y} $ % $$ 100%"`), itself},
-		{"empty string", policy(`""`), itself},
-		{"heredoc", policy("<<EOF\n{\n  \"Statement\": [{\"Resource\": \"${var.r}\"}]\n}\nEOF"), itself},
-		{"heredoc marker indented", policy("<<EOT\nline\n  EOT"), itself},
-		{"heredoc marker followed by spaces (the blanking scan cannot place it)", policy("<<EOT\nline\nEOT  "), whole},
-		{"empty heredoc", policy("<<EOF\nEOF"), itself},
-		{"heredoc with $${ and %%{", policy("<<EOF\n$${a} %%{b} $ % $$${c}\nEOF"), itself},
-		{"heredoc starting with an interpolation", policy("<<EOF\n${var.a}\nmore\nEOF"), itself},
-		{"flush heredoc", policy("<<-EOF\n    {\n      \"a\": 1\n\n    }\n   \n    ${var.x} and\n    EOF"), itself},
-		{"flush heredoc, interpolation first on a line", policy("<<-EOF\n    a\n${var.x}\n    b\n  EOF"), itself},
-		{"flush heredoc, white space before an interpolation", policy("<<-EOF\n      a\n  ${var.x}\n    b\n  EOF"), itself},
-		{"flush heredoc, tabs", policy("<<-EOF\n\t\ta\n\tb\n\tEOF"), itself},
-		{"heredoc in an interpolation", policy("\"${jsonencode(<<EOF\nx\nEOF\n)}\""), itself},
-		{"traversals", policy(`[var.x, a.b[0], a["k"], a[var.k], a.0.b, a[0][1], a[var.k].c, f(x).y, (a).b, a[*].b, a[*].b[0].c, a[*]]`), itself},
-		{"calls", policy("[f(), f(a,), f(a, b...), f(\n  a,\n  b\n), g(h(1))]"), itself},
-		{"operators", policy(`[a + b * c - d / e % f, a == b && c != d || !e, a < b, a <= b, a > b, a >= b, -a, !a, - - a, (a + b) * c, a - -1]`), itself},
-		{"conditionals", policy(`a ? b : c ? d : e`), itself},
-		{"conditional over lines in brackets", policy("(\n  a\n  ?\n  b\n  :\n  c\n)"), itself},
-		{"numbers", policy(`[0, 1, 1.5, 1e3, 1.5E-3, 2e+2, 007]`), itself},
-		{"keywords", policy(`[true, false, null, true.x]`), itself},
-		{"object keys", policy("{\n  (var.k) = 1\n  \"q\" = 2\n  a.b = 3\n  c: 4,\n  d = 5, e = 6\n}"), itself},
-		{"comments", "# top\n/* block\n comment */ resource \"aws_iam_role\" \"r\" { # after brace\n  // line\n  name = \"r\" # trailing\n  /* inline */ path = /* mid */ \"/\"\n  tags = {\n    a = 1 # in object\n    /* x */\n  }\n  inline_policy {\n  } // after\n} # after block\n", itself},
-		{"line comment ends the attribute", policy("\"a\" # comment with é, ü"), itself},
-		{"block comment over lines after a value", policy("\"a\" /*\n*/"), itself},
-		{"crlf", "resource \"aws_iam_role\" \"r\" {\r\n  name = \"r\"\r\n  policy = <<EOF\r\n{}\r\nEOF\r\n}\r\n", itself},
-		{"skipped blocks around", "resource \"aws_instance\" \"i\" {\n  ami = \"é\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n", itself},
-		{"skipped block on the line after a kept one", "resource \"aws_iam_role\" \"r\" {\n} resource \"aws_vpc\" \"v\" { cidr = \"x\" }\nvariable \"x\" {}\n", itself},
-		{"skipped blocks only", "resource \"aws_vpc\" \"v\" {\n  cidr = \"x\"\n}\n", itself},
-		{"starts with a skipped block on one line", "resource \"aws_vpc\" \"v\" { cidr = \"x\" }\nvariable \"x\" {}\n", itself},
-		{"empty file", "", itself},
-		{"no line break at the end", "variable \"x\" {}", itself},
-		{"white space after the last block", "variable \"x\" {}\n  \n\t", itself},
-		{"last line a comment without line break", "variable \"x\" {}\n# end", itself},
-		{"many kinds of block", "terraform {\n  required_version = \">= 1.5\"\n}\nprovider \"aws\" {\n  region = var.region\n}\nlocals {\n  a = 1\n}\noutput \"o\" {\n  value = aws_iam_role.r.arn\n}\nmodule \"m\" {\n  source = \"./m\"\n  policy_statements = {}\n}\n", itself},
+  })`), readItself},
+	{"templates", policyOf(`"a${var.b}c${local.d}"`), readItself},
+	{"one interpolation", policyOf(`"${local.p}"`), readItself},
+	{"interpolations only", policyOf(`"${var.a}${var.b}"`), readItself},
+	{"interpolation over lines", policyOf("\"a${\n  var.b\n}c\""), readItself},
+	{"nested templates", policyOf(`"x-${lower("${var.a}-y")}"`), readItself},
+	{"escapes", policyOf(`"tab\tnl\nq\"bs\\ \u00e9 \U0001F600 $${x} %%{y} $ % $$ 100%"`), readItself},
+	{"empty string", policyOf(`""`), readItself},
+	{"heredoc", policyOf("<<EOF\n{\n  \"Statement\": [{\"Resource\": \"${var.r}\"}]\n}\nEOF"), readItself},
+	{"heredoc marker indented", policyOf("<<EOT\nline\n  EOT"), readItself},
+	{"heredoc marker followed by spaces (the blanking scan cannot place it)", policyOf("<<EOT\nline\nEOT  "), readWhole},
+	{"empty heredoc", policyOf("<<EOF\nEOF"), readItself},
+	{"heredoc with $${ and %%{", policyOf("<<EOF\n$${a} %%{b} $ % $$${c}\nEOF"), readItself},
+	{"heredoc starting with an interpolation", policyOf("<<EOF\n${var.a}\nmore\nEOF"), readItself},
+	{"flush heredoc", policyOf("<<-EOF\n    {\n      \"a\": 1\n\n    }\n   \n    ${var.x} and\n    EOF"), readItself},
+	{"flush heredoc, interpolation first on a line", policyOf("<<-EOF\n    a\n${var.x}\n    b\n  EOF"), readItself},
+	{"flush heredoc, white space before an interpolation", policyOf("<<-EOF\n      a\n  ${var.x}\n    b\n  EOF"), readItself},
+	{"flush heredoc, tabs", policyOf("<<-EOF\n\t\ta\n\tb\n\tEOF"), readItself},
+	{"heredoc in an interpolation", policyOf("\"${jsonencode(<<EOF\nx\nEOF\n)}\""), readItself},
+	{"traversals", policyOf(`[var.x, a.b[0], a["k"], a[var.k], a.0.b, a[0][1], a[var.k].c, f(x).y, (a).b, a[*].b, a[*].b[0].c, a[*]]`), readItself},
+	{"calls", policyOf("[f(), f(a,), f(a, b...), f(\n  a,\n  b\n), g(h(1))]"), readItself},
+	{"operators", policyOf(`[a + b * c - d / e % f, a == b && c != d || !e, a < b, a <= b, a > b, a >= b, -a, !a, - - a, (a + b) * c, a - -1]`), readItself},
+	{"conditionals", policyOf(`a ? b : c ? d : e`), readItself},
+	{"conditional over lines in brackets", policyOf("(\n  a\n  ?\n  b\n  :\n  c\n)"), readItself},
+	{"numbers", policyOf(`[0, 1, 1.5, 1e3, 1.5E-3, 2e+2, 007]`), readItself},
+	{"keywords", policyOf(`[true, false, null, true.x]`), readItself},
+	{"object keys", policyOf("{\n  (var.k) = 1\n  \"q\" = 2\n  a.b = 3\n  c: 4,\n  d = 5, e = 6\n}"), readItself},
+	{"comments", "# top\n/* block\n comment */ resource \"aws_iam_role\" \"r\" { # after brace\n  // line\n  name = \"r\" # trailing\n  /* inline */ path = /* mid */ \"/\"\n  tags = {\n    a = 1 # in object\n    /* x */\n  }\n  inline_policy {\n  } // after\n} # after block\n", readItself},
+	{"line comment ends the attribute", policyOf("\"a\" # comment with é, ü"), readItself},
+	{"block comment over lines after a value", policyOf("\"a\" /*\n*/"), readItself},
+	{"crlf", "resource \"aws_iam_role\" \"r\" {\r\n  name = \"r\"\r\n  policy = <<EOF\r\n{}\r\nEOF\r\n}\r\n", readItself},
+	{"skipped blocks around", "resource \"aws_instance\" \"i\" {\n  ami = \"é\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n", readItself},
+	{"skipped block on the line after a kept one", "resource \"aws_iam_role\" \"r\" {\n} resource \"aws_vpc\" \"v\" { cidr = \"x\" }\nvariable \"x\" {}\n", readItself},
+	{"skipped blocks only", "resource \"aws_vpc\" \"v\" {\n  cidr = \"x\"\n}\n", readItself},
+	{"starts with a skipped block on one line", "resource \"aws_vpc\" \"v\" { cidr = \"x\" }\nvariable \"x\" {}\n", readItself},
+	{"empty file", "", readItself},
+	{"no line break at the end", "variable \"x\" {}", readItself},
+	{"white space after the last block", "variable \"x\" {}\n  \n\t", readItself},
+	{"last line a comment without line break", "variable \"x\" {}\n# end", readItself},
+	{"many kinds of block", "terraform {\n  required_version = \">= 1.5\"\n}\nprovider \"aws\" {\n  region = var.region\n}\nlocals {\n  a = 1\n}\noutput \"o\" {\n  value = aws_iam_role.r.arn\n}\nmodule \"m\" {\n  source = \"./m\"\n  policy_statements = {}\n}\n", readItself},
 
-		{"for expressions", policy(`[for s in var.l : s if s != ""]`), alone},
-		{"for object", policy(`{for k, v in var.m : k => v}`), alone},
-		{"template directive", policy(`"%{ if var.a }x%{ endif }"`), alone},
-		{"strip markers", policy(`"${~ var.a ~}"`), alone},
-		{"attribute-only splat", policy(`a.*.b`), alone},
-		{"text that is not ASCII", policy(`"ü"`), alone},
-		{"block comment that is not ASCII", policy(`/* ü */ "a"`), alone},
-		{"namespaced function", policy(`provider::aws::arn_parse(var.a)`), alone},
-		{"legacy index chained", policy(`a.0.1`), whole},
+	{"for expressions", policyOf(`[for s in var.l : s if s != ""]`), readAlone},
+	{"for object", policyOf(`{for k, v in var.m : k => v}`), readAlone},
+	{"template directive", policyOf(`"%{ if var.a }x%{ endif }"`), readAlone},
+	{"strip markers", policyOf(`"${~ var.a ~}"`), readAlone},
+	{"attribute-only splat", policyOf(`a.*.b`), readAlone},
+	{"text that is not ASCII", policyOf(`"ü"`), readAlone},
+	{"block comment that is not ASCII", policyOf(`/* ü */ "a"`), readAlone},
+	{"namespaced function", policyOf(`provider::aws::arn_parse(var.a)`), readAlone},
+	{"legacy index chained", policyOf(`a.0.1`), readWhole},
 
-		{"unclosed block", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n", whole},
-		{"missing line break after an attribute", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\" path = \"/\"\n}\n", whole},
-		{"attribute twice", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  name = \"s\"\n}\n", whole},
-		{"two kept blocks on a line", "variable \"x\" {\n} variable \"y\" {}\n", whole},
-		{"byte-order mark", "\xef\xbb\xbfvariable \"x\" {}\n", whole},
-		{"lone carriage return", "variable \"x\" {\r}\n", whole},
-		{"broken UTF-8 in a comment", "#\xed0\nvariable \"x\" {}\n", whole},
-		{"top-level attribute", "region = \"eu-west-1\"\n", whole},
-		{"comment that does not end", "variable \"x\" {}\n/* open\n", whole},
-		{"heredoc that does not end", policy("<<EOF\nabc\n"), whole},
-		{"bad escape", policy(`"\q"`), whole},
-		{"invalid number", policy(`1..2`), whole},
-	}
-	for _, tt := range tests {
+	{"unclosed block", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n", readWhole},
+	{"missing line break after an attribute", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\" path = \"/\"\n}\n", readWhole},
+	{"attribute twice", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  name = \"s\"\n}\n", readWhole},
+	{"two kept blocks on a line", "variable \"x\" {\n} variable \"y\" {}\n", readWhole},
+	{"byte-order mark", "\xef\xbb\xbfvariable \"x\" {}\n", readWhole},
+	{"lone carriage return", "variable \"x\" {\r}\n", readWhole},
+	{"broken UTF-8 in a comment", "#\xed0\nvariable \"x\" {}\n", readWhole},
+	{"top-level attribute", "region = \"eu-west-1\"\n", readWhole},
+	{"comment that does not end", "variable \"x\" {}\n/* open\n", readWhole},
+	{"heredoc that does not end", policyOf("<<EOF\nabc\n"), readWhole},
+	{"bad escape", policyOf(`"\q"`), readWhole},
+	{"invalid number", policyOf(`1..2`), readWhole},
+}
+
+// TestReadConfigMatchesHCLSyntax: what the reader reads is hclsyntax's
+// tree to the byte, line and column; what it does not read goes to
+// hclsyntax, a block alone or the whole file.
+func TestReadConfigMatchesHCLSyntax(t *testing.T) {
+	how := []string{"by the reader", "with a block alone", "whole by hclsyntax"}
+	for _, tt := range readConfigCases {
 		t.Run(tt.name, func(t *testing.T) {
 			data := []byte(tt.src)
 			read := compareWithHCLSyntax(t, tt.name, data)
-			got := whole
+			got := readWhole
 			if read {
-				got = alone
+				got = readAlone
 				if readsEveryBlock(data) {
-					got = itself
+					got = readItself
 				}
 			}
 			if got != tt.want {
-				t.Errorf("read %s, want %s", []string{"by the reader", "with a block alone", "whole by hclsyntax"}[got], []string{"by the reader", "with a block alone", "whole by hclsyntax"}[tt.want])
+				t.Errorf("read %s, want %s", how[got], how[tt.want])
 			}
 		})
 	}
@@ -291,6 +298,9 @@ func TestReadConfigFixtures(t *testing.T) {
 func FuzzReadConfig(f *testing.F) {
 	for _, s := range fuzzTerraformSeeds {
 		f.Add(s)
+	}
+	for _, c := range readConfigCases {
+		f.Add(c.src)
 	}
 	f.Add("resource \"aws_iam_policy\" \"p\" {\n  policy = <<-EOF\n    a ${b}\n  c\n  EOF\n  x = a[*].b ? -1 : !c || d\n}\nresource \"aws_vpc\" \"v\" {}\n")
 	f.Fuzz(func(t *testing.T, content string) {
