@@ -1028,6 +1028,9 @@ func (r *hclReader) interpolation() templatePart {
 
 // quoted reads a quoted string template.
 func (r *hclReader) quoted() hclsyntax.Expression {
+	if e := r.plainQuoted(); e != nil {
+		return e
+	}
 	open := r.advance(1)
 	var parts []templatePart
 	var lit *templatePart
@@ -1049,6 +1052,30 @@ func (r *hclReader) quoted() hclsyntax.Expression {
 	}
 	closing := r.advance(1)
 	return r.template(parts, open, closing, closing)
+}
+
+// plainQuoted reads a quoted string of bytes that all stand for
+// themselves, most strings, without the work of a template; nil for any
+// other.
+func (r *hclReader) plainQuoted() hclsyntax.Expression {
+	j := r.i + 1
+	for j < len(r.data) {
+		c := r.data[j]
+		if c == '"' || c == '\\' || c == '$' || c == '%' || c == '\n' || c == '\r' || c >= utf8.RuneSelf {
+			break
+		}
+		j++
+	}
+	if j == r.i+1 || j >= len(r.data) || r.data[j] != '"' {
+		return nil
+	}
+	open := r.advance(1)
+	text := r.advance(j - r.i)
+	closing := r.advance(1)
+	return &hclsyntax.TemplateExpr{
+		Parts:    []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(r.data[text.Start.Byte:text.End.Byte])), SrcRange: text}},
+		SrcRange: r.between(open, closing),
+	}
 }
 
 // heredoc reads <<MARKER or <<-MARKER, its lines and its closing marker.

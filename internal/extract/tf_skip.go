@@ -1,6 +1,6 @@
 package extract
 
-import "strings"
+import "bytes"
 
 // Most of a Terraform repository is not IAM: instances, networks, buckets.
 // The top-level blocks the reader never looks into (every resource and
@@ -12,17 +12,19 @@ import "strings"
 // and comments. Whatever it does not understand (a top-level attribute,
 // unbalanced brackets) leaves the file as it is.
 
-// keepBlock reports whether the reader may look into a top-level block:
+// keepBlock reports whether the reader may look into a top-level block of
+// type typ with the given number of labels, the first of them first:
 // every block but resources and data sources, and of those the IAM and
 // IAM Identity Center ones: the policies, the managed policy attachments
 // (aws_iam_*_policy_attachment, managed_policy_arns on a role, data
 // "aws_iam_policy", aws_ssoadmin_managed_policy_attachment) and the
 // roles, users, groups and permission sets they attach to.
-func keepBlock(typ string, labels []string) bool {
-	if (typ != "resource" && typ != "data") || len(labels) == 0 {
+func keepBlock(typ []byte, labels int, first []byte) bool {
+	resource := string(typ) == "resource"
+	if !resource && string(typ) != "data" || labels == 0 {
 		return true
 	}
-	return strings.HasPrefix(labels[0], "aws_iam_") || typ == "resource" && strings.HasPrefix(labels[0], "aws_ssoadmin_")
+	return bytes.HasPrefix(first, []byte("aws_iam_")) || resource && bytes.HasPrefix(first, []byte("aws_ssoadmin_"))
 }
 
 // topBlock is a top-level block of a file: its bytes, and whether the
@@ -45,32 +47,34 @@ func topBlocks(data []byte) ([]topBlock, bool) {
 			return blocks, true
 		}
 		start := i
-		typ, next := identifier(data, i)
-		if typ == "" {
+		typ := identifier(data, i)
+		if len(typ) == 0 {
 			return nil, false
 		}
-		i = next
-		var labels []string
+		i += len(typ)
+		var first []byte // the first label
+		labels := 0
 		for {
 			i = skipSpaceAndComments(data, i, false)
 			if i >= len(data) {
 				return nil, false
 			}
+			label := identifier(data, i)
+			next := i + len(label)
 			if data[i] == '"' {
-				end := scanString(data, i+1)
-				if end < 0 {
+				next = scanString(data, i+1)
+				if next < 0 {
 					return nil, false
 				}
-				labels = append(labels, string(data[i+1:end-1]))
-				i = end
-				continue
+				label = data[i+1 : next-1]
+			} else if len(label) == 0 {
+				break
 			}
-			if label, next := identifier(data, i); label != "" {
-				labels = append(labels, label)
-				i = next
-				continue
+			if labels == 0 {
+				first = label
 			}
-			break
+			labels++
+			i = next
 		}
 		if data[i] != '{' {
 			return nil, false // a top-level attribute: terragrunt or tfvars
@@ -79,7 +83,7 @@ func topBlocks(data []byte) ([]topBlock, bool) {
 		if end < 0 {
 			return nil, false
 		}
-		blocks = append(blocks, topBlock{start: start, end: end, keep: keepBlock(typ, labels)})
+		blocks = append(blocks, topBlock{start: start, end: end, keep: keepBlock(typ, labels, first)})
 		i = end
 	}
 }
@@ -112,7 +116,8 @@ func blankIrrelevantBlocks(data []byte) []byte {
 	return out
 }
 
-func identifier(data []byte, i int) (string, int) {
+// identifier returns the identifier that starts at i, if any.
+func identifier(data []byte, i int) []byte {
 	start := i
 	for i < len(data) {
 		c := data[i]
@@ -122,7 +127,7 @@ func identifier(data []byte, i int) (string, int) {
 		}
 		break
 	}
-	return string(data[start:i]), i
+	return data[start:i]
 }
 
 // skipSpaceAndComments skips white space and comments; line breaks too
@@ -222,8 +227,9 @@ func scanHeredoc(data []byte, i int) int {
 	if j < len(data) && data[j] == '-' {
 		j++
 	}
-	marker, j := identifier(data, j)
-	if marker == "" || j >= len(data) || (data[j] != '\n' && data[j] != '\r') {
+	marker := identifier(data, j)
+	j += len(marker)
+	if len(marker) == 0 || j >= len(data) || (data[j] != '\n' && data[j] != '\r') {
 		return i
 	}
 	for j < len(data) {
@@ -236,7 +242,7 @@ func scanHeredoc(data []byte, i int) int {
 		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
 			k++
 		}
-		if string(trimCR(line[k:])) == marker {
+		if bytes.Equal(trimCR(line[k:]), marker) {
 			return lineEnd
 		}
 		j = lineEnd + 1
