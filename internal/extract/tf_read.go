@@ -181,6 +181,21 @@ type hclReader struct {
 	line      int
 	lineStart int
 	depth     int
+	// The items of the lists, objects, calls and templates being read wait
+	// here, and each gets one slice of its exact size when it ends.
+	exprs []hclsyntax.Expression
+	items []hclsyntax.ObjectConsItem
+	parts []templatePart
+}
+
+// takeExprs returns the expressions waiting since mark, nil for none.
+func (r *hclReader) takeExprs(mark int) []hclsyntax.Expression {
+	if len(r.exprs) == mark {
+		return nil
+	}
+	out := append([]hclsyntax.Expression(nil), r.exprs[mark:]...)
+	r.exprs = r.exprs[:mark]
+	return out
 }
 
 // maxReadDepth bounds the reader's recursion; deeper text is hclsyntax's
@@ -750,7 +765,9 @@ func (r *hclReader) term(lines bool) hclsyntax.Expression {
 	case "null":
 		return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng}
 	}
-	return &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{hcl.TraverseRoot{Name: name, SrcRange: rng}}, SrcRange: rng}
+	traversal := make(hcl.Traversal, 1, 4) // room for var.x, data.type.name.attribute
+	traversal[0] = hcl.TraverseRoot{Name: name, SrcRange: rng}
+	return &hclsyntax.ScopeTraversalExpr{Traversal: traversal, SrcRange: rng}
 }
 
 // numberToken reads a number the way hclsyntax's lexer does: a digit,
@@ -890,12 +907,13 @@ func makeTraversal(expr hclsyntax.Expression, step hcl.Traverser, rng hcl.Range)
 func (r *hclReader) call(name string, nameRange hcl.Range) hclsyntax.Expression {
 	open := r.advance(1)
 	call := &hclsyntax.FunctionCallExpr{Name: name, NameRange: nameRange, OpenParenRange: open}
+	mark := len(r.exprs)
 	for {
 		r.skip(true)
 		if r.at(0) == ')' {
 			break
 		}
-		call.Args = append(call.Args, r.expr(true))
+		r.exprs = append(r.exprs, r.expr(true))
 		r.skip(true)
 		if r.at(0) == ')' {
 			break
@@ -908,6 +926,7 @@ func (r *hclReader) call(name string, nameRange hcl.Range) hclsyntax.Expression 
 		}
 		r.expect(',')
 	}
+	call.Args = r.takeExprs(mark)
 	call.CloseParenRange = r.expect(')')
 	return call
 }
@@ -920,18 +939,20 @@ func (r *hclReader) tuple() hclsyntax.Expression {
 		r.fail()
 	}
 	tuple := &hclsyntax.TupleConsExpr{OpenRange: open}
+	mark := len(r.exprs)
 	for {
 		r.skip(true)
 		if r.at(0) == ']' {
 			break
 		}
-		tuple.Exprs = append(tuple.Exprs, r.expr(true))
+		r.exprs = append(r.exprs, r.expr(true))
 		r.skip(true)
 		if r.at(0) == ']' {
 			break
 		}
 		r.expect(',')
 	}
+	tuple.Exprs = r.takeExprs(mark)
 	tuple.SrcRange = r.between(open, r.advance(1))
 	return tuple
 }
@@ -944,6 +965,7 @@ func (r *hclReader) object() hclsyntax.Expression {
 		r.fail()
 	}
 	object := &hclsyntax.ObjectConsExpr{OpenRange: open}
+	mark := len(r.items)
 	for {
 		r.skip(false)
 		if r.atLineEnd() {
@@ -962,7 +984,7 @@ func (r *hclReader) object() hclsyntax.Expression {
 		default:
 			r.fail()
 		}
-		object.Items = append(object.Items, hclsyntax.ObjectConsItem{KeyExpr: key, ValueExpr: r.expr(false)})
+		r.items = append(r.items, hclsyntax.ObjectConsItem{KeyExpr: key, ValueExpr: r.expr(false)})
 		r.skip(false)
 		if r.at(0) == '}' {
 			break
@@ -975,6 +997,10 @@ func (r *hclReader) object() hclsyntax.Expression {
 			r.fail()
 		}
 		r.endLine()
+	}
+	if len(r.items) > mark {
+		object.Items = append([]hclsyntax.ObjectConsItem(nil), r.items[mark:]...)
+		r.items = r.items[:mark]
 	}
 	object.SrcRange = r.between(open, r.advance(1))
 	return object
@@ -1032,26 +1058,26 @@ func (r *hclReader) quoted() hclsyntax.Expression {
 		return e
 	}
 	open := r.advance(1)
-	var parts []templatePart
+	mark := len(r.parts)
 	var lit *templatePart
 	for r.at(0) != '"' {
 		switch c := r.at(0); {
 		case c == '$' && r.at(1) == '{':
 			lit = nil
-			parts = append(parts, r.interpolation())
+			r.parts = append(r.parts, r.interpolation())
 			continue
 		case c == '%' && r.at(1) == '{':
 			r.fail() // a template directive
 		}
 		if lit == nil {
-			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, from: r.i})
-			lit = &parts[len(parts)-1]
+			r.parts = append(r.parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, from: r.i})
+			lit = &r.parts[len(r.parts)-1]
 		}
 		r.literal(lit, true)
 		lit.rng.End = r.pos()
 	}
 	closing := r.advance(1)
-	return r.template(parts, open, closing, closing)
+	return r.template(mark, open, closing, closing)
 }
 
 // plainQuoted reads a quoted string of bytes that all stand for
@@ -1092,7 +1118,7 @@ func (r *hclReader) heredoc() hclsyntax.Expression {
 	}
 	r.newline()
 	open := r.rangeFrom(start)
-	var parts []templatePart
+	mark := len(r.parts)
 	var lit *templatePart
 	lineStart := true
 	for {
@@ -1104,27 +1130,23 @@ func (r *hclReader) heredoc() hclsyntax.Expression {
 			line := r.data[r.i : r.i+end]
 			if string(bytes.TrimSpace(line)) == marker {
 				closing := r.advance(len(bytes.TrimSuffix(line, []byte("\r"))))
-				first := closing
-				if len(parts) > 0 {
-					first = parts[0].rng
-				}
 				if flush {
-					flushHeredoc(parts)
+					flushHeredoc(r.parts[mark:])
 				}
-				return r.template(parts, open, closing, first)
+				return r.template(mark, open, closing, closing)
 			}
 		}
 		switch c := r.at(0); {
 		case c == '$' && r.at(1) == '{':
 			lit, lineStart = nil, false
-			parts = append(parts, r.interpolation())
+			r.parts = append(r.parts, r.interpolation())
 			continue
 		case c == '%' && r.at(1) == '{':
 			r.fail()
 		}
 		if lit == nil || lineStart {
-			parts = append(parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, lineStart: lineStart, from: r.i})
-			lit = &parts[len(parts)-1]
+			r.parts = append(r.parts, templatePart{rng: hcl.Range{Filename: r.file, Start: r.pos()}, lineStart: lineStart, from: r.i})
+			lit = &r.parts[len(r.parts)-1]
 		}
 		if r.at(0) == '\n' || r.at(0) == '\r' {
 			from := r.i
@@ -1173,11 +1195,13 @@ func flushHeredoc(parts []templatePart) {
 	}
 }
 
-// template makes the expression of a template's parts, as hclsyntax's
-// parseTemplateInner does: one interpolation alone is the expression
-// itself, wrapped; no parts at all is the empty string, placed at the end
-// of first (the token after the opening one).
-func (r *hclReader) template(parts []templatePart, open, closing, first hcl.Range) hclsyntax.Expression {
+// template makes the expression of the template parts waiting since
+// mark, as hclsyntax's parseTemplateInner does: one interpolation alone
+// is the expression itself, wrapped; no parts at all is the empty string,
+// placed at the end of first (the token after the opening one).
+func (r *hclReader) template(mark int, open, closing, first hcl.Range) hclsyntax.Expression {
+	parts := r.parts[mark:]
+	defer func() { r.parts = r.parts[:mark] }()
 	rng := r.between(open, closing)
 	if len(parts) == 1 && parts[0].expr != nil {
 		return &hclsyntax.TemplateWrapExpr{Wrapped: parts[0].expr, SrcRange: rng}
