@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -268,12 +269,22 @@ func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
 }
 
 func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
-	for _, a := range body.Attributes {
-		tb.attrs = append(tb.attrs, &tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+	if len(body.Attributes) > 0 {
+		attrs := make([]tfAttr, 0, len(body.Attributes))
+		for _, a := range body.Attributes {
+			attrs = append(attrs, tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+		}
+		slices.SortFunc(attrs, func(a, b tfAttr) int { return a.rng.Start.Byte - b.rng.Start.Byte })
+		tb.attrs = make([]*tfAttr, len(attrs))
+		for i := range attrs {
+			tb.attrs[i] = &attrs[i]
+		}
 	}
-	sort.Slice(tb.attrs, func(i, j int) bool { return tb.attrs[i].rng.Start.Byte < tb.attrs[j].rng.Start.Byte })
-	for _, b := range body.Blocks {
-		tb.blocks = append(tb.blocks, nativeBlock(tb.file, b))
+	if len(body.Blocks) > 0 {
+		tb.blocks = make([]*tfBlock, len(body.Blocks))
+		for i, b := range body.Blocks {
+			tb.blocks[i] = nativeBlock(tb.file, b)
+		}
 	}
 }
 
