@@ -765,9 +765,21 @@ func (r *hclReader) term(lines bool) hclsyntax.Expression {
 	case "null":
 		return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng}
 	}
-	traversal := make(hcl.Traversal, 1, 4) // room for var.x, data.type.name.attribute
-	traversal[0] = hcl.TraverseRoot{Name: name, SrcRange: rng}
-	return &hclsyntax.ScopeTraversalExpr{Traversal: traversal, SrcRange: rng}
+	return newReference(name, rng)
+}
+
+// reference is the nodes of a reference, allocated together, with room
+// for var.x and data.type.name.attribute.
+type reference struct {
+	expr  hclsyntax.ScopeTraversalExpr
+	steps [4]hcl.Traverser
+}
+
+func newReference(name string, rng hcl.Range) *hclsyntax.ScopeTraversalExpr {
+	n := &reference{}
+	n.steps[0] = hcl.TraverseRoot{Name: name, SrcRange: rng}
+	n.expr = hclsyntax.ScopeTraversalExpr{Traversal: n.steps[:1], SrcRange: rng}
+	return &n.expr
 }
 
 // numberToken reads a number the way hclsyntax's lexer does: a digit,
@@ -975,15 +987,16 @@ func (r *hclReader) object() hclsyntax.Expression {
 		if r.at(0) == '}' {
 			break
 		}
-		force := r.at(0) == '('
-		key := &hclsyntax.ObjectConsKeyExpr{Wrapped: r.expr(false), ForceNonLiteral: force}
-		r.skip(false)
-		switch c, d := r.at(0), r.at(1); {
-		case c == '=' && d != '=' && d != '>', c == ':' && d != ':':
-			r.i++
-		default:
-			r.fail()
+		key := r.nameKey()
+		if key == nil {
+			force := r.at(0) == '(' // hclsyntax reads a key in parentheses as an expression
+			key = &hclsyntax.ObjectConsKeyExpr{Wrapped: r.expr(false), ForceNonLiteral: force}
+			r.skip(false)
+			if !r.atKeySeparator() {
+				r.fail()
+			}
 		}
+		r.i++
 		r.items = append(r.items, hclsyntax.ObjectConsItem{KeyExpr: key, ValueExpr: r.expr(false)})
 		r.skip(false)
 		if r.at(0) == '}' {
@@ -1004,6 +1017,42 @@ func (r *hclReader) object() hclsyntax.Expression {
 	}
 	object.SrcRange = r.between(open, r.advance(1))
 	return object
+}
+
+func (r *hclReader) atKeySeparator() bool {
+	c, d := r.at(0), r.at(1)
+	return c == '=' && d != '=' && d != '>' || c == ':' && d != ':'
+}
+
+// nameKey reads an object's key that is a bare name, most keys, as the
+// one node hclsyntax makes of it (a reference), and leaves the reader at
+// the = or : after it; nil, with the reader where it was, for any other
+// key.
+func (r *hclReader) nameKey() *hclsyntax.ObjectConsKeyExpr {
+	saved := *r
+	name, rng := r.ident()
+	switch name {
+	case "", "true", "false", "null":
+		*r = saved
+		return nil
+	}
+	r.skip(false)
+	if !r.atKeySeparator() {
+		*r = saved
+		return nil
+	}
+	n := &keyNodes{}
+	n.steps[0] = hcl.TraverseRoot{Name: name, SrcRange: rng}
+	n.name = hclsyntax.ScopeTraversalExpr{Traversal: n.steps[:], SrcRange: rng}
+	n.key = hclsyntax.ObjectConsKeyExpr{Wrapped: &n.name}
+	return &n.key
+}
+
+// keyNodes is the nodes of an object's key that is a bare name.
+type keyNodes struct {
+	key   hclsyntax.ObjectConsKeyExpr
+	name  hclsyntax.ScopeTraversalExpr
+	steps [1]hcl.Traverser
 }
 
 // templatePart is a piece of a template: literal text or an
@@ -1098,10 +1147,17 @@ func (r *hclReader) plainQuoted() hclsyntax.Expression {
 	open := r.advance(1)
 	text := r.advance(j - r.i)
 	closing := r.advance(1)
-	return &hclsyntax.TemplateExpr{
-		Parts:    []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(r.data[text.Start.Byte:text.End.Byte])), SrcRange: text}},
-		SrcRange: r.between(open, closing),
-	}
+	n := &plainString{literal: hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(r.data[text.Start.Byte:text.End.Byte])), SrcRange: text}}
+	n.parts[0] = &n.literal
+	n.template = hclsyntax.TemplateExpr{Parts: n.parts[:], SrcRange: r.between(open, closing)}
+	return &n.template
+}
+
+// plainString is the nodes of a plain quoted string, allocated together.
+type plainString struct {
+	template hclsyntax.TemplateExpr
+	literal  hclsyntax.LiteralValueExpr
+	parts    [1]hclsyntax.Expression
 }
 
 // heredoc reads <<MARKER or <<-MARKER, its lines and its closing marker.
