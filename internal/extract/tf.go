@@ -539,6 +539,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	if a != nil {
 		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
 	}
+	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
+	doc.Files = make([]string, 0, len(stmts))
 	for _, st := range stmts {
 		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
 			if r, ok := m.readsNow[st.at.file]; ok {
@@ -551,8 +553,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 		file := ""
 		if st.at.valid() {
 			file = st.at.file.name
-			span := st.st.Span
 			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+				span := st.st.Span
 				c.Span = &span
 				sups = append(sups, c)
 			}

@@ -285,6 +285,9 @@ func iamValue(v *value) iam.Value {
 	if v.kind != kindString {
 		return iam.Literal(v.text)
 	}
+	if parts := v.stringParts(); len(parts) == 1 && parts[0].hole == nil {
+		return iam.Literal(parts[0].text)
+	}
 	var text, src strings.Builder
 	var unknowns []iam.Unknown
 	for _, p := range v.stringParts() {
