@@ -226,16 +226,16 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 	if m.deepTemplate(f) {
 		return nil
 	}
-	body := readConfig(f.data, f.key)
-	if body == nil {
-		body = m.parseHCL(f)
-	}
-	if body == nil {
-		return nil
+	top := readConfig(f)
+	if top == nil {
+		body := m.parseHCL(f)
+		if body == nil {
+			return nil
+		}
+		top = &tfBlock{file: f, rng: body.SrcRange}
+		fillBlock(top, body)
 	}
 	m.readComments(f)
-	top := &tfBlock{file: f, rng: body.SrcRange}
-	fillBlock(top, body)
 	return top
 }
 

@@ -25,9 +25,11 @@ import (
 // blocks in (not plain blocks, a byte-order mark, a lone carriage return,
 // broken UTF-8) to hclsyntax whole. FuzzReadConfig holds the two readings equal.
 
-// readConfig returns the body of a .tf file, or nil when hclsyntax must
-// read the whole file.
-func readConfig(data []byte, filename string) *hclsyntax.Body {
+// readConfig returns the blocks of the .tf file f as fillBlock makes
+// them of the body hclsyntax.ParseConfig gives for the blanked file, or
+// nil when hclsyntax must read the whole file.
+func readConfig(f *tfFile) *tfBlock {
+	data := f.data
 	// hclsyntax's columns count grapheme clusters, which broken UTF-8 in a
 	// comment can join across a line break.
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || hasLoneCR(data) || !utf8.Valid(data) {
@@ -37,12 +39,12 @@ func readConfig(data []byte, filename string) *hclsyntax.Body {
 	if !ok {
 		return nil
 	}
-	r := &hclReader{data: data, file: filename, line: 1}
+	r := &hclReader{data: data, file: f.key, tf: f, line: 1}
 	if !r.moveTo(firstToken(data, blocks)) {
 		return nil
 	}
 	start := r.pos()
-	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+	top := &tfBlock{file: f}
 	for i, b := range blocks {
 		if !b.keep {
 			continue
@@ -54,15 +56,13 @@ func readConfig(data []byte, filename string) *hclsyntax.Body {
 		if blk == nil || !lineEndsAfter(data, blocks, i) {
 			return nil
 		}
-		body.Blocks = append(body.Blocks, blk)
+		top.blocks = append(top.blocks, blk)
 	}
 	if !r.moveTo(len(data)) || !commentsEnd(data, blocks) {
 		return nil
 	}
-	end := r.pos()
-	body.SrcRange = hcl.Range{Filename: filename, Start: start, End: end}
-	body.EndRange = hcl.Range{Filename: filename, Start: end, End: end}
-	return body
+	top.rng = hcl.Range{Filename: f.key, Start: start, End: r.pos()}
+	return top
 }
 
 // hasLoneCR finds a carriage return that does not start a line break,
@@ -177,15 +177,18 @@ func commentsEnd(data []byte, blocks []topBlock) bool {
 type hclReader struct {
 	data      []byte
 	file      string
+	tf        *tfFile
 	i         int // the next byte
 	line      int
 	lineStart int
 	depth     int
 	// The items of the lists, objects, calls and templates being read wait
 	// here, and each gets one slice of its exact size when it ends.
-	exprs []hclsyntax.Expression
-	items []hclsyntax.ObjectConsItem
-	parts []templatePart
+	exprs  []hclsyntax.Expression
+	items  []hclsyntax.ObjectConsItem
+	parts  []templatePart
+	attrs  []tfAttr
+	blocks []*tfBlock
 }
 
 // takeExprs returns the expressions waiting since mark, nil for none.
@@ -357,7 +360,7 @@ func (r *hclReader) isKeyword(word string) bool {
 // topBlock reads the top-level block b, or has hclsyntax read it alone
 // when the reader cannot; nil when neither gives the block that parsing
 // the whole file would.
-func (r *hclReader) topBlock(b topBlock) (blk *hclsyntax.Block) {
+func (r *hclReader) topBlock(b topBlock) (blk *tfBlock) {
 	saved := *r
 	defer func() {
 		if v := recover(); v != nil {
@@ -376,7 +379,7 @@ func (r *hclReader) topBlock(b topBlock) (blk *hclsyntax.Block) {
 }
 
 // blockAlone parses the block b with hclsyntax, starting at its place.
-func (r *hclReader) blockAlone(b topBlock) *hclsyntax.Block {
+func (r *hclReader) blockAlone(b topBlock) *tfBlock {
 	f, diags := hclsyntax.ParseConfig(r.data[b.start:b.end], r.file, r.pos())
 	body, ok := f.Body.(*hclsyntax.Body)
 	if diags.HasErrors() || !ok || len(body.Blocks) != 1 || len(body.Attributes) != 0 {
@@ -386,41 +389,39 @@ func (r *hclReader) blockAlone(b topBlock) *hclsyntax.Block {
 	if blk.CloseBraceRange.End.Byte != b.end || !r.moveTo(b.end) {
 		return nil
 	}
-	return blk
+	return nativeBlock(r.tf, blk)
 }
 
 // block reads a block from its type to its closing brace and, unless it
 // is at the top (whose line end readConfig checks in the blanked file),
 // the line break after it.
-func (r *hclReader) block(top bool) *hclsyntax.Block {
+func (r *hclReader) block(top bool) *tfBlock {
 	typ, typeRange := r.ident()
-	var labels []string
-	var labelRanges []hcl.Range
+	blk := &tfBlock{typ: typ, file: r.tf}
 	for {
 		r.skip(false)
 		if r.at(0) == '{' {
 			break
 		}
 		if r.at(0) == '"' {
-			label, rng := r.label()
-			labels, labelRanges = append(labels, label), append(labelRanges, rng)
+			blk.labels = append(blk.labels, r.label())
 			continue
 		}
-		label, rng := r.ident()
+		label, _ := r.ident()
 		if label == "" {
 			r.fail()
 		}
-		labels, labelRanges = append(labels, label), append(labelRanges, rng)
+		blk.labels = append(blk.labels, label)
 	}
-	open := r.advance(1)
+	r.i++ // the opening brace
 	r.skip(false)
-	var body *hclsyntax.Body
-	var closing hcl.Range
 	if r.eof() || r.atLineEnd() || r.at(0) == '}' {
-		body, closing = r.body(open)
+		r.body(blk)
 	} else {
-		body, closing = r.oneLineBody()
+		r.oneLineBody(blk)
 	}
+	closing := r.advance(1)
+	blk.rng = r.between(typeRange, closing)
 	if !top {
 		r.skip(false)
 		if !r.atLineEnd() {
@@ -428,25 +429,25 @@ func (r *hclReader) block(top bool) *hclsyntax.Block {
 		}
 		r.endLine()
 	}
-	return &hclsyntax.Block{
-		Type: typ, Labels: labels, Body: body,
-		TypeRange: typeRange, LabelRanges: labelRanges, OpenBraceRange: open, CloseBraceRange: closing,
-	}
+	return blk
 }
 
 // body reads the items of a block up to its closing brace.
-func (r *hclReader) body(open hcl.Range) (*hclsyntax.Body, hcl.Range) {
-	body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}}
+func (r *hclReader) body(blk *tfBlock) {
+	attrs, blocks := len(r.attrs), len(r.blocks)
+	var names map[string]bool // for a body of many attributes
 	for {
 		r.skip(false)
 		switch {
 		case r.eof():
 			r.fail()
 		case r.at(0) == '}':
-			closing := r.advance(1)
-			body.SrcRange = r.between(open, closing)
-			body.EndRange = hcl.Range{Filename: r.file, Start: closing.End, End: closing.End}
-			return body, closing
+			blk.attrs = r.takeAttrs(attrs)
+			if len(r.blocks) > blocks {
+				blk.blocks = append([]*tfBlock(nil), r.blocks[blocks:]...)
+				r.blocks = r.blocks[:blocks]
+			}
+			return
 		case r.atLineEnd():
 			r.endLine()
 			continue
@@ -459,11 +460,10 @@ func (r *hclReader) body(open hcl.Range) (*hclsyntax.Body, hcl.Range) {
 		r.skip(false)
 		switch c := r.at(0); {
 		case c == '=' && r.at(1) != '=' && r.at(1) != '>':
-			a := r.attribute(name, nameRange)
-			if body.Attributes[a.Name] != nil {
+			if r.defined(attrs, name, &names) {
 				r.fail() // hclsyntax reports the redefinition
 			}
-			body.Attributes[a.Name] = a
+			r.attrs = append(r.attrs, r.attribute(name, nameRange))
 			r.skip(false)
 			if !r.atLineEnd() {
 				r.fail()
@@ -471,44 +471,80 @@ func (r *hclReader) body(open hcl.Range) (*hclsyntax.Body, hcl.Range) {
 			r.endLine()
 		case c == '"' || c == '{' || c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			*r = mark
-			body.Blocks = append(body.Blocks, r.block(false))
+			r.blocks = append(r.blocks, r.block(false))
 		default:
 			r.fail()
 		}
 	}
 }
 
-// oneLineBody reads a block written on one line, { name = value }, which
-// hclsyntax gives a body of that attribute's range.
-func (r *hclReader) oneLineBody() (*hclsyntax.Body, hcl.Range) {
+// defined reports whether the body whose attributes wait since mark has
+// one named name already; names is kept for a body of many.
+func (r *hclReader) defined(mark int, name string, names *map[string]bool) bool {
+	waiting := r.attrs[mark:]
+	if *names == nil && len(waiting) < 16 {
+		for _, a := range waiting {
+			if a.name == name {
+				return true
+			}
+		}
+		return false
+	}
+	if *names == nil {
+		*names = map[string]bool{}
+		for _, a := range waiting {
+			(*names)[a.name] = true
+		}
+	}
+	if (*names)[name] {
+		return true
+	}
+	(*names)[name] = true
+	return false
+}
+
+// takeAttrs returns the attributes waiting since mark, in the order they
+// are written, nil for none.
+func (r *hclReader) takeAttrs(mark int) []*tfAttr {
+	n := len(r.attrs) - mark
+	if n == 0 {
+		return nil
+	}
+	vals := append([]tfAttr(nil), r.attrs[mark:]...)
+	r.attrs = r.attrs[:mark]
+	out := make([]*tfAttr, n)
+	for i := range vals {
+		out[i] = &vals[i]
+	}
+	return out
+}
+
+// oneLineBody reads a block written on one line, { name = value }, up to
+// its closing brace.
+func (r *hclReader) oneLineBody(blk *tfBlock) {
 	name, nameRange := r.ident()
 	r.skip(false)
 	if name == "" || r.at(0) != '=' || r.at(1) == '=' || r.at(1) == '>' {
 		r.fail()
 	}
 	a := r.attribute(name, nameRange)
+	blk.attrs = []*tfAttr{&a}
 	r.skip(false)
-	closing := r.expect('}')
-	return &hclsyntax.Body{
-		Attributes: hclsyntax.Attributes{a.Name: a},
-		SrcRange:   a.SrcRange,
-		EndRange:   hcl.Range{Filename: r.file, Start: a.SrcRange.End, End: a.SrcRange.End},
-	}, closing
-}
-
-// attribute reads the rest of name = expression.
-func (r *hclReader) attribute(name string, nameRange hcl.Range) *hclsyntax.Attribute {
-	equals := r.advance(1)
-	expr := r.expr(false)
-	return &hclsyntax.Attribute{
-		Name: name, Expr: expr,
-		SrcRange: r.between(nameRange, expr.Range()), NameRange: nameRange, EqualsRange: equals,
+	if r.at(0) != '}' {
+		r.fail()
 	}
 }
 
+// attribute reads the rest of name = expression.
+func (r *hclReader) attribute(name string, nameRange hcl.Range) tfAttr {
+	r.i++ // the equals sign
+	expr := r.expr(false)
+	return tfAttr{name: name, expr: expr, rng: r.between(nameRange, expr.Range())}
+}
+
 // label reads a quoted block label: a string without templates.
-func (r *hclReader) label() (string, hcl.Range) {
-	open := r.advance(1)
+func (r *hclReader) label() string {
+	r.i++ // the opening quote
 	text := templatePart{from: r.i}
 	for r.at(0) != '"' {
 		if r.at(0) == '$' && r.at(1) == '{' || r.at(0) == '%' && r.at(1) == '{' {
@@ -516,8 +552,8 @@ func (r *hclReader) label() (string, hcl.Range) {
 		}
 		r.literal(&text, true)
 	}
-	closing := r.advance(1)
-	return string(text.text), r.between(open, closing)
+	r.i++ // the closing quote
+	return string(text.text)
 }
 
 // literal reads the next piece of a string's text into p: a run of bytes

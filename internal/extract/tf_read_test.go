@@ -89,12 +89,37 @@ func dumpSyntax(v any) string {
 	return b.String()
 }
 
+// dumpBlock prints a block as the evaluator sees it: its type, labels and
+// range, its attributes (expressions node by node) and blocks.
+func dumpBlock(b *tfBlock) string {
+	var out strings.Builder
+	var walk func(b *tfBlock, indent string)
+	walk = func(b *tfBlock, indent string) {
+		fmt.Fprintf(&out, "%sblock %q %q %s in %s\n", indent, b.typ, b.labels, dumpSyntax(b.rng), b.file.key)
+		if b.attrs == nil {
+			fmt.Fprintf(&out, "%s  no attributes\n", indent)
+		}
+		for _, a := range b.attrs {
+			fmt.Fprintf(&out, "%s  %s %s = %s\n", indent, a.name, dumpSyntax(a.rng), dumpSyntax(a.expr))
+		}
+		if b.blocks == nil {
+			fmt.Fprintf(&out, "%s  no blocks\n", indent)
+		}
+		for _, c := range b.blocks {
+			walk(c, indent+"  ")
+		}
+	}
+	walk(b, "")
+	return out.String()
+}
+
 // compareWithHCLSyntax checks readConfig against hclsyntax on data, and
 // reports whether readConfig read it (rather than leaving it whole to
 // hclsyntax).
 func compareWithHCLSyntax(t *testing.T, name string, data []byte) bool {
 	t.Helper()
-	got := readConfig(data, "main.tf")
+	f := &tfFile{key: "main.tf", name: "main.tf", data: data}
+	got := readConfig(f)
 	if got == nil {
 		return false
 	}
@@ -103,7 +128,10 @@ func compareWithHCLSyntax(t *testing.T, name string, data []byte) bool {
 		t.Errorf("%s: readConfig read text that hclsyntax rejects: %v", name, diags)
 		return true
 	}
-	if g, w := dumpSyntax(got), dumpSyntax(file.Body); g != w {
+	body := file.Body.(*hclsyntax.Body)
+	want := &tfBlock{file: f, rng: body.SrcRange}
+	fillBlock(want, body)
+	if g, w := dumpBlock(got), dumpBlock(want); g != w {
 		t.Errorf("%s: syntax trees differ\n%s", name, firstDifference(g, w))
 	}
 	return true
@@ -128,7 +156,7 @@ func readsEveryBlock(data []byte) (ok bool) {
 	if !plain {
 		return false
 	}
-	r := &hclReader{data: data, file: "main.tf", line: 1}
+	r := &hclReader{data: data, file: "main.tf", tf: &tfFile{key: "main.tf", data: data}, line: 1}
 	defer func() {
 		if v := recover(); v != nil {
 			if _, failed := v.(readFailed); !failed {
@@ -237,9 +265,10 @@ var readConfigCases = []struct {
 	{"invalid number", policyOf(`1..2`), readWhole},
 }
 
-// TestReadConfigMatchesHCLSyntax: what the reader reads is hclsyntax's
-// tree to the byte, line and column; what it does not read goes to
-// hclsyntax, a block alone or the whole file.
+// TestReadConfigMatchesHCLSyntax: what the reader reads is what hclsyntax
+// gives, to the byte, line and column: the blocks as fillBlock makes them
+// of hclsyntax's body, the expressions hclsyntax's nodes; what it does not
+// read goes to hclsyntax, a block alone or the whole file.
 func TestReadConfigMatchesHCLSyntax(t *testing.T) {
 	how := []string{"by the reader", "with a block alone", "whole by hclsyntax"}
 	for _, tt := range readConfigCases {
