@@ -634,16 +634,13 @@ func (r *hclReader) escape(text []byte) []byte {
 // expr reads an expression; lines tells whether line breaks are ignored
 // where it stands (inside brackets) or end it.
 func (r *hclReader) expr(lines bool) hclsyntax.Expression {
-	r.depth++
-	defer func() { r.depth-- }()
-	if r.depth > maxReadDepth {
-		r.fail()
-	}
+	r.enter()
 	r.skip(lines)
 	start := r.pos()
 	cond := r.binary(0, lines)
 	r.skip(lines)
 	if r.at(0) != '?' {
+		r.depth--
 		return cond
 	}
 	r.i++
@@ -654,103 +651,81 @@ func (r *hclReader) expr(lines bool) hclsyntax.Expression {
 	}
 	r.i++
 	f := r.expr(lines)
+	r.depth--
 	return &hclsyntax.ConditionalExpr{
 		Condition: cond, TrueResult: t, FalseResult: f,
 		SrcRange: hcl.Range{Filename: r.file, Start: start, End: f.Range().End},
 	}
 }
 
-// binaryLevels are hclsyntax's operators, loosest first.
-const binaryLevels = 6
-
-// operator returns the binary operator of precedence level that comes
-// next and its length, or nil.
-func (r *hclReader) operator(level int) (*hclsyntax.Operation, int) {
-	c, d := r.at(0), r.at(1)
-	switch level {
-	case 0:
-		if c == '|' && d == '|' {
-			return hclsyntax.OpLogicalOr, 2
-		}
-	case 1:
-		if c == '&' && d == '&' {
-			return hclsyntax.OpLogicalAnd, 2
-		}
-	case 2:
-		if c == '=' && d == '=' {
-			return hclsyntax.OpEqual, 2
-		}
-		if c == '!' && d == '=' {
-			return hclsyntax.OpNotEqual, 2
-		}
-	case 3:
-		switch {
-		case c == '<' && d == '<':
-			r.fail() // a heredoc where an operator may stand
-		case c == '>' && d == '=':
-			return hclsyntax.OpGreaterThanOrEqual, 2
-		case c == '<' && d == '=':
-			return hclsyntax.OpLessThanOrEqual, 2
-		case c == '>':
-			return hclsyntax.OpGreaterThan, 1
-		case c == '<':
-			return hclsyntax.OpLessThan, 1
-		}
-	case 4:
-		switch c {
-		case '+':
-			return hclsyntax.OpAdd, 1
-		case '-':
-			return hclsyntax.OpSubtract, 1
-		}
-	case 5:
-		switch {
-		case c == '*':
-			return hclsyntax.OpMultiply, 1
-		case c == '/' && d != '/' && d != '*':
-			return hclsyntax.OpDivide, 1
-		case c == '%':
-			return hclsyntax.OpModulo, 1
-		}
-	}
-	return nil, 0
-}
-
-// binary reads the operations of one precedence level and tighter, left
-// to right, as hclsyntax's parseBinaryOps does.
-func (r *hclReader) binary(level int, lines bool) hclsyntax.Expression {
-	if level == binaryLevels {
-		return r.withTraversals(lines)
-	}
-	lhs := r.binary(level+1, lines)
-	var op *hclsyntax.Operation
-	var rhs hclsyntax.Expression
-	for {
-		r.skip(lines)
-		next, n := r.operator(level)
-		if next == nil {
-			break
-		}
-		if op != nil {
-			lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: r.between(lhs.Range(), rhs.Range())}
-		}
-		op = next
-		r.i += n
-		rhs = r.binary(level+1, lines)
-	}
-	if op == nil {
-		return lhs
-	}
-	return &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: r.between(lhs.Range(), rhs.Range())}
-}
-
-func (r *hclReader) withTraversals(lines bool) hclsyntax.Expression {
+// enter counts a level of recursion; the caller counts it back out. (A
+// failure unwinds past the count, which topBlock restores.)
+func (r *hclReader) enter() {
 	r.depth++
-	defer func() { r.depth-- }()
 	if r.depth > maxReadDepth {
 		r.fail()
 	}
-	return r.traversals(r.term(lines), lines)
+}
+
+// operator returns the binary operator that comes next, its precedence
+// (hclsyntax's levels, 0 the loosest) and its length, or nil.
+func (r *hclReader) operator() (*hclsyntax.Operation, int, int) {
+	c, d := r.at(0), r.at(1)
+	switch {
+	case c == '|' && d == '|':
+		return hclsyntax.OpLogicalOr, 0, 2
+	case c == '&' && d == '&':
+		return hclsyntax.OpLogicalAnd, 1, 2
+	case c == '=' && d == '=':
+		return hclsyntax.OpEqual, 2, 2
+	case c == '!' && d == '=':
+		return hclsyntax.OpNotEqual, 2, 2
+	case c == '<' && d == '<':
+		r.fail() // a heredoc where an operator may stand
+	case c == '>' && d == '=':
+		return hclsyntax.OpGreaterThanOrEqual, 3, 2
+	case c == '<' && d == '=':
+		return hclsyntax.OpLessThanOrEqual, 3, 2
+	case c == '>':
+		return hclsyntax.OpGreaterThan, 3, 1
+	case c == '<':
+		return hclsyntax.OpLessThan, 3, 1
+	case c == '+':
+		return hclsyntax.OpAdd, 4, 1
+	case c == '-':
+		return hclsyntax.OpSubtract, 4, 1
+	case c == '*':
+		return hclsyntax.OpMultiply, 5, 1
+	case c == '/' && d != '/' && d != '*':
+		return hclsyntax.OpDivide, 5, 1
+	case c == '%':
+		return hclsyntax.OpModulo, 5, 1
+	}
+	return nil, 0, 0
+}
+
+// binary reads the operations whose operators bind at least as tightly
+// as level, left to right. Precedence climbing builds the tree that
+// hclsyntax's parseBinaryOps builds a level at a time.
+func (r *hclReader) binary(level int, lines bool) hclsyntax.Expression {
+	lhs := r.withTraversals(lines)
+	for {
+		r.skip(lines)
+		op, opLevel, n := r.operator()
+		if op == nil || opLevel < level {
+			return lhs
+		}
+		r.i += n
+		rhs := r.binary(opLevel+1, lines)
+		lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: r.between(lhs.Range(), rhs.Range())}
+	}
+}
+
+func (r *hclReader) withTraversals(lines bool) hclsyntax.Expression {
+	r.enter()
+	e := r.traversals(r.term(lines), lines)
+	r.depth--
+	return e
 }
 
 // term reads an expression without operators.

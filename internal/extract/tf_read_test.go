@@ -222,6 +222,8 @@ var readConfigCases = []struct {
 	{"traversals", policyOf(`[var.x, a.b[0], a["k"], a[var.k], a.0.b, a[0][1], a[var.k].c, f(x).y, (a).b, a[*].b, a[*].b[0].c, a[*]]`), readItself},
 	{"calls", policyOf("[f(), f(a,), f(a, b...), f(\n  a,\n  b\n), g(h(1))]"), readItself},
 	{"operators", policyOf(`[a + b * c - d / e % f, a == b && c != d || !e, a < b, a <= b, a > b, a >= b, -a, !a, - - a, (a + b) * c, a - -1]`), readItself},
+	{"precedence and association", policyOf(`[a || b || c && d == e < f + g * h, a * b + c * d, a - b - c, -a * b, !a == b, a < b == c > d, a % b / c * d, (a || b) && c, a ? b || c : d && e]`), readItself},
+	{"operators across lines in brackets", policyOf("(\n  a\n  +\n  b *\n  c\n)"), readItself},
 	{"conditionals", policyOf(`a ? b : c ? d : e`), readItself},
 	{"conditional over lines in brackets", policyOf("(\n  a\n  ?\n  b\n  :\n  c\n)"), readItself},
 	{"numbers", policyOf(`[0, 1, 1.5, 1e3, 1.5E-3, 2e+2, 007]`), readItself},
