@@ -175,7 +175,7 @@ func (s *tfScope) eval(e hclsyntax.Expression, depth int) *value {
 
 // template evaluates a string template: literal parts keep their places.
 func (s *tfScope) templateExpr(e *hclsyntax.TemplateExpr, depth int) *value {
-	out := &value{kind: kindString, parts: make([]strPart, 0, len(e.Parts)), at: s.m.rangePlace(e.SrcRange)}
+	out := newString(len(e.Parts), s.m.rangePlace(e.SrcRange))
 	for _, part := range e.Parts {
 		at := s.m.rangePlace(part.Range())
 		if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {

@@ -122,7 +122,25 @@ func boolValue(b bool) *value {
 }
 
 func stringValue(s string, at place) *value {
-	return &value{kind: kindString, parts: []strPart{{text: s, at: at}}, at: at}
+	v := newString(1, at)
+	v.parts = append(v.parts, strPart{text: s, at: at})
+	return v
+}
+
+// newString is a string value with room for n parts. Most strings are of
+// one part, which is then allocated with the value.
+func newString(n int, at place) *value {
+	if n == 1 {
+		s := &oneString{}
+		s.v = value{kind: kindString, parts: s.part[:0], at: at}
+		return &s.v
+	}
+	return &value{kind: kindString, parts: make([]strPart, 0, n), at: at}
+}
+
+type oneString struct {
+	v    value
+	part [1]strPart
 }
 
 func unknownValue(name string, kind iam.UnknownKind, at place) *value {
