@@ -337,18 +337,19 @@ func (r *jsonReader) object(start place, depth int) *value {
 // stringValue reads a JSON string; holes inside it are unknown parts.
 func (r *jsonReader) stringValue(start place) *value {
 	r.advance() // "
-	v := &value{kind: kindString, at: start}
 	if !r.atHole() && !r.eof() {
 		// Most strings end in the text they start in, with no escape: they
 		// are that text.
 		p := r.parts[r.pi].text
 		if j := plainJSONRun(p, r.off); j < len(p) && p[j] == '"' {
-			v.parts = []strPart{{text: p[r.off:j]}}
+			v := newString(1, start)
+			v.parts = append(v.parts, strPart{text: p[r.off:j]})
 			r.off = j
 			r.advance()
 			return v
 		}
 	}
+	v := &value{kind: kindString, at: start}
 	var b strings.Builder
 	for r.err == nil {
 		if r.atHole() {
