@@ -979,7 +979,7 @@ func (r *hclReader) tuple() hclsyntax.Expression {
 	open := r.advance(1)
 	r.skip(true)
 	if r.isKeyword("for") {
-		r.fail()
+		return r.forExpr(open, ']')
 	}
 	tuple := &hclsyntax.TupleConsExpr{OpenRange: open}
 	mark := len(r.exprs)
@@ -1005,7 +1005,7 @@ func (r *hclReader) object() hclsyntax.Expression {
 	open := r.advance(1)
 	r.skip(true)
 	if r.isKeyword("for") {
-		r.fail()
+		return r.forExpr(open, '}')
 	}
 	object := &hclsyntax.ObjectConsExpr{OpenRange: open}
 	mark := len(r.items)
@@ -1084,6 +1084,59 @@ type keyNodes struct {
 	key   hclsyntax.ObjectConsKeyExpr
 	name  hclsyntax.ScopeTraversalExpr
 	steps [1]hcl.Traverser
+}
+
+// forExpr reads [for k, v in coll : value if cond] or, closing with a
+// brace, {for k, v in coll : key => value... if cond}, whose line breaks
+// do not count.
+func (r *hclReader) forExpr(open hcl.Range, closing byte) hclsyntax.Expression {
+	r.i += len("for")
+	e := &hclsyntax.ForExpr{OpenRange: open}
+	r.skip(true)
+	e.ValVar, _ = r.ident()
+	r.skip(true)
+	if r.at(0) == ',' {
+		r.i++
+		r.skip(true)
+		e.KeyVar = e.ValVar
+		e.ValVar, _ = r.ident()
+		r.skip(true)
+	}
+	if e.ValVar == "" || !r.isKeyword("in") {
+		r.fail()
+	}
+	r.i += len("in")
+	e.CollExpr = r.expr(true)
+	r.skip(true)
+	if r.at(0) != ':' || r.at(1) == ':' {
+		r.fail()
+	}
+	r.i++
+	e.ValExpr = r.expr(true)
+	r.skip(true)
+	if r.at(0) == '=' && r.at(1) == '>' {
+		r.i += 2
+		e.KeyExpr, e.ValExpr = e.ValExpr, r.expr(true)
+		r.skip(true)
+	}
+	if bytes.HasPrefix(r.data[r.i:], []byte("...")) {
+		r.i += 3
+		e.Group = true
+		r.skip(true)
+	}
+	if r.isKeyword("if") {
+		r.i += len("if")
+		e.CondExpr = r.expr(true)
+		r.skip(true)
+	}
+	e.CloseRange = r.expect(closing)
+	e.SrcRange = r.between(open, e.CloseRange)
+	// hclsyntax rejects a key or a group in a list, and an object without
+	// keys.
+	if (closing == ']') == (e.KeyExpr != nil) || closing == ']' && e.Group {
+		r.fail()
+	}
+	return e
 }
 
 // templatePart is a piece of a template: literal text or an
