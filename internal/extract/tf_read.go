@@ -99,11 +99,11 @@ func firstToken(data []byte, blocks []topBlock) int {
 		case data[i] == ' ' || data[i] == '\t':
 			i++
 		case bytes.HasPrefix(data[i:], []byte("/*")):
-			j := bytes.Index(data[i+2:], []byte("*/"))
-			if j < 0 {
+			end := blockCommentEnd(data, i)
+			if end < 0 {
 				return i
 			}
-			i += j + 4
+			i = end
 		case (data[i] == '#' || bytes.HasPrefix(data[i:], []byte("//"))) && bytes.IndexByte(data[i:], '\n') < 0:
 			return len(data) // a line comment that ends no line is no newline token
 		default:
@@ -130,11 +130,9 @@ func lineEndsAfter(data []byte, blocks []topBlock, i int) bool {
 		case c == '\n' || c == '\r' || c == '#' || bytes.HasPrefix(data[j:], []byte("//")):
 			return true
 		case bytes.HasPrefix(data[j:], []byte("/*")):
-			k := bytes.Index(data[j+2:], []byte("*/"))
-			if k < 0 {
+			if j = blockCommentEnd(data, j); j < 0 {
 				return false
 			}
-			j += k + 4
 		default:
 			return false
 		}
@@ -159,16 +157,24 @@ func commentsEnd(data []byte, blocks []topBlock) bool {
 			}
 			i += j + 1
 		case bytes.HasPrefix(data[i:], []byte("/*")):
-			j := bytes.Index(data[i+2:], []byte("*/"))
-			if j < 0 {
+			if i = blockCommentEnd(data, i); i < 0 {
 				return false
 			}
-			i += j + 4
 		default:
 			i++
 		}
 	}
 	return true
+}
+
+// blockCommentEnd returns the offset just past the /* */ comment that
+// starts at i, or -1 when it does not end.
+func blockCommentEnd(data []byte, i int) int {
+	j := bytes.Index(data[i+2:], []byte("*/"))
+	if j < 0 {
+		return -1
+	}
+	return i + 2 + j + 2
 }
 
 // hclReader reads one top-level block. Positions are byte offsets; lines
@@ -304,11 +310,10 @@ func (r *hclReader) skip(lines bool) {
 		case c == ' ' || c == '\t':
 			r.i++
 		case c == '/' && r.at(1) == '*':
-			j := bytes.Index(r.data[r.i+2:], []byte("*/"))
-			if j < 0 {
+			end := blockCommentEnd(r.data, r.i)
+			if end < 0 {
 				r.fail()
 			}
-			end := r.i + 2 + j + 2
 			for r.i < end {
 				switch c := r.data[r.i]; {
 				case c == '\n':
@@ -772,10 +777,18 @@ func (r *hclReader) term(lines bool) hclsyntax.Expression {
 		}
 		operand := r.withTraversals(lines)
 		return &hclsyntax.UnaryOpExpr{Op: op, Val: operand, SrcRange: r.between(symbol, operand.Range()), SymbolRange: symbol}
-	case c == '[':
-		return r.tuple()
-	case c == '{':
-		return r.object()
+	case c == '[' || c == '{':
+		open := r.advance(1)
+		r.skip(true)
+		switch {
+		case r.isKeyword("for") && c == '[':
+			return r.forExpr(open, ']')
+		case r.isKeyword("for"):
+			return r.forExpr(open, '}')
+		case c == '[':
+			return r.tuple(open)
+		}
+		return r.object(open)
 	}
 	name, rng := r.ident()
 	if name == "" {
@@ -948,65 +961,49 @@ func makeTraversal(expr hclsyntax.Expression, step hcl.Traverser, rng hcl.Range)
 
 // call reads a function call's arguments.
 func (r *hclReader) call(name string, nameRange hcl.Range) hclsyntax.Expression {
-	open := r.advance(1)
-	call := &hclsyntax.FunctionCallExpr{Name: name, NameRange: nameRange, OpenParenRange: open}
+	call := &hclsyntax.FunctionCallExpr{Name: name, NameRange: nameRange, OpenParenRange: r.advance(1)}
+	call.Args, call.ExpandFinal = r.list(')', true)
+	call.CloseParenRange = r.expect(')')
+	return call
+}
+
+// tuple reads [a, b, ...] after its opening bracket.
+func (r *hclReader) tuple(open hcl.Range) hclsyntax.Expression {
+	tuple := &hclsyntax.TupleConsExpr{OpenRange: open}
+	tuple.Exprs, _ = r.list(']', false)
+	tuple.SrcRange = r.between(open, r.advance(1))
+	return tuple
+}
+
+// list reads expressions separated by commas, a trailing comma allowed,
+// up to closing (which it leaves to the caller). The last of a call's
+// arguments may be expanded, written arg...: expanded reports it.
+func (r *hclReader) list(closing byte, call bool) (exprs []hclsyntax.Expression, expanded bool) {
 	mark := len(r.exprs)
 	for {
 		r.skip(true)
-		if r.at(0) == ')' {
+		if r.at(0) == closing {
 			break
 		}
 		r.exprs = append(r.exprs, r.expr(true))
 		r.skip(true)
-		if r.at(0) == ')' {
+		if r.at(0) == closing {
 			break
 		}
-		if bytes.HasPrefix(r.data[r.i:], []byte("...")) {
-			call.ExpandFinal = true
+		if call && bytes.HasPrefix(r.data[r.i:], []byte("...")) {
+			expanded = true
 			r.i += 3
 			r.skip(true)
 			break
 		}
 		r.expect(',')
 	}
-	call.Args = r.takeExprs(mark)
-	call.CloseParenRange = r.expect(')')
-	return call
+	return r.takeExprs(mark), expanded
 }
 
-// tuple reads [a, b, ...].
-func (r *hclReader) tuple() hclsyntax.Expression {
-	open := r.advance(1)
-	r.skip(true)
-	if r.isKeyword("for") {
-		return r.forExpr(open, ']')
-	}
-	tuple := &hclsyntax.TupleConsExpr{OpenRange: open}
-	mark := len(r.exprs)
-	for {
-		r.skip(true)
-		if r.at(0) == ']' {
-			break
-		}
-		r.exprs = append(r.exprs, r.expr(true))
-		r.skip(true)
-		if r.at(0) == ']' {
-			break
-		}
-		r.expect(',')
-	}
-	tuple.Exprs = r.takeExprs(mark)
-	tuple.SrcRange = r.between(open, r.advance(1))
-	return tuple
-}
-
-// object reads { key = value, ... }: line breaks separate items.
-func (r *hclReader) object() hclsyntax.Expression {
-	open := r.advance(1)
-	r.skip(true)
-	if r.isKeyword("for") {
-		return r.forExpr(open, '}')
-	}
+// object reads { key = value, ... } after its opening brace: line breaks
+// separate items.
+func (r *hclReader) object(open hcl.Range) hclsyntax.Expression {
 	object := &hclsyntax.ObjectConsExpr{OpenRange: open}
 	mark := len(r.items)
 	for {
