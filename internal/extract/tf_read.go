@@ -195,7 +195,6 @@ type hclReader struct {
 	parts  []templatePart
 	attrs  []tfAttr
 	blocks []*tfBlock
-	names  map[string]string
 }
 
 // takeExprs returns the expressions waiting since mark, nil for none.
@@ -351,27 +350,8 @@ func (r *hclReader) ident() (string, hcl.Range) {
 		break
 	}
 	rng := r.advance(j - start)
-	return r.name(r.data[start:j]), rng
+	return string(r.data[start:j]), rng
 }
-
-// name returns b as a string, one string per name: a file says var,
-// Effect or jsonencode many times over.
-func (r *hclReader) name(b []byte) string {
-	if s, ok := r.names[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(r.names) < maxNames {
-		if r.names == nil {
-			r.names = map[string]string{}
-		}
-		r.names[s] = s
-	}
-	return s
-}
-
-// maxNames bounds the names a reader keeps.
-const maxNames = 1024
 
 // isKeyword reports whether the identifier word comes next.
 func (r *hclReader) isKeyword(word string) bool {
