@@ -138,6 +138,7 @@ func tfvarsRank(name string) string {
 // tfModule is one module being read.
 type tfModule struct {
 	files     map[string]*tfFile // by key
+	lastFile  *tfFile            // the file rangePlace found last: the next range is most often in it too
 	read      ReadFunc
 	variables map[string]*tfVariable
 	tfvars    map[string]*value

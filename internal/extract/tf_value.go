@@ -322,9 +322,13 @@ func iamValue(v *value) iam.Value {
 
 // rangePlace is the place of an hcl range, in the file it names.
 func (m *tfModule) rangePlace(r hcl.Range) place {
-	f := m.files[r.Filename]
-	if f == nil {
-		return place{}
+	f := m.lastFile
+	if f == nil || f.key != r.Filename {
+		f = m.files[r.Filename]
+		if f == nil {
+			return place{}
+		}
+		m.lastFile = f
 	}
 	return place{file: f, start: r.Start.Byte, end: r.End.Byte}
 }
