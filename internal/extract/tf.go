@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -137,6 +138,7 @@ func tfvarsRank(name string) string {
 // tfModule is one module being read.
 type tfModule struct {
 	files     map[string]*tfFile // by key
+	lastFile  *tfFile            // the file rangePlace found last: the next range is most often in it too
 	read      ReadFunc
 	variables map[string]*tfVariable
 	tfvars    map[string]*value
@@ -226,6 +228,22 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 	if m.deepTemplate(f) {
 		return nil
 	}
+	top := readConfig(f)
+	if top == nil {
+		body := m.parseHCL(f)
+		if body == nil {
+			return nil
+		}
+		top = &tfBlock{file: f, rng: body.SrcRange}
+		fillBlock(top, body)
+	}
+	m.readComments(f)
+	return top
+}
+
+// parseHCL parses a file with hclsyntax, its irrelevant blocks blanked;
+// the first syntax error is a warning.
+func (m *tfModule) parseHCL(f *tfFile) *hclsyntax.Body {
 	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
@@ -242,14 +260,8 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 		m.warnAt(place{file: f, start: off}, msg)
 		break
 	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	m.readComments(f)
-	top := &tfBlock{file: f, rng: body.SrcRange}
-	fillBlock(top, body)
-	return top
+	body, _ := file.Body.(*hclsyntax.Body)
+	return body
 }
 
 func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
@@ -259,12 +271,22 @@ func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
 }
 
 func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
-	for _, a := range body.Attributes {
-		tb.attrs = append(tb.attrs, &tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+	if len(body.Attributes) > 0 {
+		attrs := make([]tfAttr, 0, len(body.Attributes))
+		for _, a := range body.Attributes {
+			attrs = append(attrs, tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+		}
+		slices.SortFunc(attrs, func(a, b tfAttr) int { return a.rng.Start.Byte - b.rng.Start.Byte })
+		tb.attrs = make([]*tfAttr, len(attrs))
+		for i := range attrs {
+			tb.attrs[i] = &attrs[i]
+		}
 	}
-	sort.Slice(tb.attrs, func(i, j int) bool { return tb.attrs[i].rng.Start.Byte < tb.attrs[j].rng.Start.Byte })
-	for _, b := range body.Blocks {
-		tb.blocks = append(tb.blocks, nativeBlock(tb.file, b))
+	if len(body.Blocks) > 0 {
+		tb.blocks = make([]*tfBlock, len(body.Blocks))
+		for i, b := range body.Blocks {
+			tb.blocks[i] = nativeBlock(tb.file, b)
+		}
 	}
 }
 
@@ -522,6 +544,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	if a != nil {
 		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
 	}
+	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
+	doc.Files = make([]string, 0, len(stmts))
 	for _, st := range stmts {
 		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
 			if r, ok := m.readsNow[st.at.file]; ok {
@@ -534,8 +558,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 		file := ""
 		if st.at.valid() {
 			file = st.at.file.name
-			span := st.st.Span
 			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+				span := st.st.Span
 				c.Span = &span
 				sups = append(sups, c)
 			}
@@ -598,6 +622,13 @@ func nestingDepth(data []byte) int {
 	chain := []int{0} // conditionals at each open level
 	chained, run := 0, 0
 	for _, c := range data {
+		switch nestingClass[c] {
+		case nestingOther:
+			run = 0
+			continue
+		case nestingSpace:
+			continue
+		}
 		switch c {
 		case '(', '[', '{':
 			depth++
@@ -620,11 +651,6 @@ func nestingDepth(data []byte) int {
 			run = 0
 		case '!', '-':
 			run++
-		case ' ', '\t', '\r':
-			continue
-		default:
-			run = 0
-			continue
 		}
 		deepest = max(deepest, depth+chained+run)
 		if deepest > maxParseDepth {
@@ -633,6 +659,24 @@ func nestingDepth(data []byte) int {
 	}
 	return deepest
 }
+
+// nestingClass sorts bytes for nestingDepth, whose time goes on the
+// bytes that change nothing.
+var nestingClass = func() (class [256]uint8) {
+	for _, c := range []byte(" \t\r") {
+		class[c] = nestingSpace
+	}
+	for _, c := range []byte("([{)]}?,\n!-") {
+		class[c] = nestingMark
+	}
+	return class
+}()
+
+const (
+	nestingOther = iota // ends a run of unary operators
+	nestingSpace        // changes nothing
+	nestingMark         // a bracket, a conditional, a separator or a unary operator
+)
 
 // hasSuppressionMarker is the cheap test before a file's comments are read.
 func hasSuppressionMarker(data []byte) bool {

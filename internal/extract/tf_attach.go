@@ -61,23 +61,6 @@ var attachForms = map[string]attachForm{
 // attachment names.
 var principalTypes = map[string]bool{roleArg.typ: true, userArg.typ: true, groupArg.typ: true}
 
-// attachmentBlock reports whether the attachment reader looks into a
-// top-level block: an attaching resource, a principal it may name, or a
-// data "aws_iam_policy" it may read the policy from.
-func attachmentBlock(typ string, labels []string) bool {
-	if len(labels) == 0 {
-		return false
-	}
-	switch typ {
-	case "resource":
-		_, ok := attachForms[labels[0]]
-		return ok || principalTypes[labels[0]]
-	case "data":
-		return labels[0] == "aws_iam_policy"
-	}
-	return false
-}
-
 // tfAttachments is what the attachment reader keeps of a module.
 type tfAttachments struct {
 	policyData map[string]*tfPolicyData // data "aws_iam_policy", by name

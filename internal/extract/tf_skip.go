@@ -1,89 +1,114 @@
 package extract
 
-// Most of a Terraform repository is not IAM: instances, networks, buckets.
-// Before a .tf file is parsed, the top-level blocks the reader never looks
-// into (every resource and data source but the IAM ones) are blanked out
-// with spaces, line breaks kept, so that the parser skips them at the cost
-// of reading white space while every offset stays where it was. The scan
-// here only has to find where each top-level block ends: it knows strings,
-// interpolations, heredocs and comments. Whatever it does not understand
-// (a top-level attribute, unbalanced brackets) leaves the file as it is.
+import "bytes"
 
-// keepBlock reports whether the reader may look into a top-level block.
-func keepBlock(typ string, labels []string) bool {
-	if attachmentBlock(typ, labels) {
+// Most of a Terraform repository is not IAM: instances, networks, buckets.
+// The top-level blocks the reader never looks into (every resource and
+// data source but the IAM and IAM Identity Center ones) are not read:
+// readConfig (tf_read.go) passes over them, and before a file goes to
+// hclsyntax they are blanked out with spaces, line breaks kept, so that
+// every offset stays where it was. The scan here only has to find where
+// each top-level block ends: it knows strings, interpolations, heredocs
+// and comments. Whatever it does not understand (a top-level attribute,
+// unbalanced brackets) leaves the file as it is.
+
+// keepBlock reports whether the reader may look into a top-level block of
+// type typ with the given number of labels, the first of them first:
+// every block but resources and data sources, and of those the IAM and
+// IAM Identity Center ones: the policies, the managed policy attachments
+// (aws_iam_*_policy_attachment, managed_policy_arns on a role, data
+// "aws_iam_policy", aws_ssoadmin_managed_policy_attachment) and the
+// roles, users, groups and permission sets they attach to.
+func keepBlock(typ []byte, labels int, first []byte) bool {
+	resource := string(typ) == "resource"
+	if !resource && string(typ) != "data" || labels == 0 {
 		return true
 	}
-	switch typ {
-	case "resource":
-		if len(labels) == 0 {
-			return true
+	return bytes.HasPrefix(first, []byte("aws_iam_")) || resource && bytes.HasPrefix(first, []byte("aws_ssoadmin_"))
+}
+
+// topBlock is a top-level block of a file: its bytes, and whether the
+// reader may look into it.
+type topBlock struct {
+	start, end int
+	keep       bool
+}
+
+// topBlocks lists the top-level blocks of a file in order, or reports
+// that the file is not plain blocks (a top-level attribute, unbalanced
+// brackets, text it does not understand). Between the blocks there is
+// only white space and comments.
+func topBlocks(data []byte) ([]topBlock, bool) {
+	var blocks []topBlock
+	i := 0
+	for {
+		i = skipSpaceAndComments(data, i, true)
+		if i >= len(data) {
+			return blocks, true
 		}
-		_, ok := identityPolicyAttrs[labels[0]]
-		return ok || labels[0] == "aws_iam_role"
-	case "data":
-		return len(labels) == 0 || labels[0] == "aws_iam_policy_document"
+		start := i
+		typ := identifier(data, i)
+		if len(typ) == 0 {
+			return nil, false
+		}
+		i += len(typ)
+		var first []byte // the first label
+		labels := 0
+		for {
+			i = skipSpaceAndComments(data, i, false)
+			if i >= len(data) {
+				return nil, false
+			}
+			label := identifier(data, i)
+			next := i + len(label)
+			if data[i] == '"' {
+				next = scanString(data, i+1)
+				if next < 0 {
+					return nil, false
+				}
+				label = data[i+1 : next-1]
+			} else if len(label) == 0 {
+				break
+			}
+			if labels == 0 {
+				first = label
+			}
+			labels++
+			i = next
+		}
+		if data[i] != '{' {
+			return nil, false // a top-level attribute: terragrunt or tfvars
+		}
+		end := scanTo(data, i+1, '}', 0)
+		if end < 0 {
+			return nil, false
+		}
+		blocks = append(blocks, topBlock{start: start, end: end, keep: keepBlock(typ, labels, first)})
+		i = end
 	}
-	return true
 }
 
 // blankIrrelevantBlocks returns data with the blocks keepBlock refuses
 // blanked out, or data itself when there are none or the file is not
 // plain blocks.
 func blankIrrelevantBlocks(data []byte) []byte {
+	blocks, ok := topBlocks(data)
+	if !ok {
+		return data
+	}
 	var out []byte
-	i := 0
-	for {
-		i = skipSpaceAndComments(data, i, true)
-		if i >= len(data) {
-			break
+	for _, b := range blocks {
+		if b.keep {
+			continue
 		}
-		start := i
-		typ, next := identifier(data, i)
-		if typ == "" {
-			return data
+		if out == nil {
+			out = append([]byte(nil), data...)
 		}
-		i = next
-		var labels []string
-		for {
-			i = skipSpaceAndComments(data, i, false)
-			if i >= len(data) {
-				return data
-			}
-			if data[i] == '"' {
-				end := scanString(data, i+1)
-				if end < 0 {
-					return data
-				}
-				labels = append(labels, string(data[i+1:end-1]))
-				i = end
-				continue
-			}
-			if label, next := identifier(data, i); label != "" {
-				labels = append(labels, label)
-				i = next
-				continue
-			}
-			break
-		}
-		if data[i] != '{' {
-			return data // a top-level attribute: terragrunt or tfvars
-		}
-		end := scanTo(data, i+1, '}', 0)
-		if end < 0 {
-			return data
-		}
-		if !keepBlock(typ, labels) {
-			if out == nil {
-				out = append([]byte(nil), data...)
-			}
-			for j := start; j < end; j++ {
-				if out[j] != '\n' && out[j] != '\r' {
-					out[j] = ' '
-				}
+		for j := b.start; j < b.end; j++ {
+			if out[j] != '\n' && out[j] != '\r' {
+				out[j] = ' '
 			}
 		}
-		i = end
 	}
 	if out == nil {
 		return data
@@ -91,7 +116,8 @@ func blankIrrelevantBlocks(data []byte) []byte {
 	return out
 }
 
-func identifier(data []byte, i int) (string, int) {
+// identifier returns the identifier that starts at i, if any.
+func identifier(data []byte, i int) []byte {
 	start := i
 	for i < len(data) {
 		c := data[i]
@@ -101,7 +127,7 @@ func identifier(data []byte, i int) (string, int) {
 		}
 		break
 	}
-	return string(data[start:i]), i
+	return data[start:i]
 }
 
 // skipSpaceAndComments skips white space and comments; line breaks too
@@ -145,6 +171,10 @@ func scanTo(data []byte, i int, closing byte, depth int) int {
 	}
 	for i >= 0 && i < len(data) {
 		c := data[i]
+		if !scanMarks[c] {
+			i++
+			continue
+		}
 		switch {
 		case c == closing:
 			return i + 1
@@ -169,10 +199,25 @@ func scanTo(data []byte, i int, closing byte, depth int) int {
 	return -1
 }
 
+// scanMarks and stringMarks are the bytes scanTo and scanString look at;
+// they pass every other byte on one table lookup.
+var scanMarks, stringMarks = byteSet("{}[]()\"#/<"), byteSet("\\\"\n$%")
+
+func byteSet(s string) (set [256]bool) {
+	for _, c := range []byte(s) {
+		set[c] = true
+	}
+	return set
+}
+
 // scanString returns the offset just past the quote that ends a string
 // whose text starts at i, or -1.
 func scanString(data []byte, i int) int {
 	for i < len(data) {
+		if !stringMarks[data[i]] {
+			i++
+			continue
+		}
 		switch c := data[i]; {
 		case c == '\\':
 			i += 2
@@ -201,8 +246,9 @@ func scanHeredoc(data []byte, i int) int {
 	if j < len(data) && data[j] == '-' {
 		j++
 	}
-	marker, j := identifier(data, j)
-	if marker == "" || j >= len(data) || (data[j] != '\n' && data[j] != '\r') {
+	marker := identifier(data, j)
+	j += len(marker)
+	if len(marker) == 0 || j >= len(data) || (data[j] != '\n' && data[j] != '\r') {
 		return i
 	}
 	for j < len(data) {
@@ -215,7 +261,7 @@ func scanHeredoc(data []byte, i int) int {
 		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
 			k++
 		}
-		if string(trimCR(line[k:])) == marker {
+		if bytes.Equal(trimCR(line[k:]), marker) {
 			return lineEnd
 		}
 		j = lineEnd + 1
