@@ -6,6 +6,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
@@ -35,8 +36,8 @@ type FileResult struct {
 // is read as a module of one file, whose file() and templatefile() calls
 // cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
-	if extract.IsTerraform(name) {
-		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
+	if terraform.Is(name) {
+		return scanTerraform([]terraform.ModuleFile{{Name: name, Data: data}}, nil)
 	}
 	return scanFile(name, data, false)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -32,7 +33,7 @@ func jobs(files []candidate) []job {
 	var out []job
 	modules := map[string]int{}
 	for _, c := range files {
-		if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
+		if c.stdin != nil || !terraform.IsModuleFile(c.name) {
 			out = append(out, job{files: []candidate{c}})
 			continue
 		}
@@ -63,7 +64,7 @@ func jobFiles(js []job) []candidate {
 // together, unless none of them can hold a policy.
 func scanModule(j job, opts *Options) FileResult {
 	var res FileResult
-	var files []extract.ModuleFile
+	var files []terraform.ModuleFile
 	contents := map[string][]byte{}
 	may := false
 	for _, c := range j.files {
@@ -72,8 +73,8 @@ func scanModule(j job, opts *Options) FileResult {
 			res.Warnings = append(res.Warnings, w)
 			continue
 		}
-		may = may || extract.MayHoldTerraformPolicy(c.name, data)
-		files = append(files, extract.ModuleFile{Name: c.name, Data: data})
+		may = may || terraform.MayHoldPolicy(c.name, data)
+		files = append(files, terraform.ModuleFile{Name: c.name, Data: data})
 		contents[c.name] = data
 	}
 	if !may {
@@ -96,7 +97,7 @@ func scanModule(j job, opts *Options) FileResult {
 	more := scanTerraform(files, read)
 	res.Findings, res.Exempted = more.Findings, more.Exempted
 	for name := range contents {
-		if !slices.ContainsFunc(files, func(f extract.ModuleFile) bool { return f.Name == name }) {
+		if !slices.ContainsFunc(files, func(f terraform.ModuleFile) bool { return f.Name == name }) {
 			res.read = append(res.read, name)
 		}
 	}
@@ -114,15 +115,15 @@ func scanModule(j job, opts *Options) FileResult {
 
 // autoTfvars reads the tfvars files Terraform loads by itself, whether the
 // globs select them or not: they are the values of the module's variables.
-func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *FileResult) []extract.ModuleFile {
+func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *FileResult) []terraform.ModuleFile {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
-	var out []extract.ModuleFile
+	var out []terraform.ModuleFile
 	for _, e := range entries {
 		name := path.Join(shown, e.Name())
-		if !e.Type().IsRegular() || !extract.AutoTfvars(e.Name()) || have[name] != nil {
+		if !e.Type().IsRegular() || !terraform.AutoTfvars(e.Name()) || have[name] != nil {
 			continue
 		}
 		data, err := readFile(filepath.Join(dir, e.Name()), limit, nil)
@@ -131,7 +132,7 @@ func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *Fil
 			continue
 		}
 		have[name] = data
-		out = append(out, extract.ModuleFile{Name: name, Data: data})
+		out = append(out, terraform.ModuleFile{Name: name, Data: data})
 	}
 	return out
 }
@@ -187,9 +188,9 @@ func readWarning(c candidate, err error) (source.Warning, bool) {
 // scanTerraform extracts and evaluates the files of one module with every
 // rule, applies its suppression comments, and keeps one result per
 // statement and rule.
-func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult {
+func scanTerraform(files []terraform.ModuleFile, read terraform.ReadFunc) FileResult {
 	var res FileResult
-	tf := extract.ExtractTerraform(files, read)
+	tf := terraform.Extract(files, read)
 	res.Warnings = append(res.Warnings, tf.Warnings...)
 	comments := exempt.NewComments(func(w source.Warning) { res.Warnings = append(res.Warnings, w) })
 	for _, c := range tf.Comments {

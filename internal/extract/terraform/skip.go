@@ -1,11 +1,11 @@
-package extract
+package terraform
 
 import "bytes"
 
 // Most of a Terraform repository is not IAM: instances, networks, buckets.
 // The top-level blocks the reader never looks into (every resource and
 // data source but the IAM and IAM Identity Center ones) are not read:
-// readConfig (tf_read.go) passes over them, and before a file goes to
+// readConfig (read.go) passes over them, and before a file goes to
 // hclsyntax they are blanked out with spaces, line breaks kept, so that
 // every offset stays where it was. The scan here only has to find where
 // each top-level block ends: it knows strings, interpolations, heredocs

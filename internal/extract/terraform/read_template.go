@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// Strings, heredocs and their templates, for the reader of tf_read.go.
+// Strings, heredocs and their templates, for the reader of read.go.
 
 // label reads a quoted block label: a string without templates.
 func (r *hclReader) label() string {
@@ -82,12 +82,10 @@ func (r *hclReader) escape(text []byte) []byte {
 			r.fail()
 		}
 		hex := r.data[r.i+2 : r.i+2+n]
-		for _, h := range hex {
-			if !isHexDigit(h) {
-				r.fail() // hclsyntax takes fewer digits, and rejects them
-			}
+		num, err := strconv.ParseUint(string(hex), 16, 32)
+		if err != nil {
+			r.fail() // not all hex digits: hclsyntax takes fewer digits, and rejects them
 		}
-		num, _ := strconv.ParseUint(string(hex), 16, 32)
 		if utf8.RuneLen(rune(num)) < 0 {
 			r.fail()
 		}

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -32,35 +33,18 @@ type ModuleFile struct {
 // that says why not (a path that leaves the module, a file too large).
 type ReadFunc func(rel string) (name string, data []byte, err error)
 
-// TerraformResult is what a module yields.
-type TerraformResult struct {
-	Docs     []Document
+// Result is what a module yields.
+type Result struct {
+	Docs     []extract.Document
 	Warnings []source.Warning
 	// Comments are the suppression comments of the module's files, used
 	// or not.
-	Comments []*Comment
+	Comments []*extract.Comment
 }
 
-// Comment is an inline suppression comment in a Terraform file:
-// "# ssm-guardrails:ignore IAM-SSM-1 reason=...". Text is what follows
-// "ssm-guardrails:".
-type Comment struct {
-	File string
-	Pos  source.Pos
-	Text string
-}
-
-// Suppression puts a comment on the findings it may suppress: every
-// finding of its document, or, when Span is set, those at one statement.
-type Suppression struct {
-	Comment *Comment
-	File    string
-	Span    *source.Span
-}
-
-// IsTerraform reports whether a file is read by the Terraform reader,
-// which its name alone decides.
-func IsTerraform(name string) bool {
+// Is reports whether a file is read by the Terraform reader, which its
+// name alone decides.
+func Is(name string) bool {
 	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl"} {
 		if strings.HasSuffix(name, ext) {
 			return true
@@ -69,10 +53,10 @@ func IsTerraform(name string) bool {
 	return false
 }
 
-// IsTerraformModuleFile reports whether a file belongs to the module of
+// IsModuleFile reports whether a file belongs to the module of
 // its directory (rather than being a terragrunt file read on its own).
-func IsTerraformModuleFile(name string) bool {
-	return IsTerraform(name) && !strings.HasSuffix(name, ".hcl")
+func IsModuleFile(name string) bool {
+	return Is(name) && !strings.HasSuffix(name, ".hcl")
 }
 
 // AutoTfvars reports whether Terraform loads a tfvars file by itself.
@@ -81,9 +65,9 @@ func AutoTfvars(base string) bool {
 		strings.HasSuffix(base, ".auto.tfvars") || strings.HasSuffix(base, ".auto.tfvars.json")
 }
 
-// ExtractTerraform reads the files of one module directory together.
+// Extract reads the files of one module directory together.
 // read may be nil: file() and templatefile() then cannot be evaluated.
-func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
+func Extract(files []ModuleFile, read ReadFunc) Result {
 	m := &tfModule{
 		files:     map[string]*tfFile{},
 		read:      read,
@@ -92,7 +76,7 @@ func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
 		locals:    map[string]*tfLocal{},
 		docs:      map[string]*tfDoc{},
 		reads:     map[*tfFile]place{},
-		comments:  map[*tfFile]map[int][]*Comment{},
+		comments:  map[*tfFile]map[int][]*extract.Comment{},
 	}
 	var tfvars []*tfBlock
 	for _, mf := range files {
@@ -124,7 +108,7 @@ func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
 		}
 	}
 	m.extract()
-	return TerraformResult{Docs: m.out, Warnings: m.warnings, Comments: m.allComments}
+	return Result{Docs: m.out, Warnings: m.warnings, Comments: m.allComments}
 }
 
 func tfvarsRank(name string) string {
@@ -154,10 +138,10 @@ type tfModule struct {
 	// reads is where each file read through file() or templatefile() was
 	// read last: the origin of a policy found in it.
 	reads       map[*tfFile]place
-	readsNow    map[*tfFile]place              // the same, while one policy is evaluated
-	comments    map[*tfFile]map[int][]*Comment // by the line they stand before
-	allComments []*Comment
-	out         []Document
+	readsNow    map[*tfFile]place                      // the same, while one policy is evaluated
+	comments    map[*tfFile]map[int][]*extract.Comment // by the line they stand before
+	allComments []*extract.Comment
+	out         []extract.Document
 	attach      tfAttachments
 }
 
@@ -178,7 +162,7 @@ type tfBlock struct {
 	rng    hcl.Range
 	// comments are suppression comments written in a .tf.json block
 	// ("//" keys).
-	comments []*Comment
+	comments []*extract.Comment
 }
 
 type tfAttr struct {
@@ -316,16 +300,6 @@ func (m *tfModule) declare(top *tfBlock) {
 	}
 }
 
-// identityPolicyAttrs are the attributes that hold an identity policy, by
-// resource type.
-var identityPolicyAttrs = map[string]string{
-	"aws_iam_policy":                            "policy",
-	"aws_iam_role_policy":                       "policy",
-	"aws_iam_user_policy":                       "policy",
-	"aws_iam_group_policy":                      "policy",
-	"aws_ssoadmin_permission_set_inline_policy": "inline_policy",
-}
-
 // statementInputs are inputs of widely used modules (terraform-aws-modules
 // lambda and iam) that take policy statements as objects.
 var statementInputs = map[string]bool{"policy_statements": true, "inline_policy_statements": true}
@@ -428,7 +402,7 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 	m.attachments(b, inst)
 	typ, name := b.labels[0], b.labels[1]
 	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
-	if attr, ok := identityPolicyAttrs[typ]; ok {
+	if attr, ok := extract.TerraformPolicyAttrs[typ]; ok {
 		if a := b.attr(attr); a != nil {
 			origin.Path = attr
 			m.policyAttr(a, inst.scope, origin, b)
@@ -536,8 +510,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	if len(stmts) == 0 {
 		return
 	}
-	doc := Document{Origin: origin}
-	var sups []Suppression
+	doc := extract.Document{Origin: origin}
+	var sups []extract.Suppression
 	if holder != nil {
 		sups = append(sups, m.suppressionsAt(holder.file, holder.rng.Start.Byte, holder.comments)...)
 	}

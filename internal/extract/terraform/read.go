@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 // token for every word, a grapheme-cluster count for every column.
 // readConfig reads the HCL that Terraform files are written in straight
 // into the module's blocks, with hclsyntax's own nodes for expressions
-// (tf_read_expr.go, tf_read_template.go): node for node and position for
+// (read_expr.go, read_template.go): node for node and position for
 // position what fillBlock makes of hclsyntax.ParseConfig's body for the
 // file with its irrelevant blocks blanked (tf_skip.go), so the evaluator
 // cannot tell the two apart. It reads only the blocks the reader looks
@@ -206,7 +206,7 @@ func (r *hclReader) takeExprs(mark int) []hclsyntax.Expression {
 }
 
 // maxReadDepth bounds the reader's recursion; deeper text is hclsyntax's
-// (which tf.go has already bounded with nestingDepth).
+// (which module.go has already bounded with nestingDepth).
 const maxReadDepth = 512
 
 // readFailed is what the reader panics with when it cannot vouch for the

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
 // Managed policy attachments in Terraform are read in the same pass as
-// the policies: each policy a resource attaches is one Document with one
+// the policies: each policy a resource attaches is one extract.Document with one
 // Attachment, at the place that names the policy (the ARN where it is
 // written, or the arn or name of the data "aws_iam_policy" it reads), for
 // the principal the resource attaches it to. Whether the policy is an AWS
@@ -156,7 +157,7 @@ items:
 				c.Span = &span
 				sups = append(sups, c)
 			}
-			m.out = append(m.out, Document{
+			m.out = append(m.out, extract.Document{
 				Attachments:  []iam.Attachment{p.attachment},
 				Origin:       origin,
 				Files:        []string{p.at.file.name},

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// The expressions of the reader of tf_read.go: what hclsyntax's parser
+// The expressions of the reader of read.go: what hclsyntax's parser
 // makes of them, node for node.
 
 // expr reads an expression; lines tells whether line breaks are ignored
