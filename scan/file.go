@@ -6,6 +6,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
@@ -47,8 +48,8 @@ func ScanFile(name string, data []byte) FileResult {
 // scanFileWith is ScanFile with the file's tree taking its nodes from
 // nodes.
 func scanFileWith(name string, data []byte, nodes *syntax.Nodes) FileResult {
-	if extract.IsTerraform(name) {
-		return scanTerraform([]extract.ModuleFile{{Name: name, Data: data}}, nil)
+	if terraform.Is(name) {
+		return scanTerraform([]terraform.ModuleFile{{Name: name, Data: data}}, nil)
 	}
 	return scanFile(name, data, false, nodes)
 }

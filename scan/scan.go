@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -273,8 +274,8 @@ func scanCandidate(c candidate, opts *Options, w *worker) FileResult {
 
 // mayHoldPolicy is the pre-filter of the reader that reads the file.
 func mayHoldPolicy(name string, data []byte) bool {
-	if extract.IsTerraform(name) {
-		return extract.MayHoldTerraformPolicy(name, data)
+	if terraform.Is(name) {
+		return terraform.MayHoldPolicy(name, data)
 	}
 	return extract.MayHoldPolicy(data)
 }

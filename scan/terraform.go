@@ -11,6 +11,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -54,7 +55,7 @@ type grouper struct {
 
 // job returns the number of c's job and whether it is a module's.
 func (g *grouper) job(c candidate) (index int, module bool) {
-	if c.stdin != nil || !extract.IsTerraformModuleFile(c.name) {
+	if c.stdin != nil || !terraform.IsModuleFile(c.name) {
 		g.n++
 		return g.n - 1, false
 	}
@@ -74,7 +75,7 @@ func (g *grouper) job(c candidate) (index int, module bool) {
 // together, unless none of them can hold a policy.
 func scanModule(j job, opts *Options) FileResult {
 	var res FileResult
-	var files []extract.ModuleFile
+	var files []terraform.ModuleFile
 	contents := map[string][]byte{}
 	may := false
 	for _, c := range j.files {
@@ -83,8 +84,8 @@ func scanModule(j job, opts *Options) FileResult {
 			res.Warnings = append(res.Warnings, w)
 			continue
 		}
-		may = may || extract.MayHoldTerraformPolicy(c.name, data)
-		files = append(files, extract.ModuleFile{Name: c.name, Data: data})
+		may = may || terraform.MayHoldPolicy(c.name, data)
+		files = append(files, terraform.ModuleFile{Name: c.name, Data: data})
 		contents[c.name] = data
 	}
 	if !may {
@@ -107,7 +108,7 @@ func scanModule(j job, opts *Options) FileResult {
 	more := scanTerraform(files, read)
 	res.Findings, res.Exempted = more.Findings, more.Exempted
 	for name := range contents {
-		if !slices.ContainsFunc(files, func(f extract.ModuleFile) bool { return f.Name == name }) {
+		if !slices.ContainsFunc(files, func(f terraform.ModuleFile) bool { return f.Name == name }) {
 			res.read = append(res.read, name)
 		}
 	}
@@ -125,15 +126,15 @@ func scanModule(j job, opts *Options) FileResult {
 
 // autoTfvars reads the tfvars files Terraform loads by itself, whether the
 // globs select them or not: they are the values of the module's variables.
-func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *FileResult) []extract.ModuleFile {
+func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *FileResult) []terraform.ModuleFile {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
-	var out []extract.ModuleFile
+	var out []terraform.ModuleFile
 	for _, e := range entries {
 		name := path.Join(shown, e.Name())
-		if !e.Type().IsRegular() || !extract.AutoTfvars(e.Name()) || have[name] != nil {
+		if !e.Type().IsRegular() || !terraform.AutoTfvars(e.Name()) || have[name] != nil {
 			continue
 		}
 		data, err := readFile(filepath.Join(dir, e.Name()), limit, nil)
@@ -142,7 +143,7 @@ func autoTfvars(dir, shown string, limit int64, have map[string][]byte, res *Fil
 			continue
 		}
 		have[name] = data
-		out = append(out, extract.ModuleFile{Name: name, Data: data})
+		out = append(out, terraform.ModuleFile{Name: name, Data: data})
 	}
 	return out
 }
@@ -198,9 +199,9 @@ func readWarning(c candidate, err error) (source.Warning, bool) {
 // scanTerraform extracts and evaluates the files of one module with every
 // rule, applies its suppression comments, and keeps one result per
 // statement and rule.
-func scanTerraform(files []extract.ModuleFile, read extract.ReadFunc) FileResult {
+func scanTerraform(files []terraform.ModuleFile, read terraform.ReadFunc) FileResult {
 	var res FileResult
-	tf := extract.ExtractTerraform(files, read)
+	tf := terraform.Extract(files, read)
 	res.Warnings = append(res.Warnings, tf.Warnings...)
 	comments := exempt.NewComments(func(w source.Warning) { res.Warnings = append(res.Warnings, w) })
 	for _, c := range tf.Comments {

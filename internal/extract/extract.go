@@ -33,6 +33,23 @@ type Document struct {
 	Suppressions []Suppression
 }
 
+// Comment is an inline suppression comment (Terraform):
+// "# ssm-guardrails:ignore IAM-SSM-1 reason=...". Text is what follows
+// "ssm-guardrails:".
+type Comment struct {
+	File string
+	Pos  source.Pos
+	Text string
+}
+
+// Suppression puts a comment on the findings it may suppress: every
+// finding of its document, or, when Span is set, those at one statement.
+type Suppression struct {
+	Comment *Comment
+	File    string
+	Span    *source.Span
+}
+
 // Extract finds the policy documents in the parsed documents of a file.
 func Extract(src *source.Source, roots []*syntax.Node) ([]Document, []source.Diagnostic) {
 	e := &extractor{src: src}

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"path"
 	"strings"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
@@ -138,26 +137,4 @@ func hasPercentEscape(data []byte) bool {
 
 func isHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-// MayHoldTerraformPolicy is the pre-filter of the Terraform reader, which
-// looks for policies only in places its names decide: the attributes and
-// blocks named *polic* (policy, inline_policy, aws_iam_policy_document,
-// policy_statements and the policy inputs of module calls), terragrunt's
-// inputs, and tfvars files that Terraform does not load by itself (read
-// whole, as inputs). In HCL those names are identifiers, written as they
-// are; in a .tf.json file a key may be spelled with JSON escapes. A module
-// is read when any of its files may hold a policy; the tfvars Terraform
-// loads by itself hold values, never a policy of their own.
-func MayHoldTerraformPolicy(name string, data []byte) bool {
-	base := path.Base(name)
-	switch {
-	case strings.HasSuffix(base, ".tfvars") || strings.HasSuffix(base, ".tfvars.json"):
-		return !AutoTfvars(base)
-	case strings.HasSuffix(base, ".hcl"):
-		return bytes.Contains(data, []byte("inputs"))
-	case strings.HasSuffix(base, ".json"):
-		return bytes.Contains(data, []byte("polic")) || hasLetterEscape(data)
-	}
-	return bytes.Contains(data, []byte("polic"))
 }

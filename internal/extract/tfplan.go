@@ -13,6 +13,16 @@ import (
 // only, once per address; a policy Terraform will know only after apply
 // (after_unknown) is a statement that could not be evaluated.
 
+// TerraformPolicyAttrs are the Terraform attributes that hold an identity policy, by
+// resource type.
+var TerraformPolicyAttrs = map[string]string{
+	"aws_iam_policy":                            "policy",
+	"aws_iam_role_policy":                       "policy",
+	"aws_iam_user_policy":                       "policy",
+	"aws_iam_group_policy":                      "policy",
+	"aws_ssoadmin_permission_set_inline_policy": "inline_policy",
+}
+
 // isPlan reports whether root is a plan's JSON.
 func isPlan(root *syntax.Node) bool {
 	rc := root.Get("resource_changes")
@@ -31,7 +41,7 @@ func (e *extractor) plan(root *syntax.Node) {
 		after, unknown := change.Get("after"), change.Get("after_unknown")
 		origin := iam.Origin{Resource: address, ResourceType: typ, PolicyName: after.Get("name").ScalarText()}
 		at := fmt.Sprintf("resource_changes[%d].change.after", i)
-		if attr, ok := identityPolicyAttrs[typ]; ok {
+		if attr, ok := TerraformPolicyAttrs[typ]; ok {
 			e.planPolicy(after.Get(attr), unknown.Get(attr), origin, at+"."+attr, address+"."+attr)
 			continue
 		}

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // it was read with.
 func attachmentsOf(t *testing.T, files []ModuleFile) []string {
 	t.Helper()
-	res := ExtractTerraform(files, nil)
+	res := Extract(files, nil)
 	if len(res.Warnings) > 0 {
 		t.Errorf("warnings: %v", res.Warnings)
 	}
@@ -106,8 +106,8 @@ func TestTerraformAttachmentOnlyModules(t *testing.T) {
 	for _, form := range forms {
 		t.Run(form.name, func(t *testing.T) {
 			data := []byte(unrelated + form.content)
-			if !MayHoldTerraformPolicy("main.tf", data) {
-				t.Fatal("MayHoldTerraformPolicy skips the module")
+			if !MayHoldPolicy("main.tf", data) {
+				t.Fatal("MayHoldPolicy skips the module")
 			}
 			blanked := blankIrrelevantBlocks(data)
 			if string(blanked[len(unrelated):]) != form.content || strings.Contains(string(blanked), "aws_instance") {
@@ -124,8 +124,8 @@ func TestTerraformAttachmentOnlyModules(t *testing.T) {
 	}
 	t.Run(".tf.json", func(t *testing.T) {
 		data := []byte(`{"resource": {"aws_iam_role_policy_attachment": {"a": {"role": "p", "policy_arn": ` + admin + `}}}}`)
-		if !MayHoldTerraformPolicy("main.tf.json", data) {
-			t.Fatal("MayHoldTerraformPolicy skips the module")
+		if !MayHoldPolicy("main.tf.json", data) {
+			t.Fatal("MayHoldPolicy skips the module")
 		}
 		if got := attachmentsOf(t, []ModuleFile{{Name: "main.tf.json", Data: data}}); len(got) != 1 {
 			t.Fatalf("attachments = %q", got)
@@ -143,7 +143,7 @@ func TestTerraformAttachmentLimits(t *testing.T) {
   policy_arn = [for i in range(300) : "arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 `
-	res := ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
+	res := Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
 	var warnings []string
 	for _, w := range res.Warnings {
 		warnings = append(warnings, w.String())
@@ -169,7 +169,7 @@ func FuzzTerraformAttachments(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, content string) {
-		res := ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(content)}}, nil)
+		res := Extract([]ModuleFile{{Name: "main.tf", Data: []byte(content)}}, nil)
 		lines := strings.Count(content, "\n") + 1
 		for _, d := range res.Docs {
 			for _, a := range d.Attachments {

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"bytes"
@@ -337,6 +337,18 @@ func (r *jsonReader) object(start place, depth int) *value {
 // stringValue reads a JSON string; holes inside it are unknown parts.
 func (r *jsonReader) stringValue(start place) *value {
 	r.advance() // "
+	if !r.atHole() && !r.eof() {
+		// Most strings end in the text they start in, with no escape: they
+		// are that text.
+		p := r.parts[r.pi].text
+		if j := plainJSONRun(p, r.off); j < len(p) && p[j] == '"' {
+			v := newString(1, start)
+			v.parts = append(v.parts, strPart{text: p[r.off:j]})
+			r.off = j
+			r.advance()
+			return v
+		}
+	}
 	v := &value{kind: kindString, at: start}
 	var b strings.Builder
 	for r.err == nil {
@@ -369,12 +381,22 @@ func (r *jsonReader) stringValue(start place) *value {
 		case c < 0x20:
 			r.fail("control character in a string")
 		default:
-			_, w := utf8.DecodeRuneInString(p[r.off:])
-			b.WriteString(p[r.off : r.off+w])
-			r.off += w
+			j := plainJSONRun(p, r.off)
+			b.WriteString(p[r.off:j])
+			r.off = j
 		}
 	}
 	return nil
+}
+
+// plainJSONRun returns where the run of a JSON string's bytes that stand
+// for themselves, from i, ends: at a quote, a backslash, a control
+// character or the end of p.
+func plainJSONRun(p string, i int) int {
+	for i < len(p) && p[i] != '"' && p[i] != '\\' && p[i] >= 0x20 {
+		i++
+	}
+	return i
 }
 
 func (r *jsonReader) escape(b *strings.Builder) {

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -146,7 +146,8 @@ func (m *tfModule) markUsed(v *value) {
 
 // statementBlock reads a statement block into the JSON shape.
 func (m *tfModule) statementBlock(x expanded) *value {
-	s := &value{kind: kindObject, at: x.at}
+	n := len(x.block.attrs) + 3 // and principals, not_principals, condition
+	s := &value{kind: kindObject, keys: make([]string, 0, n), fields: make([]*value, 0, n), at: x.at}
 	set := func(key string, v *value) {
 		s.keys = append(s.keys, key)
 		s.fields = append(s.fields, v)
@@ -161,7 +162,7 @@ func (m *tfModule) statementBlock(x expanded) *value {
 	}
 	var conds []*value
 	for _, c := range m.expandBlocks(x.block, "condition", x.scope) {
-		obj := &value{kind: kindObject, at: c.at}
+		obj := &value{kind: kindObject, keys: make([]string, 0, len(c.block.attrs)), fields: make([]*value, 0, len(c.block.attrs)), at: c.at}
 		for _, a := range c.block.attrs {
 			obj.keys = append(obj.keys, a.name)
 			obj.fields = append(obj.fields, c.scope.eval(a.expr, 0))

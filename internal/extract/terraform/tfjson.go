@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -106,7 +107,7 @@ func (m *tfModule) jsonAttrs(f *tfFile, b *tfBlock, body *syntax.Node) {
 		case key == "//":
 			if fld.Value.Kind == syntax.KindString {
 				if i := strings.Index(fld.Value.Text, suppressionMarker); i >= 0 {
-					c := &Comment{File: f.name, Pos: f.src.Pos(fld.Key.Start), Text: strings.TrimSpace(fld.Value.Text[i+len(suppressionMarker):])}
+					c := &extract.Comment{File: f.name, Pos: f.src.Pos(fld.Key.Start), Text: strings.TrimSpace(fld.Value.Text[i+len(suppressionMarker):])}
 					b.comments = append(b.comments, c)
 					m.allComments = append(m.allComments, c)
 				}

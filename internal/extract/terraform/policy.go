@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"strings"
@@ -150,6 +150,12 @@ func effectOf(v *value) string {
 	if v == nil {
 		return ""
 	}
+	if v.kind != kindEither {
+		if text, ok := v.str(); ok && text != "Allow" {
+			return text
+		}
+		return "Allow"
+	}
 	first := ""
 	for _, alt := range alternatives(v) {
 		text, ok := alt.str()
@@ -239,7 +245,7 @@ func moduleStatements(v *value) *value {
 // names (a policy document's statement block, a module's statement
 // object) into the JSON shape.
 func statementObject(s *value, sid string) *value {
-	st := &value{kind: kindObject, at: s.at}
+	st := &value{kind: kindObject, keys: make([]string, 0, 9), fields: make([]*value, 0, 9), at: s.at}
 	set := func(key string, v *value) {
 		if v != nil && v.kind != kindNull {
 			st.keys = append(st.keys, key)

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ import (
 func resourceValue(t *testing.T, decls, expr string) string {
 	t.Helper()
 	src := decls + "\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = " + expr + " }] })\n}\n"
-	res := ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
+	res := Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
 	if len(res.Docs) != 1 {
 		t.Fatalf("%s: %d documents, warnings %v", expr, len(res.Docs), res.Warnings)
 	}
@@ -125,7 +125,7 @@ resource "aws_iam_policy" "p" {
   policy = data.aws_iam_policy_document.b.json
 }
 `
-	res := ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
+	res := Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
 	if len(res.Docs) != 1 {
 		t.Fatalf("%d documents, want the resource's only (a and b are read through it)", len(res.Docs))
 	}
@@ -158,7 +158,7 @@ func TestTerraformPrefilterKeepsEveryFixture(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	walk := func(top string) {
 		filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && IsTerraform(d.Name()) {
+			if err == nil && d.Type().IsRegular() && Is(d.Name()) {
 				add(p)
 			}
 			return nil
@@ -184,16 +184,16 @@ func TestTerraformPrefilterKeepsEveryFixture(t *testing.T) {
 			data, err := os.ReadFile(filepath.FromSlash(p))
 			return p, data, err
 		}
-		if len(ExtractTerraform(files, read).Docs) == 0 {
+		if len(Extract(files, read).Docs) == 0 {
 			continue
 		}
 		holding++
 		may := false
 		for _, f := range files {
-			may = may || MayHoldTerraformPolicy(f.Name, f.Data)
+			may = may || MayHoldPolicy(f.Name, f.Data)
 		}
 		if !may {
-			t.Errorf("%s holds a policy but MayHoldTerraformPolicy skips every file of it", dir)
+			t.Errorf("%s holds a policy but MayHoldPolicy skips every file of it", dir)
 		}
 	}
 	t.Logf("checked %d modules, %d hold a policy", len(dirs), holding)
@@ -206,8 +206,8 @@ func TestTerraformPrefilterKeepsEveryFixture(t *testing.T) {
 		{"terragrunt.hcl", "include {\n  path = find_in_parent_folders()\n}\n"},
 		{"terraform.tfvars", "region = \"eu-west-1\"\n"},
 	} {
-		if MayHoldTerraformPolicy(tt.name, []byte(tt.content)) {
-			t.Errorf("MayHoldTerraformPolicy lets %s through: nothing there is a policy", tt.name)
+		if MayHoldPolicy(tt.name, []byte(tt.content)) {
+			t.Errorf("MayHoldPolicy lets %s through: nothing there is a policy", tt.name)
 		}
 	}
 }
@@ -231,7 +231,7 @@ func FuzzExtractTerraform(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, content string) {
 		read := func(rel string) (string, []byte, error) { return rel, []byte(content), nil }
-		res := ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(content)}}, read)
+		res := Extract([]ModuleFile{{Name: "main.tf", Data: []byte(content)}}, read)
 		for _, d := range res.Docs {
 			for _, st := range d.Policy.Statements {
 				if st.Span.Start.Line < 0 || st.Span.End.Line < st.Span.Start.Line {
@@ -250,7 +250,7 @@ func FuzzTerraformEval(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
 		src := "locals {\n  l = [\"x\"]\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = " + expr + " }] })\n}\n"
-		ExtractTerraform([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
+		Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
 		decodeJSON([]strPart{{text: expr}, {hole: &hole{name: "h", kind: iam.UnknownAny}}, {text: expr}})
 	})
 }

@@ -1,15 +1,17 @@
-package extract
+package terraform
 
 import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -31,35 +33,18 @@ type ModuleFile struct {
 // that says why not (a path that leaves the module, a file too large).
 type ReadFunc func(rel string) (name string, data []byte, err error)
 
-// TerraformResult is what a module yields.
-type TerraformResult struct {
-	Docs     []Document
+// Result is what a module yields.
+type Result struct {
+	Docs     []extract.Document
 	Warnings []source.Warning
 	// Comments are the suppression comments of the module's files, used
 	// or not.
-	Comments []*Comment
+	Comments []*extract.Comment
 }
 
-// Comment is an inline suppression comment in a Terraform file:
-// "# ssm-guardrails:ignore IAM-SSM-1 reason=...". Text is what follows
-// "ssm-guardrails:".
-type Comment struct {
-	File string
-	Pos  source.Pos
-	Text string
-}
-
-// Suppression puts a comment on the findings it may suppress: every
-// finding of its document, or, when Span is set, those at one statement.
-type Suppression struct {
-	Comment *Comment
-	File    string
-	Span    *source.Span
-}
-
-// IsTerraform reports whether a file is read by the Terraform reader,
-// which its name alone decides.
-func IsTerraform(name string) bool {
+// Is reports whether a file is read by the Terraform reader, which its
+// name alone decides.
+func Is(name string) bool {
 	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl"} {
 		if strings.HasSuffix(name, ext) {
 			return true
@@ -68,10 +53,10 @@ func IsTerraform(name string) bool {
 	return false
 }
 
-// IsTerraformModuleFile reports whether a file belongs to the module of
+// IsModuleFile reports whether a file belongs to the module of
 // its directory (rather than being a terragrunt file read on its own).
-func IsTerraformModuleFile(name string) bool {
-	return IsTerraform(name) && !strings.HasSuffix(name, ".hcl")
+func IsModuleFile(name string) bool {
+	return Is(name) && !strings.HasSuffix(name, ".hcl")
 }
 
 // AutoTfvars reports whether Terraform loads a tfvars file by itself.
@@ -80,9 +65,9 @@ func AutoTfvars(base string) bool {
 		strings.HasSuffix(base, ".auto.tfvars") || strings.HasSuffix(base, ".auto.tfvars.json")
 }
 
-// ExtractTerraform reads the files of one module directory together.
+// Extract reads the files of one module directory together.
 // read may be nil: file() and templatefile() then cannot be evaluated.
-func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
+func Extract(files []ModuleFile, read ReadFunc) Result {
 	m := &tfModule{
 		files:     map[string]*tfFile{},
 		read:      read,
@@ -91,7 +76,7 @@ func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
 		locals:    map[string]*tfLocal{},
 		docs:      map[string]*tfDoc{},
 		reads:     map[*tfFile]place{},
-		comments:  map[*tfFile]map[int][]*Comment{},
+		comments:  map[*tfFile]map[int][]*extract.Comment{},
 	}
 	var tfvars []*tfBlock
 	for _, mf := range files {
@@ -123,7 +108,7 @@ func ExtractTerraform(files []ModuleFile, read ReadFunc) TerraformResult {
 		}
 	}
 	m.extract()
-	return TerraformResult{Docs: m.out, Warnings: m.warnings, Comments: m.allComments}
+	return Result{Docs: m.out, Warnings: m.warnings, Comments: m.allComments}
 }
 
 func tfvarsRank(name string) string {
@@ -137,6 +122,7 @@ func tfvarsRank(name string) string {
 // tfModule is one module being read.
 type tfModule struct {
 	files     map[string]*tfFile // by key
+	lastFile  *tfFile            // the file rangePlace found last: the next range is most often in it too
 	read      ReadFunc
 	variables map[string]*tfVariable
 	tfvars    map[string]*value
@@ -152,10 +138,10 @@ type tfModule struct {
 	// reads is where each file read through file() or templatefile() was
 	// read last: the origin of a policy found in it.
 	reads       map[*tfFile]place
-	readsNow    map[*tfFile]place              // the same, while one policy is evaluated
-	comments    map[*tfFile]map[int][]*Comment // by the line they stand before
-	allComments []*Comment
-	out         []Document
+	readsNow    map[*tfFile]place                      // the same, while one policy is evaluated
+	comments    map[*tfFile]map[int][]*extract.Comment // by the line they stand before
+	allComments []*extract.Comment
+	out         []extract.Document
 	attach      tfAttachments
 }
 
@@ -176,7 +162,7 @@ type tfBlock struct {
 	rng    hcl.Range
 	// comments are suppression comments written in a .tf.json block
 	// ("//" keys).
-	comments []*Comment
+	comments []*extract.Comment
 }
 
 type tfAttr struct {
@@ -226,6 +212,22 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 	if m.deepTemplate(f) {
 		return nil
 	}
+	top := readConfig(f)
+	if top == nil {
+		body := m.parseHCL(f)
+		if body == nil {
+			return nil
+		}
+		top = &tfBlock{file: f, rng: body.SrcRange}
+		fillBlock(top, body)
+	}
+	m.readComments(f)
+	return top
+}
+
+// parseHCL parses a file with hclsyntax, its irrelevant blocks blanked;
+// the first syntax error is a warning.
+func (m *tfModule) parseHCL(f *tfFile) *hclsyntax.Body {
 	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
@@ -242,14 +244,8 @@ func (m *tfModule) parse(f *tfFile) *tfBlock {
 		m.warnAt(place{file: f, start: off}, msg)
 		break
 	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	m.readComments(f)
-	top := &tfBlock{file: f, rng: body.SrcRange}
-	fillBlock(top, body)
-	return top
+	body, _ := file.Body.(*hclsyntax.Body)
+	return body
 }
 
 func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
@@ -259,12 +255,22 @@ func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
 }
 
 func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
-	for _, a := range body.Attributes {
-		tb.attrs = append(tb.attrs, &tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+	if len(body.Attributes) > 0 {
+		attrs := make([]tfAttr, 0, len(body.Attributes))
+		for _, a := range body.Attributes {
+			attrs = append(attrs, tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
+		}
+		slices.SortFunc(attrs, func(a, b tfAttr) int { return a.rng.Start.Byte - b.rng.Start.Byte })
+		tb.attrs = make([]*tfAttr, len(attrs))
+		for i := range attrs {
+			tb.attrs[i] = &attrs[i]
+		}
 	}
-	sort.Slice(tb.attrs, func(i, j int) bool { return tb.attrs[i].rng.Start.Byte < tb.attrs[j].rng.Start.Byte })
-	for _, b := range body.Blocks {
-		tb.blocks = append(tb.blocks, nativeBlock(tb.file, b))
+	if len(body.Blocks) > 0 {
+		tb.blocks = make([]*tfBlock, len(body.Blocks))
+		for i, b := range body.Blocks {
+			tb.blocks[i] = nativeBlock(tb.file, b)
+		}
 	}
 }
 
@@ -292,16 +298,6 @@ func (m *tfModule) declare(top *tfBlock) {
 			m.inputs = append(m.inputs, tfInputs{expr: a.expr})
 		}
 	}
-}
-
-// identityPolicyAttrs are the attributes that hold an identity policy, by
-// resource type.
-var identityPolicyAttrs = map[string]string{
-	"aws_iam_policy":                            "policy",
-	"aws_iam_role_policy":                       "policy",
-	"aws_iam_user_policy":                       "policy",
-	"aws_iam_group_policy":                      "policy",
-	"aws_ssoadmin_permission_set_inline_policy": "inline_policy",
 }
 
 // statementInputs are inputs of widely used modules (terraform-aws-modules
@@ -406,7 +402,7 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 	m.attachments(b, inst)
 	typ, name := b.labels[0], b.labels[1]
 	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
-	if attr, ok := identityPolicyAttrs[typ]; ok {
+	if attr, ok := extract.TerraformPolicyAttrs[typ]; ok {
 		if a := b.attr(attr); a != nil {
 			origin.Path = attr
 			m.policyAttr(a, inst.scope, origin, b)
@@ -514,14 +510,16 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	if len(stmts) == 0 {
 		return
 	}
-	doc := Document{Origin: origin}
-	var sups []Suppression
+	doc := extract.Document{Origin: origin}
+	var sups []extract.Suppression
 	if holder != nil {
 		sups = append(sups, m.suppressionsAt(holder.file, holder.rng.Start.Byte, holder.comments)...)
 	}
 	if a != nil {
 		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
 	}
+	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
+	doc.Files = make([]string, 0, len(stmts))
 	for _, st := range stmts {
 		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
 			if r, ok := m.readsNow[st.at.file]; ok {
@@ -534,8 +532,8 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 		file := ""
 		if st.at.valid() {
 			file = st.at.file.name
-			span := st.st.Span
 			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+				span := st.st.Span
 				c.Span = &span
 				sups = append(sups, c)
 			}
@@ -598,6 +596,13 @@ func nestingDepth(data []byte) int {
 	chain := []int{0} // conditionals at each open level
 	chained, run := 0, 0
 	for _, c := range data {
+		switch nestingClass[c] {
+		case nestingOther:
+			run = 0
+			continue
+		case nestingSpace:
+			continue
+		}
 		switch c {
 		case '(', '[', '{':
 			depth++
@@ -620,11 +625,6 @@ func nestingDepth(data []byte) int {
 			run = 0
 		case '!', '-':
 			run++
-		case ' ', '\t', '\r':
-			continue
-		default:
-			run = 0
-			continue
 		}
 		deepest = max(deepest, depth+chained+run)
 		if deepest > maxParseDepth {
@@ -633,6 +633,24 @@ func nestingDepth(data []byte) int {
 	}
 	return deepest
 }
+
+// nestingClass sorts bytes for nestingDepth, whose time goes on the
+// bytes that change nothing.
+var nestingClass = func() (class [256]uint8) {
+	for _, c := range []byte(" \t\r") {
+		class[c] = nestingSpace
+	}
+	for _, c := range []byte("([{)]}?,\n!-") {
+		class[c] = nestingMark
+	}
+	return class
+}()
+
+const (
+	nestingOther = iota // ends a run of unary operators
+	nestingSpace        // changes nothing
+	nestingMark         // a bracket, a conditional, a separator or a unary operator
+)
 
 // hasSuppressionMarker is the cheap test before a file's comments are read.
 func hasSuppressionMarker(data []byte) bool {

@@ -1,10 +1,11 @@
-package extract
+package terraform
 
 import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 )
 
 // Inline suppressions in Terraform are comments,
@@ -23,7 +24,7 @@ func (m *tfModule) readComments(f *tfFile) {
 	onlyComments := map[int]bool{} // lines that hold nothing but comments
 	lastCode := -1                 // the line of the last token that is not a comment
 	type found struct {
-		c          *Comment
+		c          *extract.Comment
 		line       int
 		trailing   bool
 		endingLine int
@@ -51,14 +52,14 @@ func (m *tfModule) readComments(f *tfFile) {
 				continue
 			}
 			text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[i+len(suppressionMarker):]), "*/"))
-			c := &Comment{File: f.name, Pos: f.src.Pos(t.Range.Start.Byte), Text: text}
+			c := &extract.Comment{File: f.name, Pos: f.src.Pos(t.Range.Start.Byte), Text: text}
 			all = append(all, found{c: c, line: line, trailing: trailing, endingLine: end})
 			m.allComments = append(m.allComments, c)
 		default:
 			lastCode = f.src.Pos(t.Range.End.Byte).Line
 		}
 	}
-	byLine := map[int][]*Comment{}
+	byLine := map[int][]*extract.Comment{}
 	for _, x := range all {
 		target := x.line
 		if !x.trailing {
@@ -74,10 +75,10 @@ func (m *tfModule) readComments(f *tfFile) {
 
 // suppressionsAt returns the comments that stand before the line of
 // offset off in f, and extra (the comments of a .tf.json block).
-func (m *tfModule) suppressionsAt(f *tfFile, off int, extra []*Comment) []Suppression {
-	var out []Suppression
+func (m *tfModule) suppressionsAt(f *tfFile, off int, extra []*extract.Comment) []extract.Suppression {
+	var out []extract.Suppression
 	for _, c := range extra {
-		out = append(out, Suppression{Comment: c})
+		out = append(out, extract.Suppression{Comment: c})
 	}
 	if f == nil {
 		return out
@@ -88,7 +89,7 @@ func (m *tfModule) suppressionsAt(f *tfFile, off int, extra []*Comment) []Suppre
 	}
 	line := f.src.Pos(f.fileOffset(off)).Line
 	for _, c := range byLine[line] {
-		out = append(out, Suppression{Comment: c, File: f.name})
+		out = append(out, extract.Suppression{Comment: c, File: f.name})
 	}
 	return out
 }

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -127,13 +127,13 @@ func (s *tfScope) eval(e hclsyntax.Expression, depth int) *value {
 	case *hclsyntax.IndexExpr:
 		return s.index(s.eval(e.Collection, depth), s.eval(e.Key, depth), at)
 	case *hclsyntax.TupleConsExpr:
-		out := &value{kind: kindList, at: at}
+		out := &value{kind: kindList, items: make([]*value, 0, len(e.Exprs)), at: at}
 		for _, it := range e.Exprs {
 			out.items = append(out.items, s.eval(it, depth))
 		}
 		return m.checkList(out, e)
 	case *hclsyntax.ObjectConsExpr:
-		out := &value{kind: kindObject, at: at}
+		out := &value{kind: kindObject, keys: make([]string, 0, len(e.Items)), fields: make([]*value, 0, len(e.Items)), at: at}
 		for _, it := range e.Items {
 			out.keys = append(out.keys, s.objectKey(it.KeyExpr, depth))
 			out.fields = append(out.fields, s.eval(it.ValueExpr, depth))
@@ -175,7 +175,7 @@ func (s *tfScope) eval(e hclsyntax.Expression, depth int) *value {
 
 // template evaluates a string template: literal parts keep their places.
 func (s *tfScope) templateExpr(e *hclsyntax.TemplateExpr, depth int) *value {
-	out := &value{kind: kindString, at: s.m.rangePlace(e.SrcRange)}
+	out := newString(len(e.Parts), s.m.rangePlace(e.SrcRange))
 	for _, part := range e.Parts {
 		at := s.m.rangePlace(part.Range())
 		if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {

@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"sort"
@@ -125,7 +125,25 @@ func boolValue(b bool) *value {
 }
 
 func stringValue(s string, at place) *value {
-	return &value{kind: kindString, parts: []strPart{{text: s, at: at}}, at: at}
+	v := newString(1, at)
+	v.parts = append(v.parts, strPart{text: s, at: at})
+	return v
+}
+
+// newString is a string value with room for n parts. Most strings are of
+// one part, which is then allocated with the value.
+func newString(n int, at place) *value {
+	if n == 1 {
+		s := &oneString{}
+		s.v = value{kind: kindString, parts: s.part[:0], at: at}
+		return &s.v
+	}
+	return &value{kind: kindString, parts: make([]strPart, 0, n), at: at}
+}
+
+type oneString struct {
+	v    value
+	part [1]strPart
 }
 
 func unknownValue(name string, kind iam.UnknownKind, at place) *value {
@@ -288,6 +306,9 @@ func iamValue(v *value) iam.Value {
 	if v.kind != kindString {
 		return iam.Literal(v.text)
 	}
+	if parts := v.stringParts(); len(parts) == 1 && parts[0].hole == nil {
+		return iam.Literal(parts[0].text)
+	}
 	var text, src strings.Builder
 	var unknowns []iam.Unknown
 	for _, p := range v.stringParts() {
@@ -304,9 +325,13 @@ func iamValue(v *value) iam.Value {
 
 // rangePlace is the place of an hcl range, in the file it names.
 func (m *tfModule) rangePlace(r hcl.Range) place {
-	f := m.files[r.Filename]
-	if f == nil {
-		return place{}
+	f := m.lastFile
+	if f == nil || f.key != r.Filename {
+		f = m.files[r.Filename]
+		if f == nil {
+			return place{}
+		}
+		m.lastFile = f
 	}
 	return place{file: f, start: r.Start.Byte, end: r.End.Byte}
 }

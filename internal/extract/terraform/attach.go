@@ -1,4 +1,4 @@
-package extract
+package terraform
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
 // Managed policy attachments in Terraform are read in the same pass as
-// the policies: each policy a resource attaches is one Document with one
+// the policies: each policy a resource attaches is one extract.Document with one
 // Attachment, at the place that names the policy (the ARN where it is
 // written, or the arn or name of the data "aws_iam_policy" it reads), for
 // the principal the resource attaches it to. Whether the policy is an AWS
@@ -60,23 +61,6 @@ var attachForms = map[string]attachForm{
 // principalTypes are the resources whose name is the identity an
 // attachment names.
 var principalTypes = map[string]bool{roleArg.typ: true, userArg.typ: true, groupArg.typ: true}
-
-// attachmentBlock reports whether the attachment reader looks into a
-// top-level block: an attaching resource, a principal it may name, or a
-// data "aws_iam_policy" it may read the policy from.
-func attachmentBlock(typ string, labels []string) bool {
-	if len(labels) == 0 {
-		return false
-	}
-	switch typ {
-	case "resource":
-		_, ok := attachForms[labels[0]]
-		return ok || principalTypes[labels[0]]
-	case "data":
-		return labels[0] == "aws_iam_policy"
-	}
-	return false
-}
 
 // tfAttachments is what the attachment reader keeps of a module.
 type tfAttachments struct {
@@ -173,7 +157,7 @@ items:
 				c.Span = &span
 				sups = append(sups, c)
 			}
-			m.out = append(m.out, Document{
+			m.out = append(m.out, extract.Document{
 				Attachments:  []iam.Attachment{p.attachment},
 				Origin:       origin,
 				Files:        []string{p.at.file.name},
