@@ -59,10 +59,10 @@ func MayHoldPolicy(data []byte) bool {
 }
 
 // containsBy is bytes.Contains(data, name) for a name whose first byte is
-// common in text: it looks only where rare, a rarer byte of name, is.
-// bytes.Contains finds the places by the first byte, and compares at
-// every byte once they come too often, which costs most of the filter's
-// time in a file that holds none of the names.
+// common in text: it looks only where rare, a byte of name that text
+// holds less often, stands. bytes.Contains finds the places by the first
+// byte, and compares at every byte once they come too often, which cost
+// most of the filter's time in a file that holds none of the names.
 func containsBy(data []byte, name string, rare byte) bool {
 	at := strings.IndexByte(name, rare)
 	for i := at; i < len(data); i++ {
