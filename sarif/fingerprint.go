@@ -76,10 +76,8 @@ func LineHashes(content []byte, lines []int) []string {
 	last := lines[len(lines)-1]
 	h := newLineHasher(last)
 	for i := 0; i < len(content) && len(h.hashes) < last; {
-		b := content[i]
-		if b < utf8.RuneSelf {
-			h.add(uint16(b))
-			i++
+		if content[i] < utf8.RuneSelf {
+			i += h.addASCII(content[i:], last)
 			continue
 		}
 		r, size := utf8.DecodeRune(content[i:])
@@ -139,19 +137,20 @@ func invalidSequenceLen(p []byte) int {
 
 // lineHasher is the streaming state of the rolling line hash.
 type lineHasher struct {
-	window [blockSize]uint16
-	// startsLine[j] reports whether window[j] is the first unit of a line
-	// whose hash has not been recorded yet.
-	startsLine [blockSize]bool
-	hash       uint64
-	pos        int // next slot of window to overwrite (its oldest unit)
-	// lineStart reports whether the next kept unit starts a line.
-	lineStart bool
-	// afterCR reports whether the previous unit was a CR.
-	afterCR bool
+	// window holds the last blockSize kept units, the oldest at pos; a
+	// unit that is the first of a line whose hash is not recorded yet
+	// carries startsLine.
+	window    [blockSize]uint32
+	hash      uint64
+	pos       int  // next slot of window to overwrite (its oldest unit)
+	lineStart bool // the next kept unit starts a line
+	afterCR   bool // the previous unit was a CR
 	// hashes holds the raw hash of every completed line, in line order.
 	hashes []uint64
 }
+
+// startsLine marks a unit of the window that starts a line.
+const startsLine = 1 << 16
 
 // newLineHasher returns a hasher for a file whose lines up to line last
 // are needed.
@@ -174,15 +173,62 @@ func (h *lineHasher) add(u uint16) {
 	default:
 		h.afterCR = false
 	}
-	h.emitIfLineStart()
+	v := uint32(u)
 	if h.lineStart {
 		h.lineStart = false
-		h.startsLine[h.pos] = true
+		v |= startsLine
 	}
 	if u == '\n' {
 		h.lineStart = true
 	}
-	h.roll(u)
+	h.roll(v)
+}
+
+// addASCII is add for each byte of p up to the first that is not ASCII,
+// with the state in locals: nearly every byte of a policy file is ASCII.
+// It stops once the hash of line last is recorded, and returns how many
+// bytes it took.
+func (h *lineHasher) addASCII(p []byte, last int) int {
+	hash, pos, lineStart, afterCR := h.hash, h.pos, h.lineStart, h.afterCR
+	i := 0
+	for ; i < len(p); i++ {
+		var v uint32
+		switch c := p[i]; {
+		case c >= utf8.RuneSelf:
+			h.hash, h.pos, h.lineStart, h.afterCR = hash, pos, lineStart, afterCR
+			return i
+		case c == ' ' || c == '\t' || (afterCR && c == '\n'):
+			afterCR = false
+			continue
+		case c == '\r' || c == '\n':
+			afterCR = c == '\r'
+			v = '\n'
+		default:
+			afterCR = false
+			v = uint32(c)
+		}
+		if lineStart {
+			lineStart = false
+			v |= startsLine
+		}
+		if v&0xFFFF == '\n' {
+			lineStart = true
+		}
+		old := h.window[pos] // roll, as below
+		if old&startsLine != 0 {
+			h.hashes = append(h.hashes, hash)
+			if len(h.hashes) == last {
+				return i + 1 // the rest of the state is not needed
+			}
+		}
+		h.window[pos] = v
+		hash = hashBase*hash + uint64(v&0xFFFF) - hashBaseToBlock*uint64(old&0xFFFF)
+		if pos++; pos == blockSize {
+			pos = 0
+		}
+	}
+	h.hash, h.pos, h.lineStart, h.afterCR = hash, pos, lineStart, afterCR
+	return i
 }
 
 // finish feeds the end-of-input sentinel and the zero padding, which
@@ -190,7 +236,6 @@ func (h *lineHasher) add(u uint16) {
 func (h *lineHasher) finish() {
 	h.add(eofUnit)
 	for range blockSize {
-		h.emitIfLineStart()
 		h.roll(0)
 	}
 }
@@ -225,24 +270,17 @@ func formatHashes(hashes []uint64, lines []int) []string {
 	return out
 }
 
-// emitIfLineStart records the hash of the line that starts at the oldest unit
-// of the window, if any; the window then holds exactly that line's blockSize
-// units.
-func (h *lineHasher) emitIfLineStart() {
-	if !h.startsLine[h.pos] {
-		return
-	}
-	// Lines are completed in order, so this is the hash of line
-	// len(h.hashes)+1.
-	h.hashes = append(h.hashes, h.hash)
-	h.startsLine[h.pos] = false
-}
-
-// roll shifts u into the window, dropping its oldest unit.
-func (h *lineHasher) roll(u uint16) {
+// roll shifts v into the window, dropping its oldest unit. When that
+// unit starts a line, the window holds exactly that line's blockSize
+// units, and their hash is the line's: lines are completed in order, so
+// it is the hash of line len(h.hashes)+1.
+func (h *lineHasher) roll(v uint32) {
 	old := h.window[h.pos]
-	h.window[h.pos] = u
-	h.hash = hashBase*h.hash + uint64(u) - hashBaseToBlock*uint64(old)
+	if old&startsLine != 0 {
+		h.hashes = append(h.hashes, h.hash)
+	}
+	h.window[h.pos] = v
+	h.hash = hashBase*h.hash + uint64(v&0xFFFF) - hashBaseToBlock*uint64(old&0xFFFF)
 	h.pos++
 	if h.pos == blockSize {
 		h.pos = 0

@@ -15,7 +15,10 @@ import (
 //
 //	go test ./scan -run '^$' -bench 'Terraform|SameBytes' -benchmem
 
-var tfBenchTree = flag.String("tfbenchtree", "", "write the Terraform and CloudFormation benchmark trees under this directory (TestWriteTerraformBenchTrees)")
+var (
+	tfBenchTree    = flag.String("tfbenchtree", "", "write the Terraform and CloudFormation benchmark trees under this directory (TestWriteTerraformBenchTrees)")
+	tfBenchModules = flag.Int("tfbenchtree-modules", 600, "modules in the trees TestWriteTerraformBenchTrees writes")
+)
 
 // TestWriteTerraformBenchTrees writes the benchmark trees for whole-process
 // timings: go test ./scan -run TestWriteTerraformBenchTrees -args -tfbenchtree=/tmp/tfbench
@@ -23,7 +26,7 @@ func TestWriteTerraformBenchTrees(t *testing.T) {
 	if *tfBenchTree == "" {
 		t.Skip("no -tfbenchtree")
 	}
-	_, _, size := writeBenchTrees(t, 600, true)
+	_, _, size := writeBenchTrees(t, *tfBenchModules, true)
 	t.Logf("two trees of %d bytes each under %s", size, *tfBenchTree)
 }
 

@@ -263,6 +263,36 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
+// BenchmarkRunRetained is what a scan keeps from the start of the walk to
+// the end of the worker pool, per file of the tree: the list of files
+// and the findings, nothing of what was parsed. Twice the tree should
+// keep about twice the bytes, and the same per file.
+func BenchmarkRunRetained(b *testing.B) {
+	root, files := benchTree(b)
+	opts := benchOptions(root)
+	b.SetBytes(totalBytes(files))
+	var kept uint64
+	findings := 0
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		d, err := discover(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		results := scanAll(d.files, &opts)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		kept = after.HeapAlloc - before.HeapAlloc
+		findings = countFindings(results)
+		runtime.KeepAlive(d)
+	}
+	b.ReportMetric(float64(kept)/float64(len(files)), "kept-B/file")
+	b.ReportMetric(float64(kept)/1e6, "kept-MB")
+	b.ReportMetric(float64(findings), "findings")
+}
+
 // BenchmarkRunOneWorker is BenchmarkRun on one processor: the pool's gain
 // is the ratio of the two.
 func BenchmarkRunOneWorker(b *testing.B) {

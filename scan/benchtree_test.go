@@ -28,7 +28,7 @@ func TestWriteBenchTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %d files, %d bytes, %d planted findings under %s", tree.Files, tree.Bytes, len(tree.Expected), *benchTreeDir)
+	t.Logf("wrote %d files, %d bytes (%d YAML), %d planted findings under %s", tree.Files, tree.Bytes, tree.YAMLBytes, len(tree.Expected), *benchTreeDir)
 }
 
 // TestBenchTreeFindings scans a small tree and finds every planted finding

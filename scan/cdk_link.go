@@ -39,24 +39,25 @@ const TemplateStatement = "statement in the synthesized template"
 
 // linkCDK moves the findings of the assemblies' templates to their app
 // source lines, and returns warnings about metadata it could not read.
-func linkCDK(files []candidate, results []FileResult, opts Options) []source.Warning {
+func linkCDK(js []job, results []*FileResult, opts Options) []source.Warning {
 	byAssembly := map[string][]int{}
 	var dirs []string
-	for i, c := range files {
-		if c.assembly == "" {
+	for i, j := range js {
+		if j.module || j.files[0].assembly == "" {
 			continue
 		}
-		if _, ok := byAssembly[c.assembly]; !ok {
-			dirs = append(dirs, c.assembly)
+		dir := j.files[0].assembly
+		if _, ok := byAssembly[dir]; !ok {
+			dirs = append(dirs, dir)
 		}
-		byAssembly[c.assembly] = append(byAssembly[c.assembly], i)
+		byAssembly[dir] = append(byAssembly[dir], i)
 	}
 	l := &linker{opts: opts, roots: map[string]*scanRoot{}}
 	defer l.close()
 	for _, dir := range dirs {
 		idxs := byAssembly[dir]
-		if slices.ContainsFunc(idxs, func(i int) bool { return len(results[i].Findings)+len(results[i].Exempted) > 0 }) {
-			l.assembly(dir, files, results, idxs)
+		if slices.ContainsFunc(idxs, func(i int) bool { return results[i] != nil && len(results[i].Findings)+len(results[i].Exempted) > 0 }) {
+			l.assembly(dir, js, results, idxs)
 		}
 	}
 	return l.warnings
@@ -71,23 +72,41 @@ type linker struct {
 // appFile is an app source file a finding is shown in.
 type appFile struct {
 	lines int
-	// data is the file while the findings shown in it (found) wait for
-	// their line fingerprints, when asked for.
-	data  []byte
+	// found are the findings shown in the file that wait for their line
+	// fingerprints or excerpts, when the scan asks for them. The file is
+	// read again for those at the end rather than kept: an app may have
+	// many files, and the link step holds one at a time.
 	found []*rules.Finding
-	src   *source.Source // the file, for excerpts, when asked for them
 }
 
-// close fingerprints the app lines findings were moved to, and closes
-// the scan roots.
+// close fingerprints the app lines findings were moved to and takes
+// their excerpts, and closes the scan roots.
 func (l *linker) close() {
 	for _, r := range l.roots {
-		for _, a := range r.apps {
+		for rel, a := range r.apps {
 			if a != nil && len(a.found) > 0 {
-				hashLines(a.data, a.found, l.opts.LineHashes)
+				l.finish(r, rel, a.found)
 			}
 		}
 		r.root.Close()
+	}
+}
+
+// finish gives the findings shown in the app file rel their line
+// fingerprints and excerpts, as the scan asks.
+func (l *linker) finish(r *scanRoot, rel string, found []*rules.Finding) {
+	data, err := readInRoot(r.root, rel, l.limit())
+	if err != nil {
+		return // removed since it was first read: no fingerprint, no excerpt
+	}
+	if l.opts.LineHashes != nil {
+		hashLines(data, found, l.opts.LineHashes)
+	}
+	if l.opts.Excerpts {
+		src := source.NewSource(data)
+		for _, f := range found {
+			f.Excerpt = excerpt(src, f.Span.Start)
+		}
 	}
 }
 
@@ -139,7 +158,7 @@ func within(dir, path string) bool {
 
 // assembly reads the metadata of the assembly in dir and moves the
 // findings of files idxs, its templates.
-func (l *linker) assembly(dir string, files []candidate, results []FileResult, idxs []int) {
+func (l *linker) assembly(dir string, js []job, results []*FileResult, idxs []int) {
 	r, err := l.rootFor(dir)
 	if err != nil {
 		return // the assembly was scanned, so this is a race with its removal
@@ -151,12 +170,17 @@ func (l *linker) assembly(dir string, files []candidate, results []FileResult, i
 	}
 	var nested []extract.NestedStack
 	for _, i := range idxs {
-		nested = append(nested, results[i].nested...)
+		if results[i] != nil {
+			nested = append(nested, results[i].nested...)
+		}
 	}
 	index := extract.NewAssemblyIndex(stacks, nested)
 	appDir := r.cdkAppDir(relDir)
 	for _, i := range idxs {
-		template := filepath.Base(files[i].path)
+		if results[i] == nil {
+			continue
+		}
+		template := filepath.Base(js[i].files[0].path)
 		for j := range results[i].Findings {
 			l.move(&results[i].Findings[j], r, index, template, appDir)
 		}
@@ -237,13 +261,9 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 		f.Related = append([]rules.Related{{File: f.File, Span: f.Span, Message: TemplateStatement}}, f.Related...)
 		f.File = l.display(r, rel)
 		f.Span = source.Span{Start: source.Pos{Line: fr.Line, Col: col}, End: source.Pos{Line: fr.Line, Col: col}}
-		f.LineHash = ""
-		if app.data != nil {
+		f.LineHash, f.Excerpt = "", nil
+		if l.opts.LineHashes != nil || l.opts.Excerpts {
 			app.found = append(app.found, f)
-		}
-		f.Excerpt = nil
-		if app.src != nil {
-			f.Excerpt = excerpt(app.src, f.Span.Start)
 		}
 		if f.Origin.CDKPath == "" {
 			f.Origin.CDKPath = strings.TrimPrefix(c.Path, "/")
@@ -252,9 +272,8 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 	}
 }
 
-// app reads an app source file once: its line count, and its line
-// fingerprints and text when the scan asks for them; nil when it cannot
-// be read.
+// app reads an app source file once for its line count; nil when it
+// cannot be read.
 func (l *linker) app(r *scanRoot, rel string) *appFile {
 	if a, ok := r.apps[rel]; ok {
 		return a
@@ -262,12 +281,6 @@ func (l *linker) app(r *scanRoot, rel string) *appFile {
 	var a *appFile
 	if data, err := readInRoot(r.root, rel, l.limit()); err == nil {
 		a = &appFile{lines: countLines(data)}
-		if l.opts.LineHashes != nil {
-			a.data = data
-		}
-		if l.opts.Excerpts {
-			a.src = source.NewSource(data)
-		}
 	}
 	r.apps[rel] = a
 	return a

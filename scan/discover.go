@@ -25,11 +25,12 @@ var (
 // DefaultMaxFileSize is the size above which a file is skipped.
 const DefaultMaxFileSize = 10 << 20
 
-// candidate is a file chosen for scanning.
+// candidate is a file chosen for scanning. The scan keeps one for every
+// file until it ends, so it holds only what reading and showing the file
+// take.
 type candidate struct {
-	path  string // to open
-	name  string // to show: relative to the base directory, forward slashes
-	size  int64
+	path  string    // to open
+	name  string    // to show: relative to the base directory, forward slashes
 	limit int64     // the size limit, checked again when the file is read
 	stdin io.Reader // for the path "-": read this instead
 	// assembly is the CDK cloud assembly the file sits in: its directory,
@@ -41,26 +42,39 @@ type candidate struct {
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts       Options
+	opts Options
+	// seen holds the names of the files added when several paths are
+	// given, which may name a file twice; one path never does.
 	seen       map[string]bool
+	stdin      bool            // standard input is added
 	assemblies map[string]bool // directory -> whether it is a cloud assembly
 	files      []candidate
 	warnings   []source.Warning
 	unselected []candidate // with opts.FindUnselected: skipped by the include globs, to probe
+	found      func(candidate)
 }
 
-func discover(opts Options) (*discoverer, error) {
+func discover(opts Options) (*discoverer, error) { return discoverWith(opts, nil) }
+
+// discoverWith is discover that also gives each file to found as soon as
+// it is added, so that the scan of the first files need not wait for the
+// walk to end.
+func discoverWith(opts Options, found func(candidate)) (*discoverer, error) {
 	for _, g := range append(append([]string{}, opts.Include...), opts.Exclude...) {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, seen: map[string]bool{}, assemblies: map[string]bool{}}
+	d := &discoverer{opts: opts, found: found, assemblies: map[string]bool{}}
+	if len(opts.Paths) > 1 {
+		d.seen = map[string]bool{}
+	}
 	for _, root := range opts.Paths {
 		if err := d.root(root); err != nil {
 			return nil, err
 		}
 	}
+	d.seen, d.assemblies = nil, nil // the scan keeps d: only the lists outlive the walk
 	return d, nil
 }
 
@@ -74,6 +88,11 @@ func (d *discoverer) display(path string) string {
 	if err != nil {
 		return filepath.ToSlash(path)
 	}
+	return d.displayAbs(abs)
+}
+
+// displayAbs is display for an absolute path.
+func (d *discoverer) displayAbs(abs string) string {
 	rel, err := filepath.Rel(d.opts.BaseDir, abs)
 	if err != nil {
 		return filepath.ToSlash(abs)
@@ -92,9 +111,16 @@ func (d *discoverer) root(root string) error {
 	if err != nil {
 		return fmt.Errorf("cannot scan %s: %w", root, unwrapPathError(err))
 	}
+	// Each file's absolute path is the root's joined with the file's
+	// path below it: filepath.Abs of a relative path asks the system for
+	// the working directory every time.
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("cannot scan %s: %w", root, err)
+	}
 	if !info.IsDir() {
 		// A file named on the command line is scanned whatever the globs say.
-		d.add(root, info)
+		d.add(root, absRoot, info)
 		return nil
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
@@ -111,17 +137,18 @@ func (d *discoverer) root(root string) error {
 			d.warn(path, "cannot read: %v", unwrapPathError(err))
 			return nil
 		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
+		osRel, _ := filepath.Rel(root, path)
+		rel := filepath.ToSlash(osRel)
 		if entry.IsDir() {
 			if path != root && (d.excluded(rel) || isCDKAssetDir(path, entry.Name())) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
+		abs := filepath.Join(absRoot, osRel)
 		if !d.included(rel) {
 			if d.opts.FindUnselected {
-				d.probeUnselected(path, rel, entry)
+				d.probeUnselected(path, abs, rel, entry)
 			}
 			return nil
 		}
@@ -130,14 +157,14 @@ func (d *discoverer) root(root string) error {
 		}
 		switch mode := entry.Type(); {
 		case mode&fs.ModeSymlink != 0:
-			d.symlink(path, realRoot)
+			d.symlink(path, abs, realRoot)
 		case mode.IsRegular():
 			info, err := entry.Info()
 			if err != nil {
 				d.warn(path, "cannot read: %v", unwrapPathError(err))
 				return nil
 			}
-			d.add(path, info)
+			d.add(path, abs, info)
 		default:
 			d.warn(path, "skipped: not a regular file (%s)", describeMode(mode))
 		}
@@ -148,7 +175,7 @@ func (d *discoverer) root(root string) error {
 // symlink adds the file a link points to when it stays inside the scan
 // root; links to directories are not followed (their files inside the
 // root are scanned where they are, and loops cannot arise).
-func (d *discoverer) symlink(path, realRoot string) {
+func (d *discoverer) symlink(path, abs, realRoot string) {
 	target, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		if strings.Contains(err.Error(), "too many links") {
@@ -170,10 +197,11 @@ func (d *discoverer) symlink(path, realRoot string) {
 	if info.IsDir() {
 		return
 	}
-	d.add(path, info)
+	d.add(path, abs, info)
 }
 
-func (d *discoverer) add(path string, info fs.FileInfo) {
+// add adds the file at path, whose absolute path is abs.
+func (d *discoverer) add(path, abs string, info fs.FileInfo) {
 	if !info.Mode().IsRegular() {
 		d.warn(path, "skipped: not a regular file (%s)", describeMode(info.Mode().Type()))
 		return
@@ -182,13 +210,25 @@ func (d *discoverer) add(path string, info fs.FileInfo) {
 		d.warn(path, "skipped: %s is larger than the %s limit (--max-file-size)", FormatSize(info.Size()), FormatSize(d.opts.MaxFileSize))
 		return
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil || d.seen[abs] {
-		return
+	name := d.displayAbs(abs)
+	if name == path {
+		name = path // one string for both, as for a scan path relative to the base
 	}
-	d.seen[abs] = true
-	d.files = append(d.files, candidate{path: path, name: d.display(path), size: info.Size(), limit: d.opts.MaxFileSize,
-		assembly: d.assembly(filepath.Dir(abs))})
+	if d.seen != nil {
+		if d.seen[name] {
+			return
+		}
+		d.seen[name] = true
+	}
+	d.keep(candidate{path: path, name: name, limit: d.opts.MaxFileSize, assembly: d.assembly(filepath.Dir(abs))})
+}
+
+// keep adds c to the files to scan.
+func (d *discoverer) keep(c candidate) {
+	d.files = append(d.files, c)
+	if d.found != nil {
+		d.found(c)
+	}
 }
 
 // assembly returns dir when it is a CDK cloud assembly: it holds a
@@ -212,15 +252,15 @@ func (d *discoverer) addStdin() error {
 	if d.opts.Stdin == nil {
 		return errors.New("cannot scan -: no standard input")
 	}
-	if d.seen[stdinPath] {
+	if d.stdin {
 		return nil
 	}
-	d.seen[stdinPath] = true
+	d.stdin = true
 	name := "<stdin>"
 	if d.opts.StdinName != "" {
 		name = d.display(d.opts.StdinName)
 	}
-	d.files = append(d.files, candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
+	d.keep(candidate{name: name, limit: d.opts.MaxFileSize, stdin: d.opts.Stdin})
 	return nil
 }
 

@@ -73,6 +73,12 @@ func TestDiscover(t *testing.T) {
 			files: []string{"README.md", "b.json"},
 		},
 		{
+			name: "a file that several paths name is scanned once",
+			opts: Options{Paths: []string{filepath.Join(dir, "a"), filepath.Join(dir, "a", "c.yaml"), dir, dir + "/a/../a/d.yml"},
+				Include: []string{"**/*.yaml", "**/*.yml"}},
+			files: []string{"a/c.yaml", "a/d.yml"},
+		},
+		{
 			name:     "a FIFO named on the command line is not opened",
 			opts:     Options{Paths: []string{filepath.Join(dir, "pipe.json")}},
 			warnings: []string{"pipe.json: skipped: not a regular file (named pipe)"},

@@ -26,6 +26,12 @@ type FileResult struct {
 	read []string
 }
 
+// empty reports whether the file yields nothing for the report or the
+// link step.
+func (r *FileResult) empty() bool {
+	return len(r.Findings)+len(r.Exempted)+len(r.Warnings)+len(r.nested)+len(r.read) == 0
+}
+
 // ScanFile parses, extracts and evaluates one file with every rule. It
 // does no I/O: name is only the path shown in the results, so files can
 // be scanned in any order and at once. A file in UTF-16 or UTF-32 with a
@@ -36,19 +42,28 @@ type FileResult struct {
 // is read as a module of one file, whose file() and templatefile() calls
 // cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
+	return scanFileWith(name, data, new(syntax.Nodes))
+}
+
+// scanFileWith is ScanFile with the file's tree taking its nodes from
+// nodes.
+func scanFileWith(name string, data []byte, nodes *syntax.Nodes) FileResult {
 	if terraform.Is(name) {
 		return scanTerraform([]terraform.ModuleFile{{Name: name, Data: data}}, nil)
 	}
-	return scanFile(name, data, false)
+	return scanFile(name, data, false, nodes)
 }
 
 // ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
 // manifest.json beside it): its construct tree (tree.json) repeats the
 // templates and is skipped, and a template's nested stacks are noted for
 // the link step.
-func ScanAssemblyFile(name string, data []byte) FileResult { return scanFile(name, data, true) }
+func ScanAssemblyFile(name string, data []byte) FileResult {
+	return scanFile(name, data, true, new(syntax.Nodes))
+}
 
-func scanFile(name string, data []byte, inAssembly bool) FileResult {
+// scanFile is scanFileWith of a file that is not Terraform.
+func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) FileResult {
 	var res FileResult
 	text, _, err := source.Decode(data)
 	if err != nil {
@@ -57,7 +72,7 @@ func scanFile(name string, data []byte, inAssembly bool) FileResult {
 	}
 	src := source.NewSource(text)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
-	roots, diags, err := syntax.Parse(src)
+	roots, diags, err := syntax.ParseWith(src, nodes)
 	if err != nil {
 		d := source.Diagnostic{Msg: "cannot parse: " + err.Error()}
 		var se *syntax.SyntaxError

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
@@ -34,9 +35,12 @@ func TestLineHashesOnlyForFindingLines(t *testing.T) {
 		"clean.json": `{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}`,
 	})
 	asked := map[string][]int{} // first line of the file -> lines asked
+	var mu sync.Mutex           // the workers hash their files at once
 	hasher := func(content []byte, lines []int) []string {
 		first, _, _ := strings.Cut(string(content), "\n")
+		mu.Lock()
 		asked[first] = lines
+		mu.Unlock()
 		out := make([]string, len(lines))
 		for i, l := range lines {
 			out[i] = fmt.Sprintf("h%d", l)

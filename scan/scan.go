@@ -15,6 +15,7 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
 // Options says what to scan.
@@ -86,23 +87,28 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	opts.BaseDir = base
-	d, err := discover(opts)
+	sc := startScanning(&opts)
+	d, err := discoverWith(opts, sc.found)
+	results := sc.finish()
 	if err != nil {
 		return nil, err
 	}
 	js := jobs(d.files)
-	results := scanAll(js, &opts)
 	oneResultPerStatement(js, results)
-	warnings := append(d.warnings, linkCDK(jobFiles(js), results, opts)...)
+	warnings := append(d.warnings, linkCDK(js, results, opts)...)
 	rep := &Report{Rules: rules.All, Warnings: warnings, Files: len(d.files), Unselected: holdingPolicies(notRead(d.unselected, results))}
 	if opts.Config != nil {
 		rep.Config = opts.Config.Path
 	}
-	var findings []rules.Finding
-	for _, r := range results {
+	findings := make([]rules.Finding, 0, countFindings(results))
+	for i, r := range results {
+		if r == nil {
+			continue
+		}
 		findings = append(findings, r.Findings...)
 		rep.Exempted = append(rep.Exempted, r.Exempted...)
 		rep.Warnings = append(rep.Warnings, r.Warnings...)
+		results[i] = nil // its findings are copied: one copy at a time
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -110,7 +116,7 @@ func Run(opts Options) (*Report, error) {
 	}
 	rules.SortFindings(findings)
 	open, exempted, configWarnings := opts.Config.Apply(findings, now())
-	rep.Findings = append([]rules.Finding{}, open...)
+	rep.Findings = open
 	rep.Exempted = append(rep.Exempted, exempted...)
 	rep.Warnings = append(rep.Warnings, configWarnings...)
 	exempt.Sort(rep.Exempted)
@@ -118,67 +124,152 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// scanAll reads and scans the jobs on a pool of GOMAXPROCS workers; each
-// result lands at its job's index, so the order never depends on timing.
-func scanAll(js []job, opts *Options) []FileResult {
-	results := make([]FileResult, len(js))
-	parallel(len(js), func(i int, buf []byte) []byte {
-		if js[i].module {
-			results[i] = scanModule(js[i], opts)
-			return buf
+// scanning is the worker pool of a scan, fed while the walk goes on:
+// a file is scanned as soon as it is found, and a Terraform module's
+// files, read together, once the walk has found them all. Each result
+// lands at its job's number (as jobs gives them), so the order never
+// depends on timing. A job that yields nothing leaves nil: most files
+// hold no policy, and the scan keeps nothing of them.
+type scanning struct {
+	jobs    grouper
+	modules map[int]*job // the modules found so far, by number
+	send    chan<- numberedJob
+	wait    func()
+	mu      sync.Mutex
+	results map[int]*FileResult
+}
+
+type numberedJob struct {
+	index int
+	job
+}
+
+func startScanning(opts *Options) *scanning {
+	sc := &scanning{modules: map[int]*job{}, results: map[int]*FileResult{}}
+	sc.send, sc.wait = startWorkers(func(j numberedJob, w *worker) {
+		var res FileResult
+		if j.module {
+			res = scanModule(j.job, opts)
+		} else {
+			res = scanCandidate(j.files[0], opts, w)
 		}
-		results[i], buf = scanCandidate(js[i].files[0], opts, buf)
-		return buf
+		if !res.empty() {
+			sc.mu.Lock()
+			sc.results[j.index] = &res
+			sc.mu.Unlock()
+		}
 	})
+	return sc
+}
+
+// found takes a file the walk has found.
+func (sc *scanning) found(c candidate) {
+	switch index, module := sc.jobs.job(c); {
+	case !module:
+		sc.send <- numberedJob{index, job{files: []candidate{c}}}
+	case sc.modules[index] != nil:
+		sc.modules[index].files = append(sc.modules[index].files, c)
+	default:
+		sc.modules[index] = &job{files: []candidate{c}, module: true}
+	}
+}
+
+// finish scans the modules once the walk is over, waits for every job
+// and returns the results by job number.
+func (sc *scanning) finish() []*FileResult {
+	for index, j := range sc.modules {
+		sc.send <- numberedJob{index, *j}
+	}
+	sc.wait()
+	results := make([]*FileResult, sc.jobs.n)
+	for index, r := range sc.results {
+		results[index] = r
+	}
 	return results
 }
 
-// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers. Each
-// worker has a file buffer that work is given and returns, reused from
-// file to file.
-func parallel(n int, work func(i int, buf []byte) []byte) {
-	next := make(chan int)
+// scanAll scans files as a scan does while its walk finds them.
+func scanAll(files []candidate, opts *Options) []*FileResult {
+	sc := startScanning(opts)
+	for _, c := range files {
+		sc.found(c)
+	}
+	return sc.finish()
+}
+
+// countFindings is the number of open findings of results.
+func countFindings(results []*FileResult) int {
+	n := 0
+	for _, r := range results {
+		if r != nil {
+			n += len(r.Findings)
+		}
+	}
+	return n
+}
+
+// worker is what a worker of the pool reuses from file to file, so that
+// a scan takes memory for its largest file rather than for every file.
+type worker struct {
+	buf   []byte       // the file read last
+	nodes syntax.Nodes // the nodes of the tree parsed last
+}
+
+// startWorkers starts GOMAXPROCS workers that do work for each value sent
+// on send; wait closes send and waits for them to finish.
+func startWorkers[T any](work func(v T, w *worker)) (send chan<- T, wait func()) {
+	next := make(chan T)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			var buf []byte
-			for i := range next {
-				buf = work(i, buf)
+			var w worker
+			for v := range next {
+				work(v, &w)
 			}
 		})
 	}
-	for i := range n {
-		next <- i
+	return next, func() {
+		close(next)
+		wg.Wait()
 	}
-	close(next)
-	wg.Wait()
 }
 
-// scanCandidate reads a file into buf and scans it; it returns buf for the
-// next file (ScanFile keeps no reference to the bytes it is given).
-func scanCandidate(c candidate, opts *Options, buf []byte) (FileResult, []byte) {
-	var data []byte
+// parallel runs work for 0..n-1 on a pool of GOMAXPROCS workers.
+func parallel(n int, work func(i int, w *worker)) {
+	send, wait := startWorkers(work)
+	for i := range n {
+		send <- i
+	}
+	wait()
+}
+
+// scanCandidate reads a file into the worker's buffer and scans it, its
+// tree taking the worker's nodes. Nothing it returns refers to either, so
+// the next file takes them again.
+func scanCandidate(c candidate, opts *Options, w *worker) FileResult {
 	var err error
 	if c.stdin != nil {
-		data, err = readAll(c.stdin, 0, c.limit, buf)
+		w.buf, err = readAll(c.stdin, 0, c.limit, w.buf)
 	} else {
-		data, err = readFile(c.path, c.limit, buf)
+		w.buf, err = readFile(c.path, c.limit, w.buf)
 	}
-	if w, bad := readWarning(c, err); bad {
-		return FileResult{Warnings: []source.Warning{w}}, data
+	data := w.buf
+	if warning, bad := readWarning(c, err); bad {
+		return FileResult{Warnings: []source.Warning{warning}}
 	}
+	defer w.nodes.Reset()
 	if c.assembly != "" {
 		// A template that holds no policy may still point at a nested
 		// stack's template, which the link step needs to know.
 		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
-			return FileResult{}, data
+			return FileResult{}
 		}
-		return keepLines(ScanAssemblyFile(c.name, data), c.name, data, opts), data
+		return keepLines(scanFile(c.name, data, true, &w.nodes), c.name, data, opts)
 	}
 	if !mayHoldPolicy(c.name, data) {
-		return FileResult{}, data // cannot hold a policy: not worth a parse
+		return FileResult{} // cannot hold a policy: not worth a parse
 	}
-	return keepLines(ScanFile(c.name, data), c.name, data, opts), data
+	return keepLines(scanFileWith(c.name, data, &w.nodes), c.name, data, opts)
 }
 
 // mayHoldPolicy is the pre-filter of the reader that reads the file.

@@ -30,34 +30,45 @@ type job struct {
 // jobs groups the discovered files: Terraform module files by directory
 // (in the place of the directory's first file), every other file alone.
 func jobs(files []candidate) []job {
-	var out []job
-	modules := map[string]int{}
-	for _, c := range files {
-		if c.stdin != nil || !terraform.IsModuleFile(c.name) {
-			out = append(out, job{files: []candidate{c}})
-			continue
+	out := make([]job, 0, len(files))
+	var g grouper
+	for i, c := range files {
+		switch index, module := g.job(c); {
+		case !module:
+			out = append(out, job{files: files[i : i+1 : i+1]}) // the file itself, not a copy
+		case index < len(out):
+			out[index].files = append(out[index].files, c)
+		default:
+			out = append(out, job{files: []candidate{c}, module: true})
 		}
-		dir := filepath.Dir(c.path)
-		if i, ok := modules[dir]; ok {
-			out[i].files = append(out[i].files, c)
-			continue
-		}
-		modules[dir] = len(out)
-		out = append(out, job{files: []candidate{c}, module: true})
 	}
 	return out
 }
 
-// jobFiles returns the file of each job that is one file, and a zero
-// candidate for a module, aligned with the jobs' results.
-func jobFiles(js []job) []candidate {
-	out := make([]candidate, len(js))
-	for i, j := range js {
-		if !j.module {
-			out[i] = j.files[0]
-		}
+// grouper numbers the jobs of files given one at a time, in the order
+// they are found: a file alone takes the next number, and a Terraform
+// module the next number when its first file comes.
+type grouper struct {
+	n       int            // jobs numbered
+	modules map[string]int // a module's directory -> its job's number
+}
+
+// job returns the number of c's job and whether it is a module's.
+func (g *grouper) job(c candidate) (index int, module bool) {
+	if c.stdin != nil || !terraform.IsModuleFile(c.name) {
+		g.n++
+		return g.n - 1, false
 	}
-	return out
+	dir := filepath.Dir(c.path)
+	if i, ok := g.modules[dir]; ok {
+		return i, true
+	}
+	if g.modules == nil {
+		g.modules = map[string]int{}
+	}
+	g.modules[dir] = g.n
+	g.n++
+	return g.n - 1, true
 }
 
 // scanModule reads the files of a module directory and scans them
@@ -265,13 +276,13 @@ type seenKey struct {
 // Terraform module reports a statement of a file that is also scanned on
 // its own (a policy JSON read through file()): the more severe one, and
 // the module's (which names the Terraform address) when they are equal.
-func oneResultPerStatement(js []job, results []FileResult) {
+func oneResultPerStatement(js []job, results []*FileResult) {
 	fromModules := map[resultKey]rules.Severity{}
 	for i, j := range js {
-		if !j.module {
+		if !j.module || results[i] == nil {
 			continue
 		}
-		for _, f := range allFindings(&results[i]) {
+		for _, f := range allFindings(results[i]) {
 			key := resultKey{f.File, f.Span, f.RuleID}
 			if sev, ok := fromModules[key]; !ok || f.Severity > sev {
 				fromModules[key] = f.Severity
@@ -283,10 +294,10 @@ func oneResultPerStatement(js []job, results []FileResult) {
 	}
 	dropped := map[resultKey]bool{}
 	for i, j := range js {
-		if j.module {
+		r := results[i]
+		if j.module || r == nil {
 			continue
 		}
-		r := &results[i]
 		keep := func(f *rules.Finding) bool {
 			key := resultKey{f.File, f.Span, f.RuleID}
 			sev, ok := fromModules[key]
@@ -303,10 +314,10 @@ func oneResultPerStatement(js []job, results []FileResult) {
 		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool { return !keep(&e.Finding) })
 	}
 	for i, j := range js {
-		if !j.module || len(dropped) == 0 {
+		r := results[i]
+		if !j.module || r == nil || len(dropped) == 0 {
 			continue
 		}
-		r := &results[i]
 		r.Findings = slices.DeleteFunc(r.Findings, func(f rules.Finding) bool { return dropped[resultKey{f.File, f.Span, f.RuleID}] })
 		r.Exempted = slices.DeleteFunc(r.Exempted, func(e exempt.Exempted) bool {
 			return dropped[resultKey{e.File, e.Span, e.RuleID}]

@@ -19,7 +19,7 @@ const unselectedMaxSize = 1 << 20
 
 // probeUnselected notes a file the include globs skip that may hold a
 // policy by its name and size; only such files are read, after the scan.
-func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
+func (d *discoverer) probeUnselected(path, abs, rel string, entry fs.DirEntry) {
 	if !unselectedExtensions[filepath.Ext(entry.Name())] || !entry.Type().IsRegular() || d.excluded(rel) {
 		return
 	}
@@ -27,7 +27,7 @@ func (d *discoverer) probeUnselected(path, rel string, entry fs.DirEntry) {
 	if err != nil || info.Size() == 0 || info.Size() > unselectedMaxSize {
 		return
 	}
-	d.unselected = append(d.unselected, candidate{path: path, name: d.display(path), size: info.Size(), limit: unselectedMaxSize})
+	d.unselected = append(d.unselected, candidate{path: path, name: d.displayAbs(abs), limit: unselectedMaxSize})
 }
 
 // holdingPolicies returns the names of the files that hold a policy
@@ -37,10 +37,10 @@ func holdingPolicies(files []candidate) []string {
 		return nil
 	}
 	holds := make([]bool, len(files))
-	parallel(len(files), func(i int, buf []byte) []byte {
-		data, err := readFile(files[i].path, files[i].limit, buf)
-		holds[i] = err == nil && holdsPolicy(data)
-		return data
+	parallel(len(files), func(i int, w *worker) {
+		var err error
+		w.buf, err = readFile(files[i].path, files[i].limit, w.buf)
+		holds[i] = err == nil && holdsPolicy(w.buf)
 	})
 	var names []string
 	for i, f := range files {
@@ -73,9 +73,12 @@ func holdsPolicy(data []byte) bool {
 
 // notRead drops the files a Terraform module read through file() or
 // templatefile(): those are scanned, though the globs do not select them.
-func notRead(files []candidate, results []FileResult) []candidate {
+func notRead(files []candidate, results []*FileResult) []candidate {
 	read := map[string]bool{}
 	for _, r := range results {
+		if r == nil {
+			continue
+		}
 		for _, name := range r.read {
 			read[name] = true
 		}

@@ -271,7 +271,9 @@ func (e *extractor) document(n *syntax.Node, origin iam.Origin) {
 // policy records the statements judged together as one policy.
 func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 	origin.Path = e.pathString()
-	var p iam.Policy
+	// Most items are one statement each; an item with Fn::If branches
+	// or duplicate keys is more, and grows the list.
+	p := iam.Policy{Statements: make([]iam.Statement, 0, len(statements))}
 	for _, item := range statements {
 		outer := e.enter(item)
 		if e.firstRead(item, readStatement) {

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -289,4 +290,34 @@ func foldString(e ast.Expr, consts map[string]ast.Expr, depth int) (string, bool
 		}
 	}
 	return "", false
+}
+
+// TestContainsBy holds containsBy to bytes.Contains on text made of the
+// names' own letters, where near misses are everywhere, names at either
+// end, and names cut short by the end.
+func TestContainsBy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, name := range []struct {
+		text string
+		rare byte
+	}{{"tatement", 'm'}, {"after_unknown", 'k'}} {
+		letters := name.text + " \n"
+		for range 20000 {
+			data := make([]byte, rng.IntN(40))
+			for i := range data {
+				data[i] = letters[rng.IntN(len(letters))]
+			}
+			switch rng.IntN(4) {
+			case 0:
+				data = append([]byte(name.text), data...)
+			case 1:
+				data = append(data, name.text...)
+			case 2:
+				data = append(data, name.text[:rng.IntN(len(name.text))]...)
+			}
+			if got, want := containsBy(data, name.text, name.rare), bytes.Contains(data, []byte(name.text)); got != want {
+				t.Fatalf("containsBy(%q, %q) = %v, want %v", data, name.text, got, want)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ package source
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sort"
 	"unicode/utf8"
 )
@@ -114,13 +115,17 @@ func (s *Source) index() {
 	}
 }
 
+// isASCII reports whether no byte of data is 0x80 or above, eight bytes
+// at a time.
 func isASCII(data []byte) bool {
-	for _, c := range data {
-		if c >= utf8.RuneSelf {
-			return false
-		}
+	var high uint64
+	for ; len(data) >= 8; data = data[8:] {
+		high |= binary.LittleEndian.Uint64(data)
 	}
-	return true
+	for _, c := range data {
+		high |= uint64(c)
+	}
+	return high&0x8080808080808080 == 0
 }
 
 // BOM is the UTF-8 byte-order mark.

@@ -44,12 +44,15 @@ func FuzzParseJSON(f *testing.F) {
 			checkTree(t, root, len(data), map[*Node]bool{})
 		}
 		// Reading plain JSON without jsonc's copy must change nothing.
-		root2, warnings2, err2 := parseJSONData(src, jsonc.ToJSON(data))
+		root2, warnings2, err2 := parseJSONData(src, jsonc.ToJSON(data), new(Nodes))
 		if !reflect.DeepEqual(root, root2) || !reflect.DeepEqual(warnings, warnings2) || !reflect.DeepEqual(err, err2) {
 			t.Fatalf("parseJSON differs from a read through jsonc: %v / %v", err, err2)
 		}
 	})
 }
+
+// reused holds the nodes of the input before, as a scan's worker does.
+var reused Nodes
 
 func FuzzParseYAML(f *testing.F) {
 	testkit.FuzzSeeds(f, func(data []byte) { f.Add(data) })
@@ -58,6 +61,13 @@ func FuzzParseYAML(f *testing.F) {
 		seen := map[*Node]bool{}
 		for _, d := range docs {
 			checkTree(t, d, len(data), seen)
+		}
+		// Nodes that held another tree give the same tree as new ones.
+		want, wantWarnings, wantErr := Parse(source.NewSource(data))
+		reused.Reset()
+		got, gotWarnings, gotErr := ParseWith(source.NewSource(data), &reused)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotWarnings, wantWarnings) || !reflect.DeepEqual(gotErr, wantErr) {
+			t.Fatalf("parsed with reused nodes: %v, with new ones: %v", gotErr, wantErr)
 		}
 	})
 }

@@ -1,38 +1,65 @@
 package syntax
 
-// keyInterner hands out one string per distinct key text: templates
-// repeat the same few keys thousands of times.
-type keyInterner map[string]string
-
-// maxInternedKeys bounds the interned keys, so a map of a million
-// distinct keys costs no more than it would without interning.
-const maxInternedKeys = 4096
-
-// intern returns the text of b, shared with every equal key before it.
-func (ki *keyInterner) intern(b []byte) string {
-	if k, ok := (*ki)[string(b)]; ok {
-		return k
-	}
-	k := string(b)
-	if *ki == nil {
-		*ki = make(keyInterner, 64)
-	}
-	if len(*ki) < maxInternedKeys {
-		(*ki)[k] = k
-	}
-	return k
+// interner hands out one string per short text: templates repeat the
+// same keys and values ("Effect", "Allow", "AWS::IAM::Role") thousands of
+// times. It is a table of the texts seen last, one per slot of a hash of
+// the text, rather than a map of every text: one that is never repeated
+// (a resource's logical ID) costs its string and takes a slot, and
+// nothing grows. Which strings are shared never changes what a tree says.
+type interner struct {
+	slots [1 << internBits]string
 }
 
-// internString is intern for a key whose text is already a string.
-func (ki *keyInterner) internString(s string) string {
-	if k, ok := (*ki)[s]; ok {
-		return k
+// internBits makes a table well above the distinct keys and values a
+// template repeats.
+const internBits = 8
+
+// internMax is the longest text worth a slot: longer ones (hashes,
+// descriptions, policies in strings) are seldom repeated.
+const internMax = 48
+
+// text is the string of b: interned when it is short.
+func (ki *interner) text(b []byte) string {
+	if len(b) > internMax {
+		return string(b)
 	}
-	if *ki == nil {
-		*ki = make(keyInterner, 64)
+	slot := &ki.slots[slotOf(b)]
+	if *slot != string(b) {
+		*slot = string(b)
 	}
-	if len(*ki) < maxInternedKeys {
-		(*ki)[s] = s
+	return *slot
+}
+
+// internString is text for a text that is already a string.
+func (ki *interner) internString(s string) string {
+	if len(s) > internMax {
+		return s
 	}
-	return s
+	slot := &ki.slots[slotOf(s)]
+	if *slot != s {
+		*slot = s
+	}
+	return *slot
+}
+
+// slotOf hashes a short text from its length and its first and last
+// eight bytes: a few instructions, where a general hash costs more than
+// the string it saves. Texts that share a slot only take turns in it.
+func slotOf[T string | []byte](b T) uint {
+	x := uint64(len(b))
+	if len(b) >= 8 {
+		x ^= load64(b[:8]) ^ load64(b[len(b)-8:])*0x9e3779b97f4a7c15
+	} else {
+		for i := range len(b) {
+			x = x<<8 | uint64(b[i])
+		}
+	}
+	return uint((x * 0x9e3779b97f4a7c15) >> (64 - internBits))
+}
+
+// load64 reads eight bytes, little-endian.
+func load64[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }

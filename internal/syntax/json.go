@@ -22,14 +22,18 @@ import (
 // is, without jsonc's copy; only a file that fails is read again through
 // jsonc, and then everything reported comes from that second reading.
 func ParseJSON(src *source.Source) (*Node, []source.Diagnostic, error) {
-	if root, warnings, err := parseJSONData(src, src.Data); err == nil {
-		return root, warnings, nil
-	}
-	return parseJSONData(src, jsonc.ToJSON(src.Data))
+	return parseJSON(src, new(Nodes))
 }
 
-func parseJSONData(src *source.Source, data []byte) (*Node, []source.Diagnostic, error) {
-	p := &jsonParser{data: data, src: src}
+func parseJSON(src *source.Source, nodes *Nodes) (*Node, []source.Diagnostic, error) {
+	if root, warnings, err := parseJSONData(src, src.Data, nodes); err == nil {
+		return root, warnings, nil
+	}
+	return parseJSONData(src, jsonc.ToJSON(src.Data), nodes)
+}
+
+func parseJSONData(src *source.Source, data []byte, nodes *Nodes) (*Node, []source.Diagnostic, error) {
+	p := &jsonParser{data: data, src: src, Nodes: nodes}
 	if source.HasBOM(p.data) {
 		p.pos = len(source.BOM)
 	}
@@ -54,10 +58,10 @@ type jsonParser struct {
 	// the fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
-	nodeSlab
+	*Nodes
 	fields []Field
 	items  []*Node
-	keys   keyInterner
+	texts  interner
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -100,7 +104,7 @@ func (p *jsonParser) value(depth int) (*Node, error) {
 		return p.array(depth)
 	case c == '"':
 		start := p.pos
-		s, err := p.str(false)
+		s, err := p.str()
 		if err != nil {
 			return nil, err
 		}
@@ -159,7 +163,7 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 			return nil, p.errorf("unexpected %s, expected a quoted key", p.describe())
 		}
 		keyStart := p.pos
-		k, err := p.str(true)
+		k, err := p.str()
 		if err != nil {
 			return nil, err
 		}
@@ -230,22 +234,18 @@ func (p *jsonParser) array(depth int) (*Node, error) {
 	return n, nil
 }
 
-// str reads a quoted string at p.pos; isKey interns it. Invalid UTF-8
-// and control bytes other than line breaks are kept as they are: a
-// policy with a stray byte in a description is still a policy.
-func (p *jsonParser) str(isKey bool) (string, error) {
+// str reads a quoted string at p.pos; keys and short strings are
+// interned. Invalid UTF-8 and control bytes other than line breaks are
+// kept as they are: a policy with a stray byte in a description is still
+// a policy.
+func (p *jsonParser) str() (string, error) {
 	start := p.pos
 	p.pos++ // opening quote
 	// Fast path: no escapes.
 	for i := p.pos; i < len(p.data); i++ {
 		switch p.data[i] {
 		case '"':
-			var s string
-			if isKey {
-				s = p.keys.intern(p.data[p.pos:i])
-			} else {
-				s = string(p.data[p.pos:i])
-			}
+			s := p.texts.text(p.data[p.pos:i])
 			p.pos = i + 1
 			return s, nil
 		case '\\', '\n', '\r':

@@ -12,19 +12,24 @@ import (
 // anything else is YAML. With an error, the documents of a YAML stream
 // before the broken one are returned too.
 func Parse(src *source.Source) ([]*Node, []source.Diagnostic, error) {
+	return ParseWith(src, new(Nodes))
+}
+
+// ParseWith is Parse with the nodes taken from nodes.
+func ParseWith(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, error) {
 	if LooksLikeJSON(src.Data) {
-		root, warnings, err := ParseJSON(src)
+		root, warnings, err := parseJSON(src, nodes)
 		if err == nil {
 			return []*Node{root}, warnings, nil
 		}
 		// A YAML flow mapping also starts with '{'; only when YAML cannot
 		// read it either is the JSON error the one to report.
-		if docs, warnings, yerr := ParseYAML(src); yerr == nil {
+		if docs, warnings, yerr := parseYAML(src, nodes); yerr == nil {
 			return docs, warnings, nil
 		}
 		return nil, nil, withFormat("JSON", err)
 	}
-	docs, warnings, err := ParseYAML(src)
+	docs, warnings, err := parseYAML(src, nodes)
 	return docs, warnings, withFormat("YAML", err)
 }
 

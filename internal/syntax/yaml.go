@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"unicode/utf8"
 
@@ -22,17 +23,32 @@ import (
 // When a document is broken, the documents before it are returned with
 // the error, whose Document says which one it is.
 func ParseYAML(src *source.Source) ([]*Node, []source.Diagnostic, error) {
+	return parseYAML(src, new(Nodes))
+}
+
+func parseYAML(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, error) {
 	safe := src.WithData(yamlSafe(src.Data))
-	if docs, warnings, ok := readYAML(safe); ok {
+	if docs, warnings, ok := readYAML(safe, nodes); ok {
 		return docs, warnings, nil
 	}
-	docs, warnings, err := goYAML(safe)
+	docs, warnings, err := goYAML(safe, nodes)
 	if err != nil && !slices.ContainsFunc(docs, isCollection) {
 		// Text that is not YAML at all (HCL, a template) reads as a
 		// plain scalar before it breaks: that is no document to keep.
 		return nil, nil, err
 	}
 	return docs, warnings, err
+}
+
+// printable8 reports whether the first eight bytes of p are each from
+// ' ' to '~'.
+func printable8(p []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	w := binary.LittleEndian.Uint64(p)
+	below := (w - 0x20*ones) &^ w // sets the high bit of a byte below 0x20 (and maybe of one after it)
+	v := w ^ 0x7f*ones
+	del := (v - ones) &^ v // the same for a byte 0x7f
+	return (w|below|del)&highs == 0
 }
 
 func isCollection(n *Node) bool { return n.Kind == KindMap || n.Kind == KindList }
@@ -44,6 +60,10 @@ func isCollection(n *Node) bool { return n.Kind == KindMap || n.Kind == KindList
 func yamlSafe(data []byte) []byte {
 	var out []byte
 	for i := 0; i < len(data); {
+		if i+8 <= len(data) && printable8(data[i:]) {
+			i += 8 // nearly every byte of a template: eight at a time
+			continue
+		}
 		c := data[i]
 		if c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r' {
 			i++

@@ -16,8 +16,8 @@ import (
 // goYAML reads a YAML stream with go-yaml, which builds its own tree of
 // each document, and converts that tree: the reader for what ours leaves
 // aside. src holds the text yamlSafe made.
-func goYAML(src *source.Source) ([]*Node, []source.Diagnostic, error) {
-	c := &yamlConverter{yamlTree: yamlTree{src: src}, memo: map[*yaml.Node]*Node{}}
+func goYAML(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, error) {
+	c := &yamlConverter{yamlTree: yamlTree{src: src, Nodes: nodes}, memo: map[*yaml.Node]*Node{}}
 	dec := yaml.NewDecoder(bytes.NewReader(src.Data))
 	var docs []*Node
 	read := 0 // documents read, empty ones too

@@ -1,6 +1,8 @@
 package syntax
 
 import (
+	"bytes"
+
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
@@ -23,7 +25,7 @@ type yamlReader struct {
 	pos       int
 	lineStart int // offset of the line pos is on
 	anchors   map[string]*Node
-	keys      keyInterner
+	texts     interner
 	// The fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
@@ -39,11 +41,11 @@ func (r *yamlReader) leave() { panic(leftToGoYAML{}) }
 
 // readYAML reads a stream with our reader; ok is false when it leaves
 // the stream to go-yaml.
-func readYAML(src *source.Source) (docs []*Node, warnings []source.Diagnostic, ok bool) {
+func readYAML(src *source.Source, nodes *Nodes) (docs []*Node, warnings []source.Diagnostic, ok bool) {
 	if !readableYAML(src.Data) {
 		return nil, nil, false
 	}
-	r := &yamlReader{yamlTree: yamlTree{src: src}, data: src.Data}
+	r := &yamlReader{yamlTree: yamlTree{src: src, Nodes: nodes}, data: src.Data}
 	defer func() {
 		if v := recover(); v != nil {
 			if _, left := v.(leftToGoYAML); !left {
@@ -58,11 +60,22 @@ func readYAML(src *source.Source) (docs []*Node, warnings []source.Diagnostic, o
 // readableYAML reports whether data holds none of the characters go-yaml
 // refuses that yamlSafe leaves alone: C1 controls and U+FFFE, U+FFFF.
 func readableYAML(data []byte) bool {
+	// Both start with a byte an ASCII file does not hold: look at those.
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; {
-		case c == 0xc2 && i+1 < len(data) && data[i+1] >= 0x80 && data[i+1] <= 0x9f:
+		j := bytes.IndexByte(data[i:], 0xc2)
+		if j < 0 {
+			break
+		}
+		if i += j; i+1 < len(data) && data[i+1] >= 0x80 && data[i+1] <= 0x9f {
 			return false
-		case c == 0xef && i+2 < len(data) && data[i+1] == 0xbf && data[i+2] >= 0xbe:
+		}
+	}
+	for i := 0; i < len(data); i++ {
+		j := bytes.IndexByte(data[i:], 0xef)
+		if j < 0 {
+			break
+		}
+		if i += j; i+2 < len(data) && data[i+1] == 0xbf && data[i+2] >= 0xbe {
 			return false
 		}
 	}
@@ -318,7 +331,7 @@ func (r *yamlReader) atValueIndicator() bool {
 
 // keyText interns the text of key k: templates repeat the same few keys.
 func (r *yamlReader) keyText(k *Node) {
-	k.Text = r.keys.internString(k.Text)
+	k.Text = r.texts.internString(k.Text)
 }
 
 // blockMap reads a block map at column col whose first key has been read;

@@ -17,11 +17,11 @@ func sameAsGoYAML(t *testing.T, data []byte) bool {
 	t.Helper()
 	src := source.NewSource(data)
 	safe := src.WithData(yamlSafe(data))
-	docs, warnings, ok := readYAML(safe)
+	docs, warnings, ok := readYAML(safe, new(Nodes))
 	if !ok {
 		return false
 	}
-	want, wantWarnings, err := goYAML(safe)
+	want, wantWarnings, err := goYAML(safe, new(Nodes))
 	if err != nil {
 		t.Fatalf("our reader reads what go-yaml refuses (%v):\n%q", err, data)
 	}

@@ -85,9 +85,9 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 		}
 	}
 	r.pos, r.lineStart = end, endLine
-	text := string(r.data[start:end])
-	if folded != nil {
-		text = string(folded)
+	text := string(folded)
+	if folded == nil {
+		text = r.texts.text(r.data[start:end])
 	}
 	return r.node(Node{Kind: plainKind(resolvedTag(text)), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
 }
@@ -120,7 +120,7 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 			if quote == '\'' && r.at(i+1) == '\'' {
 				break // an escaped quote
 			}
-			text := string(r.data[r.pos:i])
+			text := r.texts.text(r.data[r.pos:i])
 			r.pos = i + 1
 			return r.node(Node{Kind: KindString, Text: text, Start: start, End: quotedEnd(r.data, start, quote)}), false
 		}

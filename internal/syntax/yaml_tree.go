@@ -21,7 +21,7 @@ type yamlTree struct {
 	// found after its children's, steps over them instead of reading
 	// them again, which keeps deep nesting linear.
 	flowEnds map[int]int
-	nodeSlab
+	*Nodes
 }
 
 func (t *yamlTree) depthError(off int) error {
