@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -19,8 +20,8 @@ import (
 // the principal the resource attaches it to. Whether the policy is an AWS
 // managed policy that a rule flags is the rules' business.
 //
-// The blocks read here are kept when irrelevant blocks are blanked
-// (attachmentBlock), and each names "polic" (*_policy_attachment*,
+// The blocks read here are kept when irrelevant blocks are skipped
+// (keepBlock in hclread/skip.go), and each names "polic" (*_policy_attachment*,
 // managed_policy_arns, data "aws_iam_policy"), so that the Terraform
 // pre-filter lets a module whose only IAM is an attachment through
 // (TestTerraformAttachmentOnlyModules).
@@ -64,18 +65,18 @@ var principalTypes = map[string]bool{roleArg.typ: true, userArg.typ: true, group
 
 // tfAttachments is what the attachment reader keeps of a module.
 type tfAttachments struct {
-	policyData map[string]*tfPolicyData // data "aws_iam_policy", by name
-	resources  map[string]*tfBlock      // resources by address, made on first use
-	docs       int                      // the documents made so far
+	policyData map[string]*tfPolicyData  // data "aws_iam_policy", by name
+	resources  map[string]*hclread.Block // resources by address, made on first use
+	docs       int                       // the documents made so far
 	// cut is the attribute last read only in part: its instances come
 	// one after another, and it is warned about once.
-	cut *tfAttr
+	cut *hclread.Attr
 }
 
 // tfPolicyData is a data "aws_iam_policy" block and, once an attachment
 // reads it, the policy each of its instances names.
 type tfPolicyData struct {
-	block *tfBlock
+	block *hclread.Block
 	read  bool
 	named []dataPolicy
 }
@@ -83,16 +84,16 @@ type tfPolicyData struct {
 type dataPolicy struct {
 	suffix string // the instance: [0], ["key"]
 	policy *value
-	block  *tfBlock
-	attr   *tfAttr // arn or name
+	block  *hclread.Block
+	attr   *hclread.Attr // arn or name
 }
 
 // declarePolicyData records a data "aws_iam_policy" block.
-func (m *tfModule) declarePolicyData(b *tfBlock) {
+func (m *tfModule) declarePolicyData(b *hclread.Block) {
 	if m.attach.policyData == nil {
 		m.attach.policyData = map[string]*tfPolicyData{}
 	}
-	m.attach.policyData[b.labels[1]] = &tfPolicyData{block: b}
+	m.attach.policyData[b.Labels[1]] = &tfPolicyData{block: b}
 }
 
 // Limits that keep a hostile module linear: the policies of one
@@ -103,21 +104,21 @@ const (
 )
 
 // attachments reads the managed policies a resource instance attaches.
-func (m *tfModule) attachments(b *tfBlock, inst instance) {
-	typ := b.labels[0]
+func (m *tfModule) attachments(b *hclread.Block, inst instance) {
+	typ := b.Labels[0]
 	form, ok := attachForms[typ]
 	if !ok || m.attach.docs > maxAttachedInModule {
 		return
 	}
-	a := b.attr(form.policies)
+	a := b.Attr(form.policies)
 	if a == nil {
 		return
 	}
-	address := typ + "." + b.labels[1] + inst.suffix
+	address := typ + "." + b.Labels[1] + inst.suffix
 	// The items of a list are read one by one, so that a policy read from
 	// elsewhere (var.x) is shown at its own item.
-	exprs := []hclsyntax.Expression{a.expr}
-	if list, ok := a.expr.(*hclsyntax.TupleConsExpr); ok {
+	exprs := []hclsyntax.Expression{a.Expr}
+	if list, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok {
 		exprs = list.Exprs
 	}
 	var found []attachedPolicy
@@ -128,7 +129,7 @@ items:
 			if read == maxAttached {
 				if m.attach.cut != a {
 					m.attach.cut = a
-					m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.labels[1], form.policies))
+					m.warnAt(m.rangePlace(a.Range), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.Labels[1], form.policies))
 				}
 				break items
 			}
@@ -140,13 +141,13 @@ items:
 		return
 	}
 	origins := m.principals(b, inst, form, address)
-	holder := m.suppressionsAt(b.file, b.rng.Start.Byte, b.comments)
-	holder = append(holder, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+	holder := m.suppressionsAt(m.fileOf(b), b.Range.Start.Byte, m.blockComments[b])
+	holder = append(holder, m.suppressionsAt(m.files[a.Range.Filename], a.Range.Start.Byte, nil)...)
 	for _, origin := range origins {
 		origin.Path = address + "." + form.policies
 		for _, p := range found {
 			if m.attach.docs == maxAttachedInModule {
-				m.warnAt(m.rangePlace(b.rng), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
+				m.warnAt(m.rangePlace(b.Range), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
 			}
 			if m.attach.docs++; m.attach.docs > maxAttachedInModule {
 				return
@@ -177,7 +178,7 @@ type attachedPolicy struct {
 // given by the expression at expr: a string (an ARN) or a reference to a
 // data "aws_iam_policy". Anything else names no policy the scanner can
 // see.
-func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attachedPolicy {
+func (m *tfModule) attachedPolicies(v *value, b *hclread.Block, expr place) []attachedPolicy {
 	var out []attachedPolicy
 	add := func(v *value, at place) {
 		if at.valid() {
@@ -186,10 +187,10 @@ func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attached
 	}
 	switch v.kind {
 	case kindString:
-		add(v, namingPlace(v, b, expr))
+		add(v, m.namingPlace(v, b, expr))
 	case kindUnknown:
 		for _, d := range m.policyDataRead(v.hole.ref) {
-			add(d.policy, namingPlace(d.policy, d.block, m.rangePlace(d.attr.expr.Range())))
+			add(d.policy, m.namingPlace(d.policy, d.block, m.rangePlace(d.attr.Expr.Range())))
 		}
 	}
 	return out
@@ -200,8 +201,8 @@ func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attached
 // conditional's branch, a for_each entry), else the expression that
 // names it in b (var.x, local.y), as a CloudFormation parameter's finding
 // stands at its Ref.
-func namingPlace(v *value, b *tfBlock, expr place) place {
-	if v.at.within(b.file, b.rng) {
+func (m *tfModule) namingPlace(v *value, b *hclread.Block, expr place) place {
+	if v.at.within(m.fileOf(b), b.Range) {
 		return v.at
 	}
 	return expr
@@ -283,23 +284,23 @@ func (m *tfModule) policyDataRead(ref hcl.Traversal) []dataPolicy {
 // the policy's path, so that a customer managed policy of the same name,
 // which the data source finds under that path, is not taken for the AWS
 // managed one.
-func (m *tfModule) dataPolicies(b *tfBlock) []dataPolicy {
+func (m *tfModule) dataPolicies(b *hclread.Block) []dataPolicy {
 	var out []dataPolicy
 	for _, inst := range m.instances(b) {
-		attr := b.attr("arn")
+		attr := b.Attr("arn")
 		if attr == nil {
-			attr = b.attr("name")
+			attr = b.Attr("name")
 		}
 		if attr == nil {
 			continue
 		}
 		var prefix *value
-		if attr.name == "name" {
-			if p := b.attr("path_prefix"); p != nil {
-				prefix = inst.scope.eval(p.expr, 0)
+		if attr.Name == "name" {
+			if p := b.Attr("path_prefix"); p != nil {
+				prefix = inst.scope.eval(p.Expr, 0)
 			}
 		}
-		for _, v := range eachValue(inst.scope.eval(attr.expr, 0), nil) {
+		for _, v := range eachValue(inst.scope.eval(attr.Expr, 0), nil) {
 			if v.kind != kindString {
 				continue
 			}
@@ -346,18 +347,18 @@ func traversalAttr(t hcl.Traversal, i int) string {
 // per principal it names, by the principal's address where it refers to
 // one (so that an exemption's resources selector matches it), else by
 // its own address with the name it gives as the identity.
-func (m *tfModule) principals(b *tfBlock, inst instance, form attachForm, address string) []iam.Origin {
-	typ := b.labels[0]
+func (m *tfModule) principals(b *hclread.Block, inst instance, form attachForm, address string) []iam.Origin {
+	typ := b.Labels[0]
 	if form.principals == nil {
 		return []iam.Origin{{Resource: address, ResourceType: typ, Identity: m.name(b, inst.scope)}}
 	}
 	var out []iam.Origin
 	for _, pa := range form.principals {
-		a := b.attr(pa.name)
+		a := b.Attr(pa.name)
 		if a == nil {
 			continue
 		}
-		for _, v := range eachValue(inst.scope.eval(a.expr, 0), nil) {
+		for _, v := range eachValue(inst.scope.eval(a.Expr, 0), nil) {
 			origin := iam.Origin{Resource: address, ResourceType: typ}
 			if name, ok := v.str(); ok {
 				if pa.typ != permissionSetArg.typ {
@@ -407,19 +408,19 @@ func (m *tfModule) principalRef(ref hcl.Traversal, typ string) (iam.Origin, bool
 			return origin, true
 		}
 	}
-	if b := m.resourceBlock(address); b != nil && b.attr("count") == nil && b.attr("for_each") == nil && principalTypes[typ] {
+	if b := m.resourceBlock(address); b != nil && b.Attr("count") == nil && b.Attr("for_each") == nil && principalTypes[typ] {
 		origin.Identity = m.name(b, &tfScope{m: m})
 	}
 	return origin, true
 }
 
 // resourceBlock is the resource block of an address, or nil.
-func (m *tfModule) resourceBlock(address string) *tfBlock {
+func (m *tfModule) resourceBlock(address string) *hclread.Block {
 	if m.attach.resources == nil {
-		m.attach.resources = map[string]*tfBlock{}
+		m.attach.resources = map[string]*hclread.Block{}
 		for _, b := range m.blocks {
-			if b.typ == "resource" {
-				m.attach.resources[b.labels[0]+"."+b.labels[1]] = b
+			if b.Type == "resource" {
+				m.attach.resources[b.Labels[0]+"."+b.Labels[1]] = b
 			}
 		}
 	}
@@ -438,7 +439,7 @@ func (m *tfModule) defaultsRead(v *value) []string {
 		if variable.def == nil || m.tfvars[name] != nil {
 			continue
 		}
-		r := variable.def.rng
+		r := variable.def.Range
 		if slices.ContainsFunc(places, func(p place) bool { return p.within(m.files[r.Filename], r) }) {
 			names = append(names, "var."+name)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -29,7 +30,7 @@ const (
 )
 
 type tfVariable struct {
-	def *tfAttr // the default, if any
+	def *hclread.Attr // the default, if any
 	val *value
 }
 
@@ -387,7 +388,7 @@ func (m *tfModule) variable(name string) *value {
 		if tv := m.tfvars[name]; tv != nil {
 			v.val = tv
 		} else if v.def != nil {
-			v.val = (&tfScope{m: m}).eval(v.def.expr, 0)
+			v.val = (&tfScope{m: m}).eval(v.def.Expr, 0)
 		} else {
 			v.val = unknownValue("var."+name, iam.UnknownAny, place{})
 		}

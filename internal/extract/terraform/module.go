@@ -2,16 +2,16 @@ package terraform
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -69,16 +69,17 @@ func AutoTfvars(base string) bool {
 // read may be nil: file() and templatefile() then cannot be evaluated.
 func Extract(files []ModuleFile, read ReadFunc) Result {
 	m := &tfModule{
-		files:     map[string]*tfFile{},
-		read:      read,
-		variables: map[string]*tfVariable{},
-		tfvars:    map[string]*value{},
-		locals:    map[string]*tfLocal{},
-		docs:      map[string]*tfDoc{},
-		reads:     map[*tfFile]place{},
-		comments:  map[*tfFile]map[int][]*extract.Comment{},
+		files:         map[string]*tfFile{},
+		read:          read,
+		variables:     map[string]*tfVariable{},
+		tfvars:        map[string]*value{},
+		locals:        map[string]*tfLocal{},
+		docs:          map[string]*tfDoc{},
+		reads:         map[*tfFile]place{},
+		comments:      map[*tfFile]map[int][]*extract.Comment{},
+		blockComments: map[*hclread.Block][]*extract.Comment{},
 	}
-	var tfvars []*tfBlock
+	var tfvars []*hclread.Block
 	for _, mf := range files {
 		f := m.addFile(mf.Name, mf.Data)
 		body := m.parse(f)
@@ -100,11 +101,11 @@ func Extract(files []ModuleFile, read ReadFunc) Result {
 	// Terraform loads terraform.tfvars first, then *.auto.tfvars in order
 	// of their names; a later file wins.
 	sort.SliceStable(tfvars, func(i, j int) bool {
-		return tfvarsRank(tfvars[i].file.name) < tfvarsRank(tfvars[j].file.name)
+		return tfvarsRank(m.fileOf(tfvars[i]).name) < tfvarsRank(m.fileOf(tfvars[j]).name)
 	})
 	for _, body := range tfvars {
-		for _, a := range body.attrs {
-			m.tfvars[a.name] = (&tfScope{m: m}).eval(a.expr, 0)
+		for _, a := range body.Attrs {
+			m.tfvars[a.Name] = (&tfScope{m: m}).eval(a.Expr, 0)
 		}
 	}
 	m.extract()
@@ -130,54 +131,29 @@ type tfModule struct {
 	docs      map[string]*tfDoc
 	// docObjects finds the document a policy value is the JSON of.
 	docObjects map[*value]*tfDoc
-	blocks     []*tfBlock // resources and module calls, in file order
-	inputs     []tfInputs // terragrunt inputs and tfvars Terraform does not load by itself
+	blocks     []*hclread.Block // resources and module calls, in file order
+	inputs     []tfInputs       // terragrunt inputs and tfvars Terraform does not load by itself
 	warnings   []source.Warning
 	steps      int
 	limited    bool
 	// reads is where each file read through file() or templatefile() was
 	// read last: the origin of a policy found in it.
-	reads       map[*tfFile]place
-	readsNow    map[*tfFile]place                      // the same, while one policy is evaluated
-	comments    map[*tfFile]map[int][]*extract.Comment // by the line they stand before
-	allComments []*extract.Comment
-	out         []extract.Document
-	attach      tfAttachments
+	reads    map[*tfFile]place
+	readsNow map[*tfFile]place                      // the same, while one policy is evaluated
+	comments map[*tfFile]map[int][]*extract.Comment // by the line they stand before
+	// blockComments are the suppression comments written in a .tf.json
+	// block ("//" keys).
+	blockComments map[*hclread.Block][]*extract.Comment
+	allComments   []*extract.Comment
+	out           []extract.Document
+	attach        tfAttachments
 }
 
 // tfInputs is a map of values that may hold policies: terragrunt's inputs,
 // or a tfvars file.
 type tfInputs struct {
-	body *tfBlock
+	body *hclread.Block
 	expr hclsyntax.Expression // terragrunt's inputs = {...}
-}
-
-// tfBlock is a block of HCL, or a whole file, in either syntax.
-type tfBlock struct {
-	typ    string
-	labels []string
-	attrs  []*tfAttr
-	blocks []*tfBlock
-	file   *tfFile
-	rng    hcl.Range
-	// comments are suppression comments written in a .tf.json block
-	// ("//" keys).
-	comments []*extract.Comment
-}
-
-type tfAttr struct {
-	name string
-	expr hclsyntax.Expression
-	rng  hcl.Range
-}
-
-func (b *tfBlock) attr(name string) *tfAttr {
-	for _, a := range b.attrs {
-		if a.name == name {
-			return a
-		}
-	}
-	return nil
 }
 
 func (m *tfModule) addFile(name string, data []byte) *tfFile {
@@ -205,97 +181,52 @@ func (m *tfModule) warnAt(at place, msg string) {
 }
 
 // parse reads a file into a block; what cannot be read is a warning.
-func (m *tfModule) parse(f *tfFile) *tfBlock {
+func (m *tfModule) parse(f *tfFile) *hclread.Block {
 	if strings.HasSuffix(f.name, ".json") {
 		return m.parseJSON(f)
 	}
-	if m.deepTemplate(f) {
-		return nil
+	top, err := hclread.Read(f.key, f.data)
+	var syntaxErr *hclread.SyntaxError
+	switch {
+	case errors.As(err, &syntaxErr):
+		m.warnAt(place{file: f, start: syntaxErr.Offset}, "cannot parse: "+syntaxErr.Error())
+	case err != nil:
+		m.warnAt(place{file: f}, err.Error())
 	}
-	top := readConfig(f)
 	if top == nil {
-		body := m.parseHCL(f)
-		if body == nil {
-			return nil
-		}
-		top = &tfBlock{file: f, rng: body.SrcRange}
-		fillBlock(top, body)
+		return nil
 	}
 	m.readComments(f)
 	return top
 }
 
-// parseHCL parses a file with hclsyntax, its irrelevant blocks blanked;
-// the first syntax error is a warning.
-func (m *tfModule) parseHCL(f *tfFile) *hclsyntax.Body {
-	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
-	for _, d := range diags {
-		if d.Severity != hcl.DiagError {
-			continue
-		}
-		off := 0
-		if d.Subject != nil {
-			off = d.Subject.Start.Byte
-		}
-		msg := "cannot parse: " + d.Summary
-		if d.Detail != "" {
-			msg += ": " + d.Detail
-		}
-		m.warnAt(place{file: f, start: off}, msg)
-		break
-	}
-	body, _ := file.Body.(*hclsyntax.Body)
-	return body
-}
-
-func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
-	tb := &tfBlock{typ: b.Type, labels: b.Labels, file: f, rng: hcl.RangeBetween(b.TypeRange, b.CloseBraceRange)}
-	fillBlock(tb, b.Body)
-	return tb
-}
-
-func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
-	if len(body.Attributes) > 0 {
-		attrs := make([]tfAttr, 0, len(body.Attributes))
-		for _, a := range body.Attributes {
-			attrs = append(attrs, tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
-		}
-		slices.SortFunc(attrs, func(a, b tfAttr) int { return a.rng.Start.Byte - b.rng.Start.Byte })
-		tb.attrs = make([]*tfAttr, len(attrs))
-		for i := range attrs {
-			tb.attrs[i] = &attrs[i]
-		}
-	}
-	if len(body.Blocks) > 0 {
-		tb.blocks = make([]*tfBlock, len(body.Blocks))
-		for i, b := range body.Blocks {
-			tb.blocks[i] = nativeBlock(tb.file, b)
-		}
-	}
+// fileOf is the file a block is written in.
+func (m *tfModule) fileOf(b *hclread.Block) *tfFile {
+	return m.files[b.Range.Filename]
 }
 
 // declare records what a file declares.
-func (m *tfModule) declare(top *tfBlock) {
-	for _, b := range top.blocks {
+func (m *tfModule) declare(top *hclread.Block) {
+	for _, b := range top.Blocks {
 		switch {
-		case b.typ == "variable" && len(b.labels) == 1:
-			m.variables[b.labels[0]] = &tfVariable{def: b.attr("default")}
-		case b.typ == "locals":
-			for _, a := range b.attrs {
-				m.locals[a.name] = &tfLocal{expr: a.expr}
+		case b.Type == "variable" && len(b.Labels) == 1:
+			m.variables[b.Labels[0]] = &tfVariable{def: b.Attr("default")}
+		case b.Type == "locals":
+			for _, a := range b.Attrs {
+				m.locals[a.Name] = &tfLocal{expr: a.Expr}
 			}
-		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy_document":
-			m.docs[b.labels[1]] = &tfDoc{block: b}
-		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy":
+		case b.Type == "data" && len(b.Labels) == 2 && b.Labels[0] == "aws_iam_policy_document":
+			m.docs[b.Labels[1]] = &tfDoc{block: b}
+		case b.Type == "data" && len(b.Labels) == 2 && b.Labels[0] == "aws_iam_policy":
 			m.declarePolicyData(b)
-		case (b.typ == "resource" && len(b.labels) == 2) || (b.typ == "module" && len(b.labels) == 1):
+		case (b.Type == "resource" && len(b.Labels) == 2) || (b.Type == "module" && len(b.Labels) == 1):
 			m.blocks = append(m.blocks, b)
 		}
 	}
 	// terragrunt: inputs and locals at the top of the file.
-	for _, a := range top.attrs {
-		if a.name == "inputs" {
-			m.inputs = append(m.inputs, tfInputs{expr: a.expr})
+	for _, a := range top.Attrs {
+		if a.Name == "inputs" {
+			m.inputs = append(m.inputs, tfInputs{expr: a.Expr})
 		}
 	}
 }
@@ -308,7 +239,7 @@ var statementInputs = map[string]bool{"policy_statements": true, "inline_policy_
 func (m *tfModule) extract() {
 	for _, b := range m.blocks {
 		for _, inst := range m.instances(b) {
-			switch b.typ {
+			switch b.Type {
 			case "resource":
 				m.resource(b, inst)
 			case "module":
@@ -329,7 +260,7 @@ func (m *tfModule) extract() {
 		if !d.used {
 			v := m.policyDocument(name)
 			origin := iam.Origin{Resource: "data.aws_iam_policy_document." + name, ResourceType: "aws_iam_policy_document"}
-			m.document(v, m.rangePlace(d.block.rng), origin, d.block, nil)
+			m.document(v, m.rangePlace(d.block.Range), origin, d.block, nil)
 		}
 	}
 }
@@ -343,10 +274,10 @@ type instance struct {
 // maxInstances bounds how many instances of one block are read.
 const maxInstances = 64
 
-func (m *tfModule) instances(b *tfBlock) []instance {
+func (m *tfModule) instances(b *hclread.Block) []instance {
 	base := &tfScope{m: m}
-	if a := b.attr("for_each"); a != nil {
-		coll := base.eval(a.expr, 0)
+	if a := b.Attr("for_each"); a != nil {
+		coll := base.eval(a.Expr, 0)
 		var out []instance
 		add := func(k, v *value) {
 			key, _ := k.str()
@@ -370,19 +301,19 @@ func (m *tfModule) instances(b *tfBlock) []instance {
 			return []instance{{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{u, u}}})}}
 		}
 		if len(out) > maxInstances {
-			m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.labels, ".")))
+			m.warnAt(m.rangePlace(a.Range), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.Labels, ".")))
 			out = out[:maxInstances]
 		}
 		return out
 	}
-	if a := b.attr("count"); a != nil {
-		n := base.eval(a.expr, 0)
+	if a := b.Attr("count"); a != nil {
+		n := base.eval(a.Expr, 0)
 		text, ok := n.str()
 		var count int
 		if _, err := fmt.Sscan(text, &count); !ok || n.kind != kindNumber || err != nil {
 			h := n.firstHole()
 			if h == nil {
-				h = &hole{name: truncateName(m.rangePlace(a.rng).text()), kind: iam.UnknownAny}
+				h = &hole{name: truncateName(m.rangePlace(a.Range).text()), kind: iam.UnknownAny}
 			}
 			u := &value{kind: kindUnknown, hole: h}
 			return []instance{{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{u}}})}}
@@ -398,12 +329,12 @@ func (m *tfModule) instances(b *tfBlock) []instance {
 }
 
 // resource reads the identity policies of a resource.
-func (m *tfModule) resource(b *tfBlock, inst instance) {
+func (m *tfModule) resource(b *hclread.Block, inst instance) {
 	m.attachments(b, inst)
-	typ, name := b.labels[0], b.labels[1]
+	typ, name := b.Labels[0], b.Labels[1]
 	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
 	if attr, ok := extract.TerraformPolicyAttrs[typ]; ok {
-		if a := b.attr(attr); a != nil {
+		if a := b.Attr(attr); a != nil {
 			origin.Path = attr
 			m.policyAttr(a, inst.scope, origin, b)
 		}
@@ -413,7 +344,7 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 		return
 	}
 	for i, ib := range m.expandBlocks(b, "inline_policy", inst.scope) {
-		if a := ib.block.attr("policy"); a != nil {
+		if a := ib.block.Attr("policy"); a != nil {
 			o := origin
 			o.Path = fmt.Sprintf("inline_policy[%d].policy", i)
 			o.PolicyName = m.name(ib.block, ib.scope)
@@ -423,9 +354,9 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 }
 
 // name is the known name attribute of a block, if any.
-func (m *tfModule) name(b *tfBlock, scope *tfScope) string {
-	if a := b.attr("name"); a != nil {
-		if s, ok := scope.eval(a.expr, 0).str(); ok {
+func (m *tfModule) name(b *hclread.Block, scope *tfScope) string {
+	if a := b.Attr("name"); a != nil {
+		if s, ok := scope.eval(a.Expr, 0).str(); ok {
 			return s
 		}
 	}
@@ -433,22 +364,22 @@ func (m *tfModule) name(b *tfBlock, scope *tfScope) string {
 }
 
 // policyAttr reads an attribute that holds a policy.
-func (m *tfModule) policyAttr(a *tfAttr, scope *tfScope, origin iam.Origin, holder *tfBlock) {
+func (m *tfModule) policyAttr(a *hclread.Attr, scope *tfScope, origin iam.Origin, holder *hclread.Block) {
 	m.readsNow = map[*tfFile]place{}
-	v := scope.eval(a.expr, 0)
-	m.document(v, m.rangePlace(a.rng), origin, holder, a)
+	v := scope.eval(a.Expr, 0)
+	m.document(v, m.rangePlace(a.Range), origin, holder, a)
 }
 
 // moduleCall reads the inputs of a module call that hold policies.
-func (m *tfModule) moduleCall(b *tfBlock, inst instance) {
-	for _, a := range b.attrs {
-		if !strings.Contains(a.name, "polic") {
+func (m *tfModule) moduleCall(b *hclread.Block, inst instance) {
+	for _, a := range b.Attrs {
+		if !strings.Contains(a.Name, "polic") {
 			continue
 		}
 		m.readsNow = map[*tfFile]place{}
-		v := inst.scope.eval(a.expr, 0)
-		origin := iam.Origin{Resource: "module." + b.labels[0] + inst.suffix, ResourceType: "module", Path: a.name}
-		m.input(a.name, v, m.rangePlace(a.rng), origin, b, a)
+		v := inst.scope.eval(a.Expr, 0)
+		origin := iam.Origin{Resource: "module." + b.Labels[0] + inst.suffix, ResourceType: "module", Path: a.Name}
+		m.input(a.Name, v, m.rangePlace(a.Range), origin, b, a)
 	}
 }
 
@@ -466,15 +397,15 @@ func (m *tfModule) inputValues(in tfInputs) {
 		}
 		return
 	}
-	for _, a := range in.body.attrs {
+	for _, a := range in.body.Attrs {
 		m.readsNow = map[*tfFile]place{}
-		m.input(a.name, scope.eval(a.expr, 0), m.rangePlace(a.rng), iam.Origin{Path: a.name}, nil, a)
+		m.input(a.Name, scope.eval(a.Expr, 0), m.rangePlace(a.Range), iam.Origin{Path: a.Name}, nil, a)
 	}
 }
 
 // input reads one module input: statement objects for the known
 // statement inputs, else anything that is plainly a policy.
-func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	if statementInputs[name] {
 		m.document(&value{kind: kindObject, keys: []string{"Statement"}, fields: []*value{moduleStatements(v)}, at: v.at}, at, origin, holder, a)
 		return
@@ -505,7 +436,7 @@ func isPolicyValue(v *value) bool {
 }
 
 // document records the policy v, read at place at (the attribute).
-func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	stmts := m.policyStatements(v, at, 0)
 	if len(stmts) == 0 {
 		return
@@ -513,10 +444,10 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	doc := extract.Document{Origin: origin}
 	var sups []extract.Suppression
 	if holder != nil {
-		sups = append(sups, m.suppressionsAt(holder.file, holder.rng.Start.Byte, holder.comments)...)
+		sups = append(sups, m.suppressionsAt(m.fileOf(holder), holder.Range.Start.Byte, m.blockComments[holder])...)
 	}
 	if a != nil {
-		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+		sups = append(sups, m.suppressionsAt(m.files[a.Range.Filename], a.Range.Start.Byte, nil)...)
 	}
 	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
 	doc.Files = make([]string, 0, len(stmts))
@@ -576,81 +507,12 @@ func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
 // deepTemplate reports, with a warning, a text nested too deeply for the
 // HCL parser, which recurses once per level.
 func (m *tfModule) deepTemplate(f *tfFile) bool {
-	if d := nestingDepth(f.data); d > maxParseDepth {
-		m.warnAt(place{file: f}, fmt.Sprintf("skipped: nested deeper than %d levels", maxParseDepth))
+	if err := hclread.CheckDepth(f.data); err != nil {
+		m.warnAt(place{file: f}, err.Error())
 		return true
 	}
 	return false
 }
-
-// maxParseDepth is the deepest nesting handed to the HCL parser.
-const maxParseDepth = 256
-
-// nestingDepth bounds from above how deeply the HCL parser recurses on
-// data: brackets, braces and parentheses (interpolations included) that
-// are open, the conditionals chained at each open level since the last
-// separator, and the run of unary operators being read. Brackets inside
-// strings and comments count too, which only errs on the safe side.
-func nestingDepth(data []byte) int {
-	depth, deepest := 0, 0
-	chain := []int{0} // conditionals at each open level
-	chained, run := 0, 0
-	for _, c := range data {
-		switch nestingClass[c] {
-		case nestingOther:
-			run = 0
-			continue
-		case nestingSpace:
-			continue
-		}
-		switch c {
-		case '(', '[', '{':
-			depth++
-			chain = append(chain, 0)
-			run = 0
-		case ')', ']', '}':
-			if depth > 0 {
-				depth--
-				chained -= chain[len(chain)-1]
-				chain = chain[:len(chain)-1]
-			}
-			run = 0
-		case '?':
-			chain[len(chain)-1]++
-			chained++
-			run = 0
-		case ',', '\n':
-			chained -= chain[len(chain)-1]
-			chain[len(chain)-1] = 0
-			run = 0
-		case '!', '-':
-			run++
-		}
-		deepest = max(deepest, depth+chained+run)
-		if deepest > maxParseDepth {
-			return deepest
-		}
-	}
-	return deepest
-}
-
-// nestingClass sorts bytes for nestingDepth, whose time goes on the
-// bytes that change nothing.
-var nestingClass = func() (class [256]uint8) {
-	for _, c := range []byte(" \t\r") {
-		class[c] = nestingSpace
-	}
-	for _, c := range []byte("([{)]}?,\n!-") {
-		class[c] = nestingMark
-	}
-	return class
-}()
-
-const (
-	nestingOther = iota // ends a run of unary operators
-	nestingSpace        // changes nothing
-	nestingMark         // a bracket, a conditional, a separator or a unary operator
-)
 
 // hasSuppressionMarker is the cheap test before a file's comments are read.
 func hasSuppressionMarker(data []byte) bool {

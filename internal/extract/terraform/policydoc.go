@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -16,7 +17,7 @@ import (
 
 // tfDoc is one aws_iam_policy_document data source.
 type tfDoc struct {
-	block *tfBlock
+	block *hclread.Block
 	val   *value
 	state uint8 // 0 not yet, 1 being evaluated, 2 done
 	// used is set when a policy reads the document, so that it is not
@@ -33,8 +34,8 @@ func (m *tfModule) policyDocument(name string) *value {
 	case d == nil:
 		return nil
 	case d.state == 1:
-		m.warnAt(m.rangePlace(d.block.rng), fmt.Sprintf("data.aws_iam_policy_document.%s merges itself; it is not evaluated", name))
-		return unknownValue("data.aws_iam_policy_document."+name, iam.UnknownAny, m.rangePlace(d.block.rng))
+		m.warnAt(m.rangePlace(d.block.Range), fmt.Sprintf("data.aws_iam_policy_document.%s merges itself; it is not evaluated", name))
+		return unknownValue("data.aws_iam_policy_document."+name, iam.UnknownAny, m.rangePlace(d.block.Range))
 	case d.state == 2:
 		return d.val
 	}
@@ -43,11 +44,11 @@ func (m *tfModule) policyDocument(name string) *value {
 	b := d.block
 	var merged []*value
 	sources := func(attr string, override bool) {
-		a := b.attr(attr)
+		a := b.Attr(attr)
 		if a == nil {
 			return
 		}
-		v := scope.eval(a.expr, 0)
+		v := scope.eval(a.Expr, 0)
 		docs := []*value{v}
 		if attr == "source_policy_documents" || attr == "override_policy_documents" {
 			docs = listItems(v)
@@ -66,7 +67,7 @@ func (m *tfModule) policyDocument(name string) *value {
 	sources("override_json", true)
 	sources("override_policy_documents", true)
 	d.val = &value{kind: kindObject, keys: []string{"Version", "Statement"},
-		fields: []*value{stringValue("2012-10-17", place{}), {kind: kindList, items: merged}}, at: m.rangePlace(b.rng)}
+		fields: []*value{stringValue("2012-10-17", place{}), {kind: kindList, items: merged}}, at: m.rangePlace(b.Range)}
 	if m.docObjects == nil {
 		m.docObjects = map[*value]*tfDoc{}
 	}
@@ -146,14 +147,14 @@ func (m *tfModule) markUsed(v *value) {
 
 // statementBlock reads a statement block into the JSON shape.
 func (m *tfModule) statementBlock(x expanded) *value {
-	n := len(x.block.attrs) + 3 // and principals, not_principals, condition
+	n := len(x.block.Attrs) + 3 // and principals, not_principals, condition
 	s := &value{kind: kindObject, keys: make([]string, 0, n), fields: make([]*value, 0, n), at: x.at}
 	set := func(key string, v *value) {
 		s.keys = append(s.keys, key)
 		s.fields = append(s.fields, v)
 	}
-	for _, a := range x.block.attrs {
-		set(a.name, x.scope.eval(a.expr, 0))
+	for _, a := range x.block.Attrs {
+		set(a.Name, x.scope.eval(a.Expr, 0))
 	}
 	for _, typ := range []string{"principals", "not_principals"} {
 		if ps := m.expandBlocks(x.block, typ, x.scope); len(ps) > 0 {
@@ -162,10 +163,10 @@ func (m *tfModule) statementBlock(x expanded) *value {
 	}
 	var conds []*value
 	for _, c := range m.expandBlocks(x.block, "condition", x.scope) {
-		obj := &value{kind: kindObject, keys: make([]string, 0, len(c.block.attrs)), fields: make([]*value, 0, len(c.block.attrs)), at: c.at}
-		for _, a := range c.block.attrs {
-			obj.keys = append(obj.keys, a.name)
-			obj.fields = append(obj.fields, c.scope.eval(a.expr, 0))
+		obj := &value{kind: kindObject, keys: make([]string, 0, len(c.block.Attrs)), fields: make([]*value, 0, len(c.block.Attrs)), at: c.at}
+		for _, a := range c.block.Attrs {
+			obj.keys = append(obj.keys, a.Name)
+			obj.fields = append(obj.fields, c.scope.eval(a.Expr, 0))
 		}
 		conds = append(conds, obj)
 	}
@@ -178,7 +179,7 @@ func (m *tfModule) statementBlock(x expanded) *value {
 // expanded is one block of a type, written as is or made by a dynamic
 // block, with the scope its attributes are evaluated in.
 type expanded struct {
-	block *tfBlock
+	block *hclread.Block
 	scope *tfScope
 	at    place // the block, or the dynamic block that makes it
 }
@@ -186,19 +187,19 @@ type expanded struct {
 // expandBlocks returns the blocks of type typ inside b, dynamic ones
 // expanded over their for_each. A dynamic block over a collection that
 // cannot be seen is read once, with its iterator unknown.
-func (m *tfModule) expandBlocks(b *tfBlock, typ string, scope *tfScope) []expanded {
+func (m *tfModule) expandBlocks(b *hclread.Block, typ string, scope *tfScope) []expanded {
 	var out []expanded
-	for _, c := range b.blocks {
-		if c.typ == typ {
-			out = append(out, expanded{block: c, scope: scope, at: m.rangePlace(c.rng)})
+	for _, c := range b.Blocks {
+		if c.Type == typ {
+			out = append(out, expanded{block: c, scope: scope, at: m.rangePlace(c.Range)})
 			continue
 		}
-		if c.typ != "dynamic" || len(c.labels) != 1 || c.labels[0] != typ {
+		if c.Type != "dynamic" || len(c.Labels) != 1 || c.Labels[0] != typ {
 			continue
 		}
-		var content *tfBlock
-		for _, cc := range c.blocks {
-			if cc.typ == "content" {
+		var content *hclread.Block
+		for _, cc := range c.Blocks {
+			if cc.Type == "content" {
 				content = cc
 			}
 		}
@@ -206,19 +207,19 @@ func (m *tfModule) expandBlocks(b *tfBlock, typ string, scope *tfScope) []expand
 			continue
 		}
 		iter := typ
-		if a := c.attr("iterator"); a != nil {
-			if name := hcl.ExprAsKeyword(a.expr); name != "" {
+		if a := c.Attr("iterator"); a != nil {
+			if name := hcl.ExprAsKeyword(a.Expr); name != "" {
 				iter = name
 			}
 		}
-		at := m.rangePlace(c.rng)
+		at := m.rangePlace(c.Range)
 		each := func(k, v *value) {
 			it := &value{kind: kindObject, keys: []string{"key", "value"}, fields: []*value{k, v}}
 			out = append(out, expanded{block: content, scope: scope.with(map[string]*value{iter: it}), at: at})
 		}
 		var coll *value
-		if a := c.attr("for_each"); a != nil {
-			coll = scope.eval(a.expr, 0)
+		if a := c.Attr("for_each"); a != nil {
+			coll = scope.eval(a.Expr, 0)
 		} else {
 			coll = nullValue
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -25,7 +26,7 @@ var jsonBlockKeys = map[string]bool{
 	"not_principals": true, "dynamic": true, "content": true,
 }
 
-func (m *tfModule) parseJSON(f *tfFile) *tfBlock {
+func (m *tfModule) parseJSON(f *tfFile) *hclread.Block {
 	root, _, err := syntax.ParseJSON(f.src)
 	if err != nil {
 		off := 0
@@ -40,7 +41,7 @@ func (m *tfModule) parseJSON(f *tfFile) *tfBlock {
 		m.warnAt(place{file: f, start: root.Start}, "a Terraform JSON file must be an object")
 		return nil
 	}
-	top := &tfBlock{file: f, rng: m.nodeRange(f, root)}
+	top := &hclread.Block{Range: m.nodeRange(f, root)}
 	if strings.HasSuffix(f.name, ".tfvars.json") {
 		m.jsonAttrs(f, top, root)
 		return top
@@ -51,19 +52,19 @@ func (m *tfModule) parseJSON(f *tfFile) *tfBlock {
 			for _, byType := range fields(fld.Value) {
 				for _, byName := range fields(byType.Value) {
 					for _, body := range bodies(byName.Value) {
-						top.blocks = append(top.blocks, m.jsonBlock(f, key, []string{byType.Key.Text, byName.Key.Text}, byName.Key, body))
+						top.Blocks = append(top.Blocks, m.jsonBlock(f, key, []string{byType.Key.Text, byName.Key.Text}, byName.Key, body))
 					}
 				}
 			}
 		case "module", "variable":
 			for _, byName := range fields(fld.Value) {
 				for _, body := range bodies(byName.Value) {
-					top.blocks = append(top.blocks, m.jsonBlock(f, key, []string{byName.Key.Text}, byName.Key, body))
+					top.Blocks = append(top.Blocks, m.jsonBlock(f, key, []string{byName.Key.Text}, byName.Key, body))
 				}
 			}
 		case "locals":
 			for _, body := range bodies(fld.Value) {
-				top.blocks = append(top.blocks, m.jsonBlock(f, key, nil, fld.Key, body))
+				top.Blocks = append(top.Blocks, m.jsonBlock(f, key, nil, fld.Key, body))
 			}
 		}
 	}
@@ -94,13 +95,13 @@ func (m *tfModule) nodeRange(f *tfFile, n *syntax.Node) hcl.Range {
 
 // jsonBlock turns a JSON object into a block; the block starts at its
 // key, where a person reads it to start.
-func (m *tfModule) jsonBlock(f *tfFile, typ string, labels []string, key, body *syntax.Node) *tfBlock {
-	b := &tfBlock{typ: typ, labels: labels, file: f, rng: hcl.Range{Filename: f.key, Start: hcl.Pos{Byte: key.Start}, End: hcl.Pos{Byte: body.End}}}
+func (m *tfModule) jsonBlock(f *tfFile, typ string, labels []string, key, body *syntax.Node) *hclread.Block {
+	b := &hclread.Block{Type: typ, Labels: labels, Range: hcl.Range{Filename: f.key, Start: hcl.Pos{Byte: key.Start}, End: hcl.Pos{Byte: body.End}}}
 	m.jsonAttrs(f, b, body)
 	return b
 }
 
-func (m *tfModule) jsonAttrs(f *tfFile, b *tfBlock, body *syntax.Node) {
+func (m *tfModule) jsonAttrs(f *tfFile, b *hclread.Block, body *syntax.Node) {
 	for _, fld := range body.Fields {
 		key := fld.Key.Text
 		switch {
@@ -108,22 +109,22 @@ func (m *tfModule) jsonAttrs(f *tfFile, b *tfBlock, body *syntax.Node) {
 			if fld.Value.Kind == syntax.KindString {
 				if i := strings.Index(fld.Value.Text, suppressionMarker); i >= 0 {
 					c := &extract.Comment{File: f.name, Pos: f.src.Pos(fld.Key.Start), Text: strings.TrimSpace(fld.Value.Text[i+len(suppressionMarker):])}
-					b.comments = append(b.comments, c)
+					m.blockComments[b] = append(m.blockComments[b], c)
 					m.allComments = append(m.allComments, c)
 				}
 			}
-		case key == "dynamic" && b.typ != "":
+		case key == "dynamic" && b.Type != "":
 			for _, byType := range fields(fld.Value) {
 				for _, d := range bodies(byType.Value) {
-					b.blocks = append(b.blocks, m.jsonBlock(f, "dynamic", []string{byType.Key.Text}, byType.Key, d))
+					b.Blocks = append(b.Blocks, m.jsonBlock(f, "dynamic", []string{byType.Key.Text}, byType.Key, d))
 				}
 			}
-		case jsonBlockKeys[key] && b.typ != "" && len(bodies(fld.Value)) > 0 && fld.Value.Kind != syntax.KindString:
+		case jsonBlockKeys[key] && b.Type != "" && len(bodies(fld.Value)) > 0 && fld.Value.Kind != syntax.KindString:
 			for _, d := range bodies(fld.Value) {
-				b.blocks = append(b.blocks, m.jsonBlock(f, key, nil, d, d))
+				b.Blocks = append(b.Blocks, m.jsonBlock(f, key, nil, d, d))
 			}
 		default:
-			b.attrs = append(b.attrs, &tfAttr{name: key, expr: m.jsonExpr(f, fld.Value), rng: hcl.RangeBetween(m.nodeRange(f, fld.Key), m.nodeRange(f, fld.Value))})
+			b.Attrs = append(b.Attrs, &hclread.Attr{Name: key, Expr: m.jsonExpr(f, fld.Value), Range: hcl.RangeBetween(m.nodeRange(f, fld.Key), m.nodeRange(f, fld.Value))})
 		}
 	}
 }
