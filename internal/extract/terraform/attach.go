@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
@@ -83,7 +84,7 @@ type tfPolicyData struct {
 
 type dataPolicy struct {
 	suffix string // the instance: [0], ["key"]
-	policy *value
+	policy *hcleval.Value
 	block  *hclread.Block
 	attr   *hclread.Attr // arn or name
 }
@@ -125,16 +126,16 @@ func (m *tfModule) attachments(b *hclread.Block, inst instance) {
 	read := 0
 items:
 	for _, e := range exprs {
-		for _, v := range eachValue(inst.scope.eval(e, 0), nil) {
+		for _, v := range eachValue(inst.scope.Eval(e), nil) {
 			if read == maxAttached {
 				if m.attach.cut != a {
 					m.attach.cut = a
-					m.warnAt(m.rangePlace(a.Range), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.Labels[1], form.policies))
+					m.Warn(m.Place(a.Range), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.Labels[1], form.policies))
 				}
 				break items
 			}
 			read++
-			found = append(found, m.attachedPolicies(v, b, m.rangePlace(e.Range()))...)
+			found = append(found, m.attachedPolicies(v, b, m.Place(e.Range()))...)
 		}
 	}
 	if len(found) == 0 {
@@ -147,13 +148,13 @@ items:
 		origin.Path = address + "." + form.policies
 		for _, p := range found {
 			if m.attach.docs == maxAttachedInModule {
-				m.warnAt(m.rangePlace(b.Range), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
+				m.Warn(m.Place(b.Range), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
 			}
 			if m.attach.docs++; m.attach.docs > maxAttachedInModule {
 				return
 			}
 			sups := slices.Clone(holder)
-			for _, c := range m.suppressionsAt(p.at.file, p.at.start, nil) {
+			for _, c := range m.suppressionsAt(p.at.File, p.at.Start, nil) {
 				span := p.attachment.Span
 				c.Span = &span
 				sups = append(sups, c)
@@ -161,7 +162,7 @@ items:
 			m.out = append(m.out, extract.Document{
 				Attachments:  []iam.Attachment{p.attachment},
 				Origin:       origin,
-				Files:        []string{p.at.file.name},
+				Files:        []string{p.at.File.Name},
 				Suppressions: sups,
 			})
 		}
@@ -171,26 +172,26 @@ items:
 // attachedPolicy is one policy an attribute names, and where.
 type attachedPolicy struct {
 	attachment iam.Attachment
-	at         place
+	at         hcleval.Place
 }
 
 // attachedPolicies reads one value of the policy attribute of block b,
 // given by the expression at expr: a string (an ARN) or a reference to a
 // data "aws_iam_policy". Anything else names no policy the scanner can
 // see.
-func (m *tfModule) attachedPolicies(v *value, b *hclread.Block, expr place) []attachedPolicy {
+func (m *tfModule) attachedPolicies(v *hcleval.Value, b *hclread.Block, expr hcleval.Place) []attachedPolicy {
 	var out []attachedPolicy
-	add := func(v *value, at place) {
-		if at.valid() {
+	add := func(v *hcleval.Value, at hcleval.Place) {
+		if at.Valid() {
 			out = append(out, m.attachedPolicy(v, at))
 		}
 	}
-	switch v.kind {
-	case kindString:
+	switch v.Kind {
+	case hcleval.KindString:
 		add(v, m.namingPlace(v, b, expr))
-	case kindUnknown:
-		for _, d := range m.policyDataRead(v.hole.ref) {
-			add(d.policy, m.namingPlace(d.policy, d.block, m.rangePlace(d.attr.Expr.Range())))
+	case hcleval.KindUnknown:
+		for _, d := range m.policyDataRead(v.Hole.Ref) {
+			add(d.policy, m.namingPlace(d.policy, d.block, m.Place(d.attr.Expr.Range())))
 		}
 	}
 	return out
@@ -201,37 +202,31 @@ func (m *tfModule) attachedPolicies(v *value, b *hclread.Block, expr place) []at
 // conditional's branch, a for_each entry), else the expression that
 // names it in b (var.x, local.y), as a CloudFormation parameter's finding
 // stands at its Ref.
-func (m *tfModule) namingPlace(v *value, b *hclread.Block, expr place) place {
-	if v.at.within(m.fileOf(b), b.Range) {
-		return v.at
+func (m *tfModule) namingPlace(v *hcleval.Value, b *hclread.Block, expr hcleval.Place) hcleval.Place {
+	if v.At.Within(m.fileOf(b), b.Range) {
+		return v.At
 	}
 	return expr
 }
 
-// within reports whether p is written inside r, a range of file f.
-func (p place) within(f *tfFile, r hcl.Range) bool {
-	return p.valid() && f != nil && p.file.name == f.name &&
-		p.file.fileOffset(p.start) >= r.Start.Byte && p.file.fileOffset(p.end) <= r.End.Byte
-}
-
-func (m *tfModule) attachedPolicy(v *value, at place) attachedPolicy {
-	policy := iamValue(v)
+func (m *tfModule) attachedPolicy(v *hcleval.Value, at hcleval.Place) attachedPolicy {
+	policy := hcleval.IAMValue(v)
 	policy.Defaults = m.defaultsRead(v)
-	return attachedPolicy{attachment: iam.Attachment{Policy: policy, Span: at.span()}, at: at}
+	return attachedPolicy{attachment: iam.Attachment{Policy: policy, Span: at.Span()}, at: at}
 }
 
 // eachValue flattens a value into the strings or unknowns it may be:
 // the items of a list, each branch of a conditional.
-func eachValue(v *value, out []*value) []*value {
-	switch v.kind {
-	case kindList, kindEither:
-		for _, it := range v.items {
+func eachValue(v *hcleval.Value, out []*hcleval.Value) []*hcleval.Value {
+	switch v.Kind {
+	case hcleval.KindList, hcleval.KindEither:
+		for _, it := range v.Items {
 			if len(out) > maxAttached {
 				return out
 			}
 			out = eachValue(it, out)
 		}
-	case kindNull, kindObject:
+	case hcleval.KindNull, hcleval.KindObject:
 	default:
 		out = append(out, v)
 	}
@@ -294,23 +289,23 @@ func (m *tfModule) dataPolicies(b *hclread.Block) []dataPolicy {
 		if attr == nil {
 			continue
 		}
-		var prefix *value
+		var prefix *hcleval.Value
 		if attr.Name == "name" {
 			if p := b.Attr("path_prefix"); p != nil {
-				prefix = inst.scope.eval(p.Expr, 0)
+				prefix = inst.scope.Eval(p.Expr)
 			}
 		}
-		for _, v := range eachValue(inst.scope.eval(attr.Expr, 0), nil) {
-			if v.kind != kindString {
+		for _, v := range eachValue(inst.scope.Eval(attr.Expr), nil) {
+			if v.Kind != hcleval.KindString {
 				continue
 			}
 			if prefix != nil {
-				path, ok := prefix.str()
+				path, ok := prefix.Str()
 				if !ok {
 					continue
 				}
 				if path != "/" && path != "" {
-					v = &value{kind: kindString, parts: append([]strPart{{text: "arn:aws:iam::aws:policy" + path}}, v.stringParts()...), at: v.at}
+					v = &hcleval.Value{Kind: hcleval.KindString, Parts: append([]hcleval.StringPart{{Text: "arn:aws:iam::aws:policy" + path}}, v.StringParts()...), At: v.At}
 				}
 			}
 			out = append(out, dataPolicy{suffix: inst.suffix, policy: v, block: b, attr: attr})
@@ -326,7 +321,7 @@ func indexSuffix(key cty.Value) string {
 	case key.Type() == cty.String:
 		return fmt.Sprintf("[%q]", key.AsString())
 	case key.Type() == cty.Number:
-		return "[" + numberText(key.AsBigFloat()) + "]"
+		return "[" + hcleval.NumberText(key.AsBigFloat()) + "]"
 	}
 	return ""
 }
@@ -358,14 +353,14 @@ func (m *tfModule) principals(b *hclread.Block, inst instance, form attachForm, 
 		if a == nil {
 			continue
 		}
-		for _, v := range eachValue(inst.scope.eval(a.Expr, 0), nil) {
+		for _, v := range eachValue(inst.scope.Eval(a.Expr), nil) {
 			origin := iam.Origin{Resource: address, ResourceType: typ}
-			if name, ok := v.str(); ok {
+			if name, ok := v.Str(); ok {
 				if pa.typ != permissionSetArg.typ {
 					origin.Identity = name
 				}
-			} else if v.kind == kindUnknown {
-				if r, ok := m.principalRef(v.hole.ref, pa.typ); ok {
+			} else if v.Kind == hcleval.KindUnknown {
+				if r, ok := m.principalRef(v.Hole.Ref, pa.typ); ok {
 					origin = r
 				}
 			}
@@ -409,7 +404,7 @@ func (m *tfModule) principalRef(ref hcl.Traversal, typ string) (iam.Origin, bool
 		}
 	}
 	if b := m.resourceBlock(address); b != nil && b.Attr("count") == nil && b.Attr("for_each") == nil && principalTypes[typ] {
-		origin.Identity = m.name(b, &tfScope{m: m})
+		origin.Identity = m.name(b, m.ev.Scope())
 	}
 	return origin, true
 }
@@ -429,10 +424,10 @@ func (m *tfModule) resourceBlock(address string) *hclread.Block {
 
 // defaultsRead names the variables whose default v, or a part of it, is
 // written in: a value a deployment may set otherwise.
-func (m *tfModule) defaultsRead(v *value) []string {
-	places := []place{v.at}
-	for _, p := range v.stringParts() {
-		places = append(places, p.at)
+func (m *tfModule) defaultsRead(v *hcleval.Value) []string {
+	places := []hcleval.Place{v.At}
+	for _, p := range v.StringParts() {
+		places = append(places, p.At)
 	}
 	var names []string
 	for name, variable := range m.variables {
@@ -440,7 +435,7 @@ func (m *tfModule) defaultsRead(v *value) []string {
 			continue
 		}
 		r := variable.def.Range
-		if slices.ContainsFunc(places, func(p place) bool { return p.within(m.files[r.Filename], r) }) {
+		if slices.ContainsFunc(places, func(p hcleval.Place) bool { return p.Within(m.files[r.Filename], r) }) {
 			names = append(names, "var."+name)
 		}
 	}

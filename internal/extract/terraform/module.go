@@ -1,3 +1,9 @@
+// Package terraform finds the IAM policies, the managed policy
+// attachments and the suppression comments of a Terraform module. Its
+// .tf files are read by package hclread (.tf.json files here, in
+// tfjson.go), and its expressions evaluated by package hcleval, which
+// asks the module for what they name (variables.go, policydoc.go, the
+// files file() reads); the module and its policies are read here.
 package terraform
 
 import (
@@ -8,9 +14,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
@@ -69,16 +77,17 @@ func AutoTfvars(base string) bool {
 // read may be nil: file() and templatefile() then cannot be evaluated.
 func Extract(files []ModuleFile, read ReadFunc) Result {
 	m := &tfModule{
-		files:         map[string]*tfFile{},
+		files:         map[string]*hcleval.File{},
 		read:          read,
 		variables:     map[string]*tfVariable{},
-		tfvars:        map[string]*value{},
+		tfvars:        map[string]*hcleval.Value{},
 		locals:        map[string]*tfLocal{},
 		docs:          map[string]*tfDoc{},
-		reads:         map[*tfFile]place{},
-		comments:      map[*tfFile]map[int][]*extract.Comment{},
+		reads:         map[*hcleval.File]hcleval.Place{},
+		comments:      map[*hcleval.File]map[int][]*extract.Comment{},
 		blockComments: map[*hclread.Block][]*extract.Comment{},
 	}
+	m.ev = hcleval.New(m)
 	var tfvars []*hclread.Block
 	for _, mf := range files {
 		f := m.addFile(mf.Name, mf.Data)
@@ -101,11 +110,11 @@ func Extract(files []ModuleFile, read ReadFunc) Result {
 	// Terraform loads terraform.tfvars first, then *.auto.tfvars in order
 	// of their names; a later file wins.
 	sort.SliceStable(tfvars, func(i, j int) bool {
-		return tfvarsRank(m.fileOf(tfvars[i]).name) < tfvarsRank(m.fileOf(tfvars[j]).name)
+		return tfvarsRank(m.fileOf(tfvars[i]).Name) < tfvarsRank(m.fileOf(tfvars[j]).Name)
 	})
 	for _, body := range tfvars {
 		for _, a := range body.Attrs {
-			m.tfvars[a.Name] = (&tfScope{m: m}).eval(a.Expr, 0)
+			m.tfvars[a.Name] = m.ev.Scope().Eval(a.Expr)
 		}
 	}
 	m.extract()
@@ -122,25 +131,24 @@ func tfvarsRank(name string) string {
 
 // tfModule is one module being read.
 type tfModule struct {
-	files     map[string]*tfFile // by key
-	lastFile  *tfFile            // the file rangePlace found last: the next range is most often in it too
+	files     map[string]*hcleval.File // by key
+	lastFile  *hcleval.File            // the file Place found last: the next range is most often in it too
 	read      ReadFunc
+	ev        *hcleval.Evaluator // evaluates the module's expressions, asking the module for what they name
 	variables map[string]*tfVariable
-	tfvars    map[string]*value
+	tfvars    map[string]*hcleval.Value
 	locals    map[string]*tfLocal
 	docs      map[string]*tfDoc
 	// docObjects finds the document a policy value is the JSON of.
-	docObjects map[*value]*tfDoc
+	docObjects map[*hcleval.Value]*tfDoc
 	blocks     []*hclread.Block // resources and module calls, in file order
 	inputs     []tfInputs       // terragrunt inputs and tfvars Terraform does not load by itself
 	warnings   []source.Warning
-	steps      int
-	limited    bool
 	// reads is where each file read through file() or templatefile() was
 	// read last: the origin of a policy found in it.
-	reads    map[*tfFile]place
-	readsNow map[*tfFile]place                      // the same, while one policy is evaluated
-	comments map[*tfFile]map[int][]*extract.Comment // by the line they stand before
+	reads    map[*hcleval.File]hcleval.Place
+	readsNow map[*hcleval.File]hcleval.Place              // the same, while one policy is evaluated
+	comments map[*hcleval.File]map[int][]*extract.Comment // by the line they stand before
 	// blockComments are the suppression comments written in a .tf.json
 	// block ("//" keys).
 	blockComments map[*hclread.Block][]*extract.Comment
@@ -156,42 +164,55 @@ type tfInputs struct {
 	expr hclsyntax.Expression // terragrunt's inputs = {...}
 }
 
-func (m *tfModule) addFile(name string, data []byte) *tfFile {
-	f := &tfFile{key: name, name: name, src: source.NewSource(data), data: data}
-	m.files[f.key] = f
+func (m *tfModule) addFile(name string, data []byte) *hcleval.File {
+	f := &hcleval.File{Key: name, Name: name, Src: source.NewSource(data), Data: data}
+	m.files[f.Key] = f
 	return f
 }
 
 // addView adds a decoded string of file f (a string of a .tf.json file)
 // as a text of its own whose positions map back into f.
-func (m *tfModule) addView(f *tfFile, text string, offs source.OffsetMap) *tfFile {
-	v := &tfFile{key: fmt.Sprintf("%s#%d", f.key, offs.Map(0)), name: f.name, src: f.src, data: []byte(text), offs: offs}
-	m.files[v.key] = v
+func (m *tfModule) addView(f *hcleval.File, text string, offs source.OffsetMap) *hcleval.File {
+	v := &hcleval.File{Key: fmt.Sprintf("%s#%d", f.Key, offs.Map(0)), Name: f.Name, Src: f.Src, Data: []byte(text), Offs: offs}
+	m.files[v.Key] = v
 	return v
 }
 
-// warnAt records a warning at a place of the module.
-func (m *tfModule) warnAt(at place, msg string) {
-	if !at.valid() {
+// Place is the place of an hcl range, in the file it names.
+func (m *tfModule) Place(r hcl.Range) hcleval.Place {
+	f := m.lastFile
+	if f == nil || f.Key != r.Filename {
+		f = m.files[r.Filename]
+		if f == nil {
+			return hcleval.Place{}
+		}
+		m.lastFile = f
+	}
+	return hcleval.Place{File: f, Start: r.Start.Byte, End: r.End.Byte}
+}
+
+// Warn records a warning at a place of the module.
+func (m *tfModule) Warn(at hcleval.Place, msg string) {
+	if !at.Valid() {
 		m.warnings = append(m.warnings, source.Warning{Message: msg})
 		return
 	}
-	pos := at.file.src.Pos(at.file.fileOffset(at.start))
-	m.warnings = append(m.warnings, source.Warning{File: at.file.name, Line: pos.Line, Col: pos.Col, Message: msg})
+	pos := at.File.Src.Pos(at.File.FileOffset(at.Start))
+	m.warnings = append(m.warnings, source.Warning{File: at.File.Name, Line: pos.Line, Col: pos.Col, Message: msg})
 }
 
 // parse reads a file into a block; what cannot be read is a warning.
-func (m *tfModule) parse(f *tfFile) *hclread.Block {
-	if strings.HasSuffix(f.name, ".json") {
+func (m *tfModule) parse(f *hcleval.File) *hclread.Block {
+	if strings.HasSuffix(f.Name, ".json") {
 		return m.parseJSON(f)
 	}
-	top, err := hclread.Read(f.key, f.data)
+	top, err := hclread.Read(f.Key, f.Data)
 	var syntaxErr *hclread.SyntaxError
 	switch {
 	case errors.As(err, &syntaxErr):
-		m.warnAt(place{file: f, start: syntaxErr.Offset}, "cannot parse: "+syntaxErr.Error())
+		m.Warn(hcleval.Place{File: f, Start: syntaxErr.Offset}, "cannot parse: "+syntaxErr.Error())
 	case err != nil:
-		m.warnAt(place{file: f}, err.Error())
+		m.Warn(hcleval.Place{File: f}, err.Error())
 	}
 	if top == nil {
 		return nil
@@ -201,7 +222,7 @@ func (m *tfModule) parse(f *tfFile) *hclread.Block {
 }
 
 // fileOf is the file a block is written in.
-func (m *tfModule) fileOf(b *hclread.Block) *tfFile {
+func (m *tfModule) fileOf(b *hclread.Block) *hcleval.File {
 	return m.files[b.Range.Filename]
 }
 
@@ -258,16 +279,16 @@ func (m *tfModule) extract() {
 	for _, name := range names {
 		d := m.docs[name]
 		if !d.used {
-			v := m.policyDocument(name)
+			v := m.PolicyDocument(name)
 			origin := iam.Origin{Resource: "data.aws_iam_policy_document." + name, ResourceType: "aws_iam_policy_document"}
-			m.document(v, m.rangePlace(d.block.Range), origin, d.block, nil)
+			m.document(v, m.Place(d.block.Range), origin, d.block, nil)
 		}
 	}
 }
 
 // instance is one instance of a block with count or for_each.
 type instance struct {
-	scope  *tfScope
+	scope  *hcleval.Scope
 	suffix string // [0], ["key"]
 }
 
@@ -275,53 +296,53 @@ type instance struct {
 const maxInstances = 64
 
 func (m *tfModule) instances(b *hclread.Block) []instance {
-	base := &tfScope{m: m}
+	base := m.ev.Scope()
 	if a := b.Attr("for_each"); a != nil {
-		coll := base.eval(a.Expr, 0)
+		coll := base.Eval(a.Expr)
 		var out []instance
-		add := func(k, v *value) {
-			key, _ := k.str()
-			out = append(out, instance{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{k, v}}}), suffix: fmt.Sprintf("[%q]", key)})
+		add := func(k, v *hcleval.Value) {
+			key, _ := k.Str()
+			out = append(out, instance{scope: base.With(map[string]*hcleval.Value{"each": {Kind: hcleval.KindObject, Keys: []string{"key", "value"}, Fields: []*hcleval.Value{k, v}}}), suffix: fmt.Sprintf("[%q]", key)})
 		}
-		switch coll.kind {
-		case kindObject:
-			for _, i := range coll.keyOrder() {
-				add(stringValue(coll.keys[i], place{}), coll.fields[i])
+		switch coll.Kind {
+		case hcleval.KindObject:
+			for _, i := range coll.KeyOrder() {
+				add(hcleval.StringValue(coll.Keys[i], hcleval.Place{}), coll.Fields[i])
 			}
-		case kindList:
-			for _, it := range coll.items {
+		case hcleval.KindList:
+			for _, it := range coll.Items {
 				add(it, it)
 			}
 		default:
-			h := coll.firstHole()
+			h := coll.FirstHole()
 			if h == nil {
 				return nil
 			}
-			u := &value{kind: kindUnknown, hole: h, at: coll.at}
-			return []instance{{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{u, u}}})}}
+			u := &hcleval.Value{Kind: hcleval.KindUnknown, Hole: h, At: coll.At}
+			return []instance{{scope: base.With(map[string]*hcleval.Value{"each": {Kind: hcleval.KindObject, Keys: []string{"key", "value"}, Fields: []*hcleval.Value{u, u}}})}}
 		}
 		if len(out) > maxInstances {
-			m.warnAt(m.rangePlace(a.Range), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.Labels, ".")))
+			m.Warn(m.Place(a.Range), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.Labels, ".")))
 			out = out[:maxInstances]
 		}
 		return out
 	}
 	if a := b.Attr("count"); a != nil {
-		n := base.eval(a.Expr, 0)
-		text, ok := n.str()
+		n := base.Eval(a.Expr)
+		text, ok := n.Str()
 		var count int
-		if _, err := fmt.Sscan(text, &count); !ok || n.kind != kindNumber || err != nil {
-			h := n.firstHole()
+		if _, err := fmt.Sscan(text, &count); !ok || n.Kind != hcleval.KindNumber || err != nil {
+			h := n.FirstHole()
 			if h == nil {
-				h = &hole{name: truncateName(m.rangePlace(a.Range).text()), kind: iam.UnknownAny}
+				h = &hcleval.Hole{Name: hcleval.TruncateName(m.Place(a.Range).Text()), Kind: iam.UnknownAny}
 			}
-			u := &value{kind: kindUnknown, hole: h}
-			return []instance{{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{u}}})}}
+			u := &hcleval.Value{Kind: hcleval.KindUnknown, Hole: h}
+			return []instance{{scope: base.With(map[string]*hcleval.Value{"count": {Kind: hcleval.KindObject, Keys: []string{"index"}, Fields: []*hcleval.Value{u}}})}}
 		}
 		var out []instance
 		for i := range min(count, maxInstances) {
-			idx := &value{kind: kindNumber, text: fmt.Sprint(i)}
-			out = append(out, instance{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{idx}}}), suffix: fmt.Sprintf("[%d]", i)})
+			idx := &hcleval.Value{Kind: hcleval.KindNumber, Text: fmt.Sprint(i)}
+			out = append(out, instance{scope: base.With(map[string]*hcleval.Value{"count": {Kind: hcleval.KindObject, Keys: []string{"index"}, Fields: []*hcleval.Value{idx}}}), suffix: fmt.Sprintf("[%d]", i)})
 		}
 		return out
 	}
@@ -354,9 +375,9 @@ func (m *tfModule) resource(b *hclread.Block, inst instance) {
 }
 
 // name is the known name attribute of a block, if any.
-func (m *tfModule) name(b *hclread.Block, scope *tfScope) string {
+func (m *tfModule) name(b *hclread.Block, scope *hcleval.Scope) string {
 	if a := b.Attr("name"); a != nil {
-		if s, ok := scope.eval(a.Expr, 0).str(); ok {
+		if s, ok := scope.Eval(a.Expr).Str(); ok {
 			return s
 		}
 	}
@@ -364,10 +385,10 @@ func (m *tfModule) name(b *hclread.Block, scope *tfScope) string {
 }
 
 // policyAttr reads an attribute that holds a policy.
-func (m *tfModule) policyAttr(a *hclread.Attr, scope *tfScope, origin iam.Origin, holder *hclread.Block) {
-	m.readsNow = map[*tfFile]place{}
-	v := scope.eval(a.Expr, 0)
-	m.document(v, m.rangePlace(a.Range), origin, holder, a)
+func (m *tfModule) policyAttr(a *hclread.Attr, scope *hcleval.Scope, origin iam.Origin, holder *hclread.Block) {
+	m.readsNow = map[*hcleval.File]hcleval.Place{}
+	v := scope.Eval(a.Expr)
+	m.document(v, m.Place(a.Range), origin, holder, a)
 }
 
 // moduleCall reads the inputs of a module call that hold policies.
@@ -376,38 +397,38 @@ func (m *tfModule) moduleCall(b *hclread.Block, inst instance) {
 		if !strings.Contains(a.Name, "polic") {
 			continue
 		}
-		m.readsNow = map[*tfFile]place{}
-		v := inst.scope.eval(a.Expr, 0)
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		v := inst.scope.Eval(a.Expr)
 		origin := iam.Origin{Resource: "module." + b.Labels[0] + inst.suffix, ResourceType: "module", Path: a.Name}
-		m.input(a.Name, v, m.rangePlace(a.Range), origin, b, a)
+		m.input(a.Name, v, m.Place(a.Range), origin, b, a)
 	}
 }
 
 // inputValues reads terragrunt inputs and tfvars for policies.
 func (m *tfModule) inputValues(in tfInputs) {
-	scope := &tfScope{m: m}
+	scope := m.ev.Scope()
 	if in.expr != nil {
-		m.readsNow = map[*tfFile]place{}
-		v := scope.eval(in.expr, 0)
-		if v.kind != kindObject {
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		v := scope.Eval(in.expr)
+		if v.Kind != hcleval.KindObject {
 			return
 		}
-		for i, k := range v.keys {
-			m.input(k, v.fields[i], v.fields[i].at, iam.Origin{Path: "inputs." + k}, nil, nil)
+		for i, k := range v.Keys {
+			m.input(k, v.Fields[i], v.Fields[i].At, iam.Origin{Path: "inputs." + k}, nil, nil)
 		}
 		return
 	}
 	for _, a := range in.body.Attrs {
-		m.readsNow = map[*tfFile]place{}
-		m.input(a.Name, scope.eval(a.Expr, 0), m.rangePlace(a.Range), iam.Origin{Path: a.Name}, nil, a)
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		m.input(a.Name, scope.Eval(a.Expr), m.Place(a.Range), iam.Origin{Path: a.Name}, nil, a)
 	}
 }
 
 // input reads one module input: statement objects for the known
 // statement inputs, else anything that is plainly a policy.
-func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
+func (m *tfModule) input(name string, v *hcleval.Value, at hcleval.Place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	if statementInputs[name] {
-		m.document(&value{kind: kindObject, keys: []string{"Statement"}, fields: []*value{moduleStatements(v)}, at: v.at}, at, origin, holder, a)
+		m.document(&hcleval.Value{Kind: hcleval.KindObject, Keys: []string{"Statement"}, Fields: []*hcleval.Value{moduleStatements(v)}, At: v.At}, at, origin, holder, a)
 		return
 	}
 	if isPolicyValue(v) {
@@ -417,26 +438,26 @@ func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, hol
 
 // isPolicyValue reports whether a known value is plainly a policy: an
 // object with a Statement, or a string that is one.
-func isPolicyValue(v *value) bool {
-	switch v.kind {
-	case kindObject:
-		return v.get("Statement") != nil
-	case kindString:
-		if v.encodes != nil {
-			return isPolicyValue(v.encodes)
+func isPolicyValue(v *hcleval.Value) bool {
+	switch v.Kind {
+	case hcleval.KindObject:
+		return v.Get("Statement") != nil
+	case hcleval.KindString:
+		if v.Encodes != nil {
+			return isPolicyValue(v.Encodes)
 		}
-		parts := v.stringParts()
-		if len(parts) == 0 || parts[0].hole != nil {
+		parts := v.StringParts()
+		if len(parts) == 0 || parts[0].Hole != nil {
 			return false
 		}
-		text := strings.TrimSpace(parts[0].text)
+		text := strings.TrimSpace(parts[0].Text)
 		return strings.HasPrefix(text, "{") && strings.Contains(text, "Statement")
 	}
 	return false
 }
 
 // document records the policy v, read at place at (the attribute).
-func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
+func (m *tfModule) document(v *hcleval.Value, at hcleval.Place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	stmts := m.policyStatements(v, at, 0)
 	if len(stmts) == 0 {
 		return
@@ -452,18 +473,18 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *hclre
 	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
 	doc.Files = make([]string, 0, len(stmts))
 	for _, st := range stmts {
-		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
-			if r, ok := m.readsNow[st.at.file]; ok {
+		if st.at.File != nil && st.at.File != at.File && doc.Origin.Via == "" {
+			if r, ok := m.readsNow[st.at.File]; ok {
 				doc.Origin.Via = describePlace(r)
-			} else if r, ok := m.reads[st.at.file]; ok {
+			} else if r, ok := m.reads[st.at.File]; ok {
 				doc.Origin.Via = describePlace(r)
 			}
 		}
 		doc.Policy.Statements = append(doc.Policy.Statements, st.st)
 		file := ""
-		if st.at.valid() {
-			file = st.at.file.name
-			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+		if st.at.Valid() {
+			file = st.at.File.Name
+			for _, c := range m.suppressionsAt(st.at.File, st.at.Start, nil) {
 				span := st.st.Span
 				c.Span = &span
 				sups = append(sups, c)
@@ -476,12 +497,12 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *hclre
 }
 
 // describePlace is FILE:LINE.
-func describePlace(p place) string {
-	return fmt.Sprintf("%s:%d", p.file.name, p.span().Start.Line)
+func describePlace(p hcleval.Place) string {
+	return fmt.Sprintf("%s:%d", p.File.Name, p.Span().Start.Line)
 }
 
-// readFile reads a file for file() and templatefile(), once.
-func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
+// ReadFile reads a file for file() and templatefile(), once.
+func (m *tfModule) ReadFile(rel string, at hcleval.Place, warn bool) (*hcleval.File, error) {
 	if m.read == nil {
 		err := fmt.Errorf("files are not read when a .tf file is scanned on its own")
 		return nil, err
@@ -489,7 +510,7 @@ func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
 	name, data, err := m.read(rel)
 	if err != nil {
 		if warn {
-			m.warnAt(at, fmt.Sprintf("%s is not read: %v", truncateName(rel), err))
+			m.Warn(at, fmt.Sprintf("%s is not read: %v", hcleval.TruncateName(rel), err))
 		}
 		return nil, err
 	}
@@ -506,9 +527,9 @@ func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
 
 // deepTemplate reports, with a warning, a text nested too deeply for the
 // HCL parser, which recurses once per level.
-func (m *tfModule) deepTemplate(f *tfFile) bool {
-	if err := hclread.CheckDepth(f.data); err != nil {
-		m.warnAt(place{file: f}, err.Error())
+func (m *tfModule) deepTemplate(f *hcleval.File) bool {
+	if err := hclread.CheckDepth(f.Data); err != nil {
+		m.Warn(hcleval.Place{File: f}, err.Error())
 		return true
 	}
 	return false

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
@@ -240,6 +241,6 @@ func FuzzTerraformEval(f *testing.F) {
 	f.Fuzz(func(t *testing.T, expr string) {
 		src := "locals {\n  l = [\"x\"]\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = " + expr + " }] })\n}\n"
 		Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
-		decodeJSON([]strPart{{text: expr}, {hole: &hole{name: "h", kind: iam.UnknownAny}}, {text: expr}})
+		hcleval.DecodeJSON([]hcleval.StringPart{{Text: expr}, {Hole: &hcleval.Hole{Name: "h", Kind: iam.UnknownAny}}, {Text: expr}})
 	})
 }
