@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/cdk"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -168,13 +168,13 @@ func (l *linker) assembly(dir string, js []job, results []*FileResult, idxs []in
 	if !ok {
 		return
 	}
-	var nested []extract.NestedStack
+	var nested []cdk.NestedStack
 	for _, i := range idxs {
 		if results[i] != nil {
 			nested = append(nested, results[i].nested...)
 		}
 	}
-	index := extract.NewAssemblyIndex(stacks, nested)
+	index := cdk.NewAssemblyIndex(stacks, nested)
 	appDir := r.cdkAppDir(relDir)
 	for _, i := range idxs {
 		if results[i] == nil {
@@ -193,7 +193,7 @@ func (l *linker) assembly(dir string, js []job, results []*FileResult, idxs []in
 // stacks reads the assembly's manifest.json and its stacks' metadata
 // files. A file it cannot read is a warning: the findings it would have
 // moved stay in their templates.
-func (l *linker) stacks(r *scanRoot, relDir string) ([]extract.AssemblyStack, bool) {
+func (l *linker) stacks(r *scanRoot, relDir string) ([]cdk.AssemblyStack, bool) {
 	read := func(name string) (*source.Source, bool) {
 		rel := filepath.Join(relDir, name)
 		data, err := readInRoot(r.root, rel, l.limit())
@@ -207,7 +207,7 @@ func (l *linker) stacks(r *scanRoot, relDir string) ([]extract.AssemblyStack, bo
 	if !ok {
 		return nil, false
 	}
-	stacks, err := extract.ParseManifest(src)
+	stacks, err := cdk.ParseManifest(src)
 	if err != nil {
 		l.warn(r, filepath.Join(relDir, "manifest.json"), "CDK metadata not read (%v): findings in this cloud assembly are shown in its templates", err)
 		return nil, false
@@ -240,7 +240,7 @@ func describeReadError(err error) string {
 
 // move shows f at the app line that created its resource, if the
 // metadata records one that resolves.
-func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyIndex, template, appDir string) {
+func (l *linker) move(f *rules.Finding, r *scanRoot, index *cdk.AssemblyIndex, template, appDir string) {
 	if f.Origin.Resource == "" {
 		return
 	}
@@ -248,7 +248,7 @@ func (l *linker) move(f *rules.Finding, r *scanRoot, index *extract.AssemblyInde
 	if !ok {
 		return
 	}
-	for _, fr := range extract.UserFrames(c.Trace) {
+	for _, fr := range cdk.UserFrames(c.Trace) {
 		rel := r.resolve(fr.Path, appDir)
 		if rel == "" {
 			continue

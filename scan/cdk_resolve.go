@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/cdk"
 )
 
 // How the link step finds the file a trace's frame names: see the
@@ -67,7 +67,7 @@ func (r *scanRoot) lookUp(path, appDir string) string {
 		}
 		return ""
 	}
-	comps := extract.PathComponents(path)
+	comps := cdk.PathComponents(path)
 	if slices.Contains(comps, "..") {
 		return ""
 	}

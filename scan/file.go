@@ -6,6 +6,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/cdk"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
@@ -20,7 +21,7 @@ type FileResult struct {
 	Warnings []source.Warning
 	// nested are the nested stacks a template of a cloud assembly points
 	// at, for the link step.
-	nested []extract.NestedStack
+	nested []cdk.NestedStack
 	// read are the files a Terraform module read through file() and
 	// templatefile(): scanned there, whatever the include globs say.
 	read []string
@@ -92,10 +93,10 @@ func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) Fi
 		warn(d)
 	}
 	if inAssembly {
-		if extract.IsCDKTree(roots) {
+		if cdk.IsConstructTree(roots) {
 			return res
 		}
-		res.nested = extract.CDKNestedStacks(roots)
+		res.nested = cdk.NestedStacks(roots)
 	}
 	docs, more := extract.Extract(src, roots)
 	for _, d := range more {

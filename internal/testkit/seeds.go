@@ -49,3 +49,16 @@ func FuzzSeeds(f *testing.F, add func(data []byte)) {
 		add([]byte(s))
 	}
 }
+
+// TerraformSeeds are Terraform files, one per way a policy is written:
+// the seeds of the Terraform fuzz targets, and inputs of the tests that
+// hold the HCL reader to hclsyntax and the pre-filter to the reader.
+var TerraformSeeds = []string{
+	"resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = \"*\" }] })\n}\n",
+	"resource \"aws_iam_role_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"ssm:StartSession\", \"Resource\": \"${var.x}\"}}\nEOF\n}\n",
+	"data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"ssm:*\"]\n    resources = [\"*\"]\n    condition {\n      test = \"StringLike\"\n      variable = \"ssm:resourceTag/a\"\n      values = [\"*\"]\n    }\n  }\n  dynamic \"statement\" {\n    for_each = var.s\n    content {\n      actions = statement.value\n    }\n  }\n}\n",
+	"locals {\n  a = [for x in range(3) : { Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = \"arn:${x}\" }]\n}\nresource \"aws_iam_policy\" \"p\" {\n  count = 2\n  policy = jsonencode({ Statement = local.a })\n}\n",
+	"# ssm-guardrails:ignore IAM-SSM-1 reason=\"x\"\nresource \"aws_iam_policy\" \"p\" {\n  policy = templatefile(\"t.tpl\", { a = 1 })\n}\n",
+	"module \"m\" {\n  policy_statements = { a = { actions = [\"ssm:SendCommand\"], resources = [\"*\"], condition = [{ test = \"StringEquals\", variable = \"aws:ResourceTag/t\", values = [var.v] }] } }\n}\n",
+	"inputs = {\n  policy = { Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = try(local.x, \"*\") }] }\n}\n",
+}

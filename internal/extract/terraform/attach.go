@@ -9,6 +9,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -19,8 +21,8 @@ import (
 // the principal the resource attaches it to. Whether the policy is an AWS
 // managed policy that a rule flags is the rules' business.
 //
-// The blocks read here are kept when irrelevant blocks are blanked
-// (attachmentBlock), and each names "polic" (*_policy_attachment*,
+// The blocks read here are kept when irrelevant blocks are skipped
+// (keepBlock in hclread/skip.go), and each names "polic" (*_policy_attachment*,
 // managed_policy_arns, data "aws_iam_policy"), so that the Terraform
 // pre-filter lets a module whose only IAM is an attachment through
 // (TestTerraformAttachmentOnlyModules).
@@ -64,35 +66,35 @@ var principalTypes = map[string]bool{roleArg.typ: true, userArg.typ: true, group
 
 // tfAttachments is what the attachment reader keeps of a module.
 type tfAttachments struct {
-	policyData map[string]*tfPolicyData // data "aws_iam_policy", by name
-	resources  map[string]*tfBlock      // resources by address, made on first use
-	docs       int                      // the documents made so far
+	policyData map[string]*tfPolicyData  // data "aws_iam_policy", by name
+	resources  map[string]*hclread.Block // resources by address, made on first use
+	docs       int                       // the documents made so far
 	// cut is the attribute last read only in part: its instances come
 	// one after another, and it is warned about once.
-	cut *tfAttr
+	cut *hclread.Attr
 }
 
 // tfPolicyData is a data "aws_iam_policy" block and, once an attachment
 // reads it, the policy each of its instances names.
 type tfPolicyData struct {
-	block *tfBlock
+	block *hclread.Block
 	read  bool
 	named []dataPolicy
 }
 
 type dataPolicy struct {
 	suffix string // the instance: [0], ["key"]
-	policy *value
-	block  *tfBlock
-	attr   *tfAttr // arn or name
+	policy *hcleval.Value
+	block  *hclread.Block
+	attr   *hclread.Attr // arn or name
 }
 
 // declarePolicyData records a data "aws_iam_policy" block.
-func (m *tfModule) declarePolicyData(b *tfBlock) {
+func (m *tfModule) declarePolicyData(b *hclread.Block) {
 	if m.attach.policyData == nil {
 		m.attach.policyData = map[string]*tfPolicyData{}
 	}
-	m.attach.policyData[b.labels[1]] = &tfPolicyData{block: b}
+	m.attach.policyData[b.Labels[1]] = &tfPolicyData{block: b}
 }
 
 // Limits that keep a hostile module linear: the policies of one
@@ -103,56 +105,56 @@ const (
 )
 
 // attachments reads the managed policies a resource instance attaches.
-func (m *tfModule) attachments(b *tfBlock, inst instance) {
-	typ := b.labels[0]
+func (m *tfModule) attachments(b *hclread.Block, inst instance) {
+	typ := b.Labels[0]
 	form, ok := attachForms[typ]
 	if !ok || m.attach.docs > maxAttachedInModule {
 		return
 	}
-	a := b.attr(form.policies)
+	a := b.Attr(form.policies)
 	if a == nil {
 		return
 	}
-	address := typ + "." + b.labels[1] + inst.suffix
+	address := typ + "." + b.Labels[1] + inst.suffix
 	// The items of a list are read one by one, so that a policy read from
 	// elsewhere (var.x) is shown at its own item.
-	exprs := []hclsyntax.Expression{a.expr}
-	if list, ok := a.expr.(*hclsyntax.TupleConsExpr); ok {
+	exprs := []hclsyntax.Expression{a.Expr}
+	if list, ok := a.Expr.(*hclsyntax.TupleConsExpr); ok {
 		exprs = list.Exprs
 	}
 	var found []attachedPolicy
 	read := 0
 items:
 	for _, e := range exprs {
-		for _, v := range eachValue(inst.scope.eval(e, 0), nil) {
+		for _, v := range eachValue(inst.scope.Eval(e), nil) {
 			if read == maxAttached {
 				if m.attach.cut != a {
 					m.attach.cut = a
-					m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.labels[1], form.policies))
+					m.Warn(m.Place(a.Range), fmt.Sprintf("only the first %d policies of %s.%s are read", maxAttached, typ+"."+b.Labels[1], form.policies))
 				}
 				break items
 			}
 			read++
-			found = append(found, m.attachedPolicies(v, b, m.rangePlace(e.Range()))...)
+			found = append(found, m.attachedPolicies(v, b, m.Place(e.Range()))...)
 		}
 	}
 	if len(found) == 0 {
 		return
 	}
 	origins := m.principals(b, inst, form, address)
-	holder := m.suppressionsAt(b.file, b.rng.Start.Byte, b.comments)
-	holder = append(holder, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+	holder := m.suppressionsAt(m.fileOf(b), b.Range.Start.Byte, m.blockComments[b])
+	holder = append(holder, m.suppressionsAt(m.files[a.Range.Filename], a.Range.Start.Byte, nil)...)
 	for _, origin := range origins {
 		origin.Path = address + "." + form.policies
 		for _, p := range found {
 			if m.attach.docs == maxAttachedInModule {
-				m.warnAt(m.rangePlace(b.rng), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
+				m.Warn(m.Place(b.Range), fmt.Sprintf("only the first %d managed policy attachments of the module are read", maxAttachedInModule))
 			}
 			if m.attach.docs++; m.attach.docs > maxAttachedInModule {
 				return
 			}
 			sups := slices.Clone(holder)
-			for _, c := range m.suppressionsAt(p.at.file, p.at.start, nil) {
+			for _, c := range m.suppressionsAt(p.at.File, p.at.Start, nil) {
 				span := p.attachment.Span
 				c.Span = &span
 				sups = append(sups, c)
@@ -160,7 +162,7 @@ items:
 			m.out = append(m.out, extract.Document{
 				Attachments:  []iam.Attachment{p.attachment},
 				Origin:       origin,
-				Files:        []string{p.at.file.name},
+				Files:        []string{p.at.File.Name},
 				Suppressions: sups,
 			})
 		}
@@ -170,26 +172,26 @@ items:
 // attachedPolicy is one policy an attribute names, and where.
 type attachedPolicy struct {
 	attachment iam.Attachment
-	at         place
+	at         hcleval.Place
 }
 
 // attachedPolicies reads one value of the policy attribute of block b,
 // given by the expression at expr: a string (an ARN) or a reference to a
 // data "aws_iam_policy". Anything else names no policy the scanner can
 // see.
-func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attachedPolicy {
+func (m *tfModule) attachedPolicies(v *hcleval.Value, b *hclread.Block, expr hcleval.Place) []attachedPolicy {
 	var out []attachedPolicy
-	add := func(v *value, at place) {
-		if at.valid() {
+	add := func(v *hcleval.Value, at hcleval.Place) {
+		if at.Valid() {
 			out = append(out, m.attachedPolicy(v, at))
 		}
 	}
-	switch v.kind {
-	case kindString:
-		add(v, namingPlace(v, b, expr))
-	case kindUnknown:
-		for _, d := range m.policyDataRead(v.hole.ref) {
-			add(d.policy, namingPlace(d.policy, d.block, m.rangePlace(d.attr.expr.Range())))
+	switch v.Kind {
+	case hcleval.KindString:
+		add(v, m.namingPlace(v, b, expr))
+	case hcleval.KindUnknown:
+		for _, d := range m.policyDataRead(v.Hole.Ref) {
+			add(d.policy, m.namingPlace(d.policy, d.block, m.Place(d.attr.Expr.Range())))
 		}
 	}
 	return out
@@ -200,37 +202,31 @@ func (m *tfModule) attachedPolicies(v *value, b *tfBlock, expr place) []attached
 // conditional's branch, a for_each entry), else the expression that
 // names it in b (var.x, local.y), as a CloudFormation parameter's finding
 // stands at its Ref.
-func namingPlace(v *value, b *tfBlock, expr place) place {
-	if v.at.within(b.file, b.rng) {
-		return v.at
+func (m *tfModule) namingPlace(v *hcleval.Value, b *hclread.Block, expr hcleval.Place) hcleval.Place {
+	if v.At.Within(m.fileOf(b), b.Range) {
+		return v.At
 	}
 	return expr
 }
 
-// within reports whether p is written inside r, a range of file f.
-func (p place) within(f *tfFile, r hcl.Range) bool {
-	return p.valid() && f != nil && p.file.name == f.name &&
-		p.file.fileOffset(p.start) >= r.Start.Byte && p.file.fileOffset(p.end) <= r.End.Byte
-}
-
-func (m *tfModule) attachedPolicy(v *value, at place) attachedPolicy {
-	policy := iamValue(v)
+func (m *tfModule) attachedPolicy(v *hcleval.Value, at hcleval.Place) attachedPolicy {
+	policy := hcleval.IAMValue(v)
 	policy.Defaults = m.defaultsRead(v)
-	return attachedPolicy{attachment: iam.Attachment{Policy: policy, Span: at.span()}, at: at}
+	return attachedPolicy{attachment: iam.Attachment{Policy: policy, Span: at.Span()}, at: at}
 }
 
 // eachValue flattens a value into the strings or unknowns it may be:
 // the items of a list, each branch of a conditional.
-func eachValue(v *value, out []*value) []*value {
-	switch v.kind {
-	case kindList, kindEither:
-		for _, it := range v.items {
+func eachValue(v *hcleval.Value, out []*hcleval.Value) []*hcleval.Value {
+	switch v.Kind {
+	case hcleval.KindList, hcleval.KindEither:
+		for _, it := range v.Items {
 			if len(out) > maxAttached {
 				return out
 			}
 			out = eachValue(it, out)
 		}
-	case kindNull, kindObject:
+	case hcleval.KindNull, hcleval.KindObject:
 	default:
 		out = append(out, v)
 	}
@@ -283,33 +279,33 @@ func (m *tfModule) policyDataRead(ref hcl.Traversal) []dataPolicy {
 // the policy's path, so that a customer managed policy of the same name,
 // which the data source finds under that path, is not taken for the AWS
 // managed one.
-func (m *tfModule) dataPolicies(b *tfBlock) []dataPolicy {
+func (m *tfModule) dataPolicies(b *hclread.Block) []dataPolicy {
 	var out []dataPolicy
 	for _, inst := range m.instances(b) {
-		attr := b.attr("arn")
+		attr := b.Attr("arn")
 		if attr == nil {
-			attr = b.attr("name")
+			attr = b.Attr("name")
 		}
 		if attr == nil {
 			continue
 		}
-		var prefix *value
-		if attr.name == "name" {
-			if p := b.attr("path_prefix"); p != nil {
-				prefix = inst.scope.eval(p.expr, 0)
+		var prefix *hcleval.Value
+		if attr.Name == "name" {
+			if p := b.Attr("path_prefix"); p != nil {
+				prefix = inst.scope.Eval(p.Expr)
 			}
 		}
-		for _, v := range eachValue(inst.scope.eval(attr.expr, 0), nil) {
-			if v.kind != kindString {
+		for _, v := range eachValue(inst.scope.Eval(attr.Expr), nil) {
+			if v.Kind != hcleval.KindString {
 				continue
 			}
 			if prefix != nil {
-				path, ok := prefix.str()
+				path, ok := prefix.Str()
 				if !ok {
 					continue
 				}
 				if path != "/" && path != "" {
-					v = &value{kind: kindString, parts: append([]strPart{{text: "arn:aws:iam::aws:policy" + path}}, v.stringParts()...), at: v.at}
+					v = &hcleval.Value{Kind: hcleval.KindString, Parts: append([]hcleval.StringPart{{Text: "arn:aws:iam::aws:policy" + path}}, v.StringParts()...), At: v.At}
 				}
 			}
 			out = append(out, dataPolicy{suffix: inst.suffix, policy: v, block: b, attr: attr})
@@ -325,7 +321,7 @@ func indexSuffix(key cty.Value) string {
 	case key.Type() == cty.String:
 		return fmt.Sprintf("[%q]", key.AsString())
 	case key.Type() == cty.Number:
-		return "[" + numberText(key.AsBigFloat()) + "]"
+		return "[" + hcleval.NumberText(key.AsBigFloat()) + "]"
 	}
 	return ""
 }
@@ -346,25 +342,25 @@ func traversalAttr(t hcl.Traversal, i int) string {
 // per principal it names, by the principal's address where it refers to
 // one (so that an exemption's resources selector matches it), else by
 // its own address with the name it gives as the identity.
-func (m *tfModule) principals(b *tfBlock, inst instance, form attachForm, address string) []iam.Origin {
-	typ := b.labels[0]
+func (m *tfModule) principals(b *hclread.Block, inst instance, form attachForm, address string) []iam.Origin {
+	typ := b.Labels[0]
 	if form.principals == nil {
 		return []iam.Origin{{Resource: address, ResourceType: typ, Identity: m.name(b, inst.scope)}}
 	}
 	var out []iam.Origin
 	for _, pa := range form.principals {
-		a := b.attr(pa.name)
+		a := b.Attr(pa.name)
 		if a == nil {
 			continue
 		}
-		for _, v := range eachValue(inst.scope.eval(a.expr, 0), nil) {
+		for _, v := range eachValue(inst.scope.Eval(a.Expr), nil) {
 			origin := iam.Origin{Resource: address, ResourceType: typ}
-			if name, ok := v.str(); ok {
+			if name, ok := v.Str(); ok {
 				if pa.typ != permissionSetArg.typ {
 					origin.Identity = name
 				}
-			} else if v.kind == kindUnknown {
-				if r, ok := m.principalRef(v.hole.ref, pa.typ); ok {
+			} else if v.Kind == hcleval.KindUnknown {
+				if r, ok := m.principalRef(v.Hole.Ref, pa.typ); ok {
 					origin = r
 				}
 			}
@@ -407,19 +403,19 @@ func (m *tfModule) principalRef(ref hcl.Traversal, typ string) (iam.Origin, bool
 			return origin, true
 		}
 	}
-	if b := m.resourceBlock(address); b != nil && b.attr("count") == nil && b.attr("for_each") == nil && principalTypes[typ] {
-		origin.Identity = m.name(b, &tfScope{m: m})
+	if b := m.resourceBlock(address); b != nil && b.Attr("count") == nil && b.Attr("for_each") == nil && principalTypes[typ] {
+		origin.Identity = m.name(b, m.ev.Scope())
 	}
 	return origin, true
 }
 
 // resourceBlock is the resource block of an address, or nil.
-func (m *tfModule) resourceBlock(address string) *tfBlock {
+func (m *tfModule) resourceBlock(address string) *hclread.Block {
 	if m.attach.resources == nil {
-		m.attach.resources = map[string]*tfBlock{}
+		m.attach.resources = map[string]*hclread.Block{}
 		for _, b := range m.blocks {
-			if b.typ == "resource" {
-				m.attach.resources[b.labels[0]+"."+b.labels[1]] = b
+			if b.Type == "resource" {
+				m.attach.resources[b.Labels[0]+"."+b.Labels[1]] = b
 			}
 		}
 	}
@@ -428,18 +424,18 @@ func (m *tfModule) resourceBlock(address string) *tfBlock {
 
 // defaultsRead names the variables whose default v, or a part of it, is
 // written in: a value a deployment may set otherwise.
-func (m *tfModule) defaultsRead(v *value) []string {
-	places := []place{v.at}
-	for _, p := range v.stringParts() {
-		places = append(places, p.at)
+func (m *tfModule) defaultsRead(v *hcleval.Value) []string {
+	places := []hcleval.Place{v.At}
+	for _, p := range v.StringParts() {
+		places = append(places, p.At)
 	}
 	var names []string
 	for name, variable := range m.variables {
 		if variable.def == nil || m.tfvars[name] != nil {
 			continue
 		}
-		r := variable.def.rng
-		if slices.ContainsFunc(places, func(p place) bool { return p.within(m.files[r.Filename], r) }) {
+		r := variable.def.Range
+		if slices.ContainsFunc(places, func(p hcleval.Place) bool { return p.Within(m.files[r.Filename], r) }) {
 			names = append(names, "var."+name)
 		}
 	}

@@ -5,7 +5,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 )
 
 // Inline suppressions in Terraform are comments,
@@ -16,11 +18,11 @@ import (
 
 // readComments collects the suppression comments of a file by the line
 // they apply to.
-func (m *tfModule) readComments(f *tfFile) {
-	if !hasSuppressionMarker(f.data) {
+func (m *tfModule) readComments(f *hcleval.File) {
+	if !hasSuppressionMarker(f.Data) {
 		return
 	}
-	tokens, _ := hclsyntax.LexConfig(f.data, f.key, hcl.InitialPos)
+	tokens, _ := hclsyntax.LexConfig(f.Data, f.Key, hcl.InitialPos)
 	onlyComments := map[int]bool{} // lines that hold nothing but comments
 	lastCode := -1                 // the line of the last token that is not a comment
 	type found struct {
@@ -35,10 +37,10 @@ func (m *tfModule) readComments(f *tfFile) {
 		case hclsyntax.TokenNewline, hclsyntax.TokenEOF:
 			continue
 		case hclsyntax.TokenComment:
-			line := f.src.Pos(t.Range.Start.Byte).Line
-			end := f.src.Pos(t.Range.End.Byte).Line
+			line := f.Src.Pos(t.Range.Start.Byte).Line
+			end := f.Src.Pos(t.Range.End.Byte).Line
 			if strings.HasSuffix(string(t.Bytes), "\n") {
-				end = f.src.Pos(t.Range.End.Byte - 1).Line
+				end = f.Src.Pos(t.Range.End.Byte - 1).Line
 			}
 			trailing := lastCode == line
 			if !trailing {
@@ -52,11 +54,11 @@ func (m *tfModule) readComments(f *tfFile) {
 				continue
 			}
 			text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[i+len(suppressionMarker):]), "*/"))
-			c := &extract.Comment{File: f.name, Pos: f.src.Pos(t.Range.Start.Byte), Text: text}
+			c := &extract.Comment{File: f.Name, Pos: f.Src.Pos(t.Range.Start.Byte), Text: text}
 			all = append(all, found{c: c, line: line, trailing: trailing, endingLine: end})
 			m.allComments = append(m.allComments, c)
 		default:
-			lastCode = f.src.Pos(t.Range.End.Byte).Line
+			lastCode = f.Src.Pos(t.Range.End.Byte).Line
 		}
 	}
 	byLine := map[int][]*extract.Comment{}
@@ -75,7 +77,7 @@ func (m *tfModule) readComments(f *tfFile) {
 
 // suppressionsAt returns the comments that stand before the line of
 // offset off in f, and extra (the comments of a .tf.json block).
-func (m *tfModule) suppressionsAt(f *tfFile, off int, extra []*extract.Comment) []extract.Suppression {
+func (m *tfModule) suppressionsAt(f *hcleval.File, off int, extra []*extract.Comment) []extract.Suppression {
 	var out []extract.Suppression
 	for _, c := range extra {
 		out = append(out, extract.Suppression{Comment: c})
@@ -87,9 +89,9 @@ func (m *tfModule) suppressionsAt(f *tfFile, off int, extra []*extract.Comment) 
 	if byLine == nil {
 		return out
 	}
-	line := f.src.Pos(f.fileOffset(off)).Line
+	line := f.Src.Pos(f.FileOffset(off)).Line
 	for _, c := range byLine[line] {
-		out = append(out, extract.Suppression{Comment: c, File: f.name})
+		out = append(out, extract.Suppression{Comment: c, File: f.Name})
 	}
 	return out
 }

@@ -1,10 +1,16 @@
+// Package terraform finds the IAM policies, the managed policy
+// attachments and the suppression comments of a Terraform module. Its
+// .tf files are read by package hclread (.tf.json files here, in
+// tfjson.go), and its expressions evaluated by package hcleval, which
+// asks the module for what they name (variables.go, policydoc.go, the
+// files file() reads); the module and its policies are read here.
 package terraform
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +18,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
@@ -69,16 +77,18 @@ func AutoTfvars(base string) bool {
 // read may be nil: file() and templatefile() then cannot be evaluated.
 func Extract(files []ModuleFile, read ReadFunc) Result {
 	m := &tfModule{
-		files:     map[string]*tfFile{},
-		read:      read,
-		variables: map[string]*tfVariable{},
-		tfvars:    map[string]*value{},
-		locals:    map[string]*tfLocal{},
-		docs:      map[string]*tfDoc{},
-		reads:     map[*tfFile]place{},
-		comments:  map[*tfFile]map[int][]*extract.Comment{},
+		files:         map[string]*hcleval.File{},
+		read:          read,
+		variables:     map[string]*tfVariable{},
+		tfvars:        map[string]*hcleval.Value{},
+		locals:        map[string]*tfLocal{},
+		docs:          map[string]*tfDoc{},
+		reads:         map[*hcleval.File]hcleval.Place{},
+		comments:      map[*hcleval.File]map[int][]*extract.Comment{},
+		blockComments: map[*hclread.Block][]*extract.Comment{},
 	}
-	var tfvars []*tfBlock
+	m.ev = hcleval.New(m)
+	var tfvars []*hclread.Block
 	for _, mf := range files {
 		f := m.addFile(mf.Name, mf.Data)
 		body := m.parse(f)
@@ -100,11 +110,11 @@ func Extract(files []ModuleFile, read ReadFunc) Result {
 	// Terraform loads terraform.tfvars first, then *.auto.tfvars in order
 	// of their names; a later file wins.
 	sort.SliceStable(tfvars, func(i, j int) bool {
-		return tfvarsRank(tfvars[i].file.name) < tfvarsRank(tfvars[j].file.name)
+		return tfvarsRank(m.fileOf(tfvars[i]).Name) < tfvarsRank(m.fileOf(tfvars[j]).Name)
 	})
 	for _, body := range tfvars {
-		for _, a := range body.attrs {
-			m.tfvars[a.name] = (&tfScope{m: m}).eval(a.expr, 0)
+		for _, a := range body.Attrs {
+			m.tfvars[a.Name] = m.ev.Scope().Eval(a.Expr)
 		}
 	}
 	m.extract()
@@ -121,181 +131,123 @@ func tfvarsRank(name string) string {
 
 // tfModule is one module being read.
 type tfModule struct {
-	files     map[string]*tfFile // by key
-	lastFile  *tfFile            // the file rangePlace found last: the next range is most often in it too
+	files     map[string]*hcleval.File // by key
+	lastFile  *hcleval.File            // the file Place found last: the next range is most often in it too
 	read      ReadFunc
+	ev        *hcleval.Evaluator // evaluates the module's expressions, asking the module for what they name
 	variables map[string]*tfVariable
-	tfvars    map[string]*value
+	tfvars    map[string]*hcleval.Value
 	locals    map[string]*tfLocal
 	docs      map[string]*tfDoc
 	// docObjects finds the document a policy value is the JSON of.
-	docObjects map[*value]*tfDoc
-	blocks     []*tfBlock // resources and module calls, in file order
-	inputs     []tfInputs // terragrunt inputs and tfvars Terraform does not load by itself
+	docObjects map[*hcleval.Value]*tfDoc
+	blocks     []*hclread.Block // resources and module calls, in file order
+	inputs     []tfInputs       // terragrunt inputs and tfvars Terraform does not load by itself
 	warnings   []source.Warning
-	steps      int
-	limited    bool
 	// reads is where each file read through file() or templatefile() was
 	// read last: the origin of a policy found in it.
-	reads       map[*tfFile]place
-	readsNow    map[*tfFile]place                      // the same, while one policy is evaluated
-	comments    map[*tfFile]map[int][]*extract.Comment // by the line they stand before
-	allComments []*extract.Comment
-	out         []extract.Document
-	attach      tfAttachments
+	reads    map[*hcleval.File]hcleval.Place
+	readsNow map[*hcleval.File]hcleval.Place              // the same, while one policy is evaluated
+	comments map[*hcleval.File]map[int][]*extract.Comment // by the line they stand before
+	// blockComments are the suppression comments written in a .tf.json
+	// block ("//" keys).
+	blockComments map[*hclread.Block][]*extract.Comment
+	allComments   []*extract.Comment
+	out           []extract.Document
+	attach        tfAttachments
 }
 
 // tfInputs is a map of values that may hold policies: terragrunt's inputs,
 // or a tfvars file.
 type tfInputs struct {
-	body *tfBlock
+	body *hclread.Block
 	expr hclsyntax.Expression // terragrunt's inputs = {...}
 }
 
-// tfBlock is a block of HCL, or a whole file, in either syntax.
-type tfBlock struct {
-	typ    string
-	labels []string
-	attrs  []*tfAttr
-	blocks []*tfBlock
-	file   *tfFile
-	rng    hcl.Range
-	// comments are suppression comments written in a .tf.json block
-	// ("//" keys).
-	comments []*extract.Comment
-}
-
-type tfAttr struct {
-	name string
-	expr hclsyntax.Expression
-	rng  hcl.Range
-}
-
-func (b *tfBlock) attr(name string) *tfAttr {
-	for _, a := range b.attrs {
-		if a.name == name {
-			return a
-		}
-	}
-	return nil
-}
-
-func (m *tfModule) addFile(name string, data []byte) *tfFile {
-	f := &tfFile{key: name, name: name, src: source.NewSource(data), data: data}
-	m.files[f.key] = f
+func (m *tfModule) addFile(name string, data []byte) *hcleval.File {
+	f := &hcleval.File{Key: name, Name: name, Src: source.NewSource(data), Data: data}
+	m.files[f.Key] = f
 	return f
 }
 
 // addView adds a decoded string of file f (a string of a .tf.json file)
 // as a text of its own whose positions map back into f.
-func (m *tfModule) addView(f *tfFile, text string, offs source.OffsetMap) *tfFile {
-	v := &tfFile{key: fmt.Sprintf("%s#%d", f.key, offs.Map(0)), name: f.name, src: f.src, data: []byte(text), offs: offs}
-	m.files[v.key] = v
+func (m *tfModule) addView(f *hcleval.File, text string, offs source.OffsetMap) *hcleval.File {
+	v := &hcleval.File{Key: fmt.Sprintf("%s#%d", f.Key, offs.Map(0)), Name: f.Name, Src: f.Src, Data: []byte(text), Offs: offs}
+	m.files[v.Key] = v
 	return v
 }
 
-// warnAt records a warning at a place of the module.
-func (m *tfModule) warnAt(at place, msg string) {
-	if !at.valid() {
+// Place is the place of an hcl range, in the file it names.
+func (m *tfModule) Place(r hcl.Range) hcleval.Place {
+	f := m.lastFile
+	if f == nil || f.Key != r.Filename {
+		f = m.files[r.Filename]
+		if f == nil {
+			return hcleval.Place{}
+		}
+		m.lastFile = f
+	}
+	return hcleval.Place{File: f, Start: r.Start.Byte, End: r.End.Byte}
+}
+
+// Warn records a warning at a place of the module.
+func (m *tfModule) Warn(at hcleval.Place, msg string) {
+	if !at.Valid() {
 		m.warnings = append(m.warnings, source.Warning{Message: msg})
 		return
 	}
-	pos := at.file.src.Pos(at.file.fileOffset(at.start))
-	m.warnings = append(m.warnings, source.Warning{File: at.file.name, Line: pos.Line, Col: pos.Col, Message: msg})
+	pos := at.File.Src.Pos(at.File.FileOffset(at.Start))
+	m.warnings = append(m.warnings, source.Warning{File: at.File.Name, Line: pos.Line, Col: pos.Col, Message: msg})
 }
 
 // parse reads a file into a block; what cannot be read is a warning.
-func (m *tfModule) parse(f *tfFile) *tfBlock {
-	if strings.HasSuffix(f.name, ".json") {
+func (m *tfModule) parse(f *hcleval.File) *hclread.Block {
+	if strings.HasSuffix(f.Name, ".json") {
 		return m.parseJSON(f)
 	}
-	if m.deepTemplate(f) {
-		return nil
+	top, err := hclread.Read(f.Key, f.Data)
+	var syntaxErr *hclread.SyntaxError
+	switch {
+	case errors.As(err, &syntaxErr):
+		m.Warn(hcleval.Place{File: f, Start: syntaxErr.Offset}, "cannot parse: "+syntaxErr.Error())
+	case err != nil:
+		m.Warn(hcleval.Place{File: f}, err.Error())
 	}
-	top := readConfig(f)
 	if top == nil {
-		body := m.parseHCL(f)
-		if body == nil {
-			return nil
-		}
-		top = &tfBlock{file: f, rng: body.SrcRange}
-		fillBlock(top, body)
+		return nil
 	}
 	m.readComments(f)
 	return top
 }
 
-// parseHCL parses a file with hclsyntax, its irrelevant blocks blanked;
-// the first syntax error is a warning.
-func (m *tfModule) parseHCL(f *tfFile) *hclsyntax.Body {
-	file, diags := hclsyntax.ParseConfig(blankIrrelevantBlocks(f.data), f.key, hcl.InitialPos)
-	for _, d := range diags {
-		if d.Severity != hcl.DiagError {
-			continue
-		}
-		off := 0
-		if d.Subject != nil {
-			off = d.Subject.Start.Byte
-		}
-		msg := "cannot parse: " + d.Summary
-		if d.Detail != "" {
-			msg += ": " + d.Detail
-		}
-		m.warnAt(place{file: f, start: off}, msg)
-		break
-	}
-	body, _ := file.Body.(*hclsyntax.Body)
-	return body
-}
-
-func nativeBlock(f *tfFile, b *hclsyntax.Block) *tfBlock {
-	tb := &tfBlock{typ: b.Type, labels: b.Labels, file: f, rng: hcl.RangeBetween(b.TypeRange, b.CloseBraceRange)}
-	fillBlock(tb, b.Body)
-	return tb
-}
-
-func fillBlock(tb *tfBlock, body *hclsyntax.Body) {
-	if len(body.Attributes) > 0 {
-		attrs := make([]tfAttr, 0, len(body.Attributes))
-		for _, a := range body.Attributes {
-			attrs = append(attrs, tfAttr{name: a.Name, expr: a.Expr, rng: a.SrcRange})
-		}
-		slices.SortFunc(attrs, func(a, b tfAttr) int { return a.rng.Start.Byte - b.rng.Start.Byte })
-		tb.attrs = make([]*tfAttr, len(attrs))
-		for i := range attrs {
-			tb.attrs[i] = &attrs[i]
-		}
-	}
-	if len(body.Blocks) > 0 {
-		tb.blocks = make([]*tfBlock, len(body.Blocks))
-		for i, b := range body.Blocks {
-			tb.blocks[i] = nativeBlock(tb.file, b)
-		}
-	}
+// fileOf is the file a block is written in.
+func (m *tfModule) fileOf(b *hclread.Block) *hcleval.File {
+	return m.files[b.Range.Filename]
 }
 
 // declare records what a file declares.
-func (m *tfModule) declare(top *tfBlock) {
-	for _, b := range top.blocks {
+func (m *tfModule) declare(top *hclread.Block) {
+	for _, b := range top.Blocks {
 		switch {
-		case b.typ == "variable" && len(b.labels) == 1:
-			m.variables[b.labels[0]] = &tfVariable{def: b.attr("default")}
-		case b.typ == "locals":
-			for _, a := range b.attrs {
-				m.locals[a.name] = &tfLocal{expr: a.expr}
+		case b.Type == "variable" && len(b.Labels) == 1:
+			m.variables[b.Labels[0]] = &tfVariable{def: b.Attr("default")}
+		case b.Type == "locals":
+			for _, a := range b.Attrs {
+				m.locals[a.Name] = &tfLocal{expr: a.Expr}
 			}
-		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy_document":
-			m.docs[b.labels[1]] = &tfDoc{block: b}
-		case b.typ == "data" && len(b.labels) == 2 && b.labels[0] == "aws_iam_policy":
+		case b.Type == "data" && len(b.Labels) == 2 && b.Labels[0] == "aws_iam_policy_document":
+			m.docs[b.Labels[1]] = &tfDoc{block: b}
+		case b.Type == "data" && len(b.Labels) == 2 && b.Labels[0] == "aws_iam_policy":
 			m.declarePolicyData(b)
-		case (b.typ == "resource" && len(b.labels) == 2) || (b.typ == "module" && len(b.labels) == 1):
+		case (b.Type == "resource" && len(b.Labels) == 2) || (b.Type == "module" && len(b.Labels) == 1):
 			m.blocks = append(m.blocks, b)
 		}
 	}
 	// terragrunt: inputs and locals at the top of the file.
-	for _, a := range top.attrs {
-		if a.name == "inputs" {
-			m.inputs = append(m.inputs, tfInputs{expr: a.expr})
+	for _, a := range top.Attrs {
+		if a.Name == "inputs" {
+			m.inputs = append(m.inputs, tfInputs{expr: a.Expr})
 		}
 	}
 }
@@ -308,7 +260,7 @@ var statementInputs = map[string]bool{"policy_statements": true, "inline_policy_
 func (m *tfModule) extract() {
 	for _, b := range m.blocks {
 		for _, inst := range m.instances(b) {
-			switch b.typ {
+			switch b.Type {
 			case "resource":
 				m.resource(b, inst)
 			case "module":
@@ -327,70 +279,70 @@ func (m *tfModule) extract() {
 	for _, name := range names {
 		d := m.docs[name]
 		if !d.used {
-			v := m.policyDocument(name)
+			v := m.PolicyDocument(name)
 			origin := iam.Origin{Resource: "data.aws_iam_policy_document." + name, ResourceType: "aws_iam_policy_document"}
-			m.document(v, m.rangePlace(d.block.rng), origin, d.block, nil)
+			m.document(v, m.Place(d.block.Range), origin, d.block, nil)
 		}
 	}
 }
 
 // instance is one instance of a block with count or for_each.
 type instance struct {
-	scope  *tfScope
+	scope  *hcleval.Scope
 	suffix string // [0], ["key"]
 }
 
 // maxInstances bounds how many instances of one block are read.
 const maxInstances = 64
 
-func (m *tfModule) instances(b *tfBlock) []instance {
-	base := &tfScope{m: m}
-	if a := b.attr("for_each"); a != nil {
-		coll := base.eval(a.expr, 0)
+func (m *tfModule) instances(b *hclread.Block) []instance {
+	base := m.ev.Scope()
+	if a := b.Attr("for_each"); a != nil {
+		coll := base.Eval(a.Expr)
 		var out []instance
-		add := func(k, v *value) {
-			key, _ := k.str()
-			out = append(out, instance{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{k, v}}}), suffix: fmt.Sprintf("[%q]", key)})
+		add := func(k, v *hcleval.Value) {
+			key, _ := k.Str()
+			out = append(out, instance{scope: base.With(map[string]*hcleval.Value{"each": {Kind: hcleval.KindObject, Keys: []string{"key", "value"}, Fields: []*hcleval.Value{k, v}}}), suffix: fmt.Sprintf("[%q]", key)})
 		}
-		switch coll.kind {
-		case kindObject:
-			for _, i := range coll.keyOrder() {
-				add(stringValue(coll.keys[i], place{}), coll.fields[i])
+		switch coll.Kind {
+		case hcleval.KindObject:
+			for _, i := range coll.KeyOrder() {
+				add(hcleval.StringValue(coll.Keys[i], hcleval.Place{}), coll.Fields[i])
 			}
-		case kindList:
-			for _, it := range coll.items {
+		case hcleval.KindList:
+			for _, it := range coll.Items {
 				add(it, it)
 			}
 		default:
-			h := coll.firstHole()
+			h := coll.FirstHole()
 			if h == nil {
 				return nil
 			}
-			u := &value{kind: kindUnknown, hole: h, at: coll.at}
-			return []instance{{scope: base.with(map[string]*value{"each": {kind: kindObject, keys: []string{"key", "value"}, fields: []*value{u, u}}})}}
+			u := &hcleval.Value{Kind: hcleval.KindUnknown, Hole: h, At: coll.At}
+			return []instance{{scope: base.With(map[string]*hcleval.Value{"each": {Kind: hcleval.KindObject, Keys: []string{"key", "value"}, Fields: []*hcleval.Value{u, u}}})}}
 		}
 		if len(out) > maxInstances {
-			m.warnAt(m.rangePlace(a.rng), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.labels, ".")))
+			m.Warn(m.Place(a.Range), fmt.Sprintf("only the first %d instances of %s are read", maxInstances, strings.Join(b.Labels, ".")))
 			out = out[:maxInstances]
 		}
 		return out
 	}
-	if a := b.attr("count"); a != nil {
-		n := base.eval(a.expr, 0)
-		text, ok := n.str()
+	if a := b.Attr("count"); a != nil {
+		n := base.Eval(a.Expr)
+		text, ok := n.Str()
 		var count int
-		if _, err := fmt.Sscan(text, &count); !ok || n.kind != kindNumber || err != nil {
-			h := n.firstHole()
+		if _, err := fmt.Sscan(text, &count); !ok || n.Kind != hcleval.KindNumber || err != nil {
+			h := n.FirstHole()
 			if h == nil {
-				h = &hole{name: truncateName(m.rangePlace(a.rng).text()), kind: iam.UnknownAny}
+				h = &hcleval.Hole{Name: hcleval.TruncateName(m.Place(a.Range).Text()), Kind: iam.UnknownAny}
 			}
-			u := &value{kind: kindUnknown, hole: h}
-			return []instance{{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{u}}})}}
+			u := &hcleval.Value{Kind: hcleval.KindUnknown, Hole: h}
+			return []instance{{scope: base.With(map[string]*hcleval.Value{"count": {Kind: hcleval.KindObject, Keys: []string{"index"}, Fields: []*hcleval.Value{u}}})}}
 		}
 		var out []instance
 		for i := range min(count, maxInstances) {
-			idx := &value{kind: kindNumber, text: fmt.Sprint(i)}
-			out = append(out, instance{scope: base.with(map[string]*value{"count": {kind: kindObject, keys: []string{"index"}, fields: []*value{idx}}}), suffix: fmt.Sprintf("[%d]", i)})
+			idx := &hcleval.Value{Kind: hcleval.KindNumber, Text: fmt.Sprint(i)}
+			out = append(out, instance{scope: base.With(map[string]*hcleval.Value{"count": {Kind: hcleval.KindObject, Keys: []string{"index"}, Fields: []*hcleval.Value{idx}}}), suffix: fmt.Sprintf("[%d]", i)})
 		}
 		return out
 	}
@@ -398,12 +350,12 @@ func (m *tfModule) instances(b *tfBlock) []instance {
 }
 
 // resource reads the identity policies of a resource.
-func (m *tfModule) resource(b *tfBlock, inst instance) {
+func (m *tfModule) resource(b *hclread.Block, inst instance) {
 	m.attachments(b, inst)
-	typ, name := b.labels[0], b.labels[1]
+	typ, name := b.Labels[0], b.Labels[1]
 	origin := iam.Origin{Resource: typ + "." + name + inst.suffix, ResourceType: typ, PolicyName: m.name(b, inst.scope)}
 	if attr, ok := extract.TerraformPolicyAttrs[typ]; ok {
-		if a := b.attr(attr); a != nil {
+		if a := b.Attr(attr); a != nil {
 			origin.Path = attr
 			m.policyAttr(a, inst.scope, origin, b)
 		}
@@ -413,7 +365,7 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 		return
 	}
 	for i, ib := range m.expandBlocks(b, "inline_policy", inst.scope) {
-		if a := ib.block.attr("policy"); a != nil {
+		if a := ib.block.Attr("policy"); a != nil {
 			o := origin
 			o.Path = fmt.Sprintf("inline_policy[%d].policy", i)
 			o.PolicyName = m.name(ib.block, ib.scope)
@@ -423,9 +375,9 @@ func (m *tfModule) resource(b *tfBlock, inst instance) {
 }
 
 // name is the known name attribute of a block, if any.
-func (m *tfModule) name(b *tfBlock, scope *tfScope) string {
-	if a := b.attr("name"); a != nil {
-		if s, ok := scope.eval(a.expr, 0).str(); ok {
+func (m *tfModule) name(b *hclread.Block, scope *hcleval.Scope) string {
+	if a := b.Attr("name"); a != nil {
+		if s, ok := scope.Eval(a.Expr).Str(); ok {
 			return s
 		}
 	}
@@ -433,50 +385,50 @@ func (m *tfModule) name(b *tfBlock, scope *tfScope) string {
 }
 
 // policyAttr reads an attribute that holds a policy.
-func (m *tfModule) policyAttr(a *tfAttr, scope *tfScope, origin iam.Origin, holder *tfBlock) {
-	m.readsNow = map[*tfFile]place{}
-	v := scope.eval(a.expr, 0)
-	m.document(v, m.rangePlace(a.rng), origin, holder, a)
+func (m *tfModule) policyAttr(a *hclread.Attr, scope *hcleval.Scope, origin iam.Origin, holder *hclread.Block) {
+	m.readsNow = map[*hcleval.File]hcleval.Place{}
+	v := scope.Eval(a.Expr)
+	m.document(v, m.Place(a.Range), origin, holder, a)
 }
 
 // moduleCall reads the inputs of a module call that hold policies.
-func (m *tfModule) moduleCall(b *tfBlock, inst instance) {
-	for _, a := range b.attrs {
-		if !strings.Contains(a.name, "polic") {
+func (m *tfModule) moduleCall(b *hclread.Block, inst instance) {
+	for _, a := range b.Attrs {
+		if !strings.Contains(a.Name, "polic") {
 			continue
 		}
-		m.readsNow = map[*tfFile]place{}
-		v := inst.scope.eval(a.expr, 0)
-		origin := iam.Origin{Resource: "module." + b.labels[0] + inst.suffix, ResourceType: "module", Path: a.name}
-		m.input(a.name, v, m.rangePlace(a.rng), origin, b, a)
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		v := inst.scope.Eval(a.Expr)
+		origin := iam.Origin{Resource: "module." + b.Labels[0] + inst.suffix, ResourceType: "module", Path: a.Name}
+		m.input(a.Name, v, m.Place(a.Range), origin, b, a)
 	}
 }
 
 // inputValues reads terragrunt inputs and tfvars for policies.
 func (m *tfModule) inputValues(in tfInputs) {
-	scope := &tfScope{m: m}
+	scope := m.ev.Scope()
 	if in.expr != nil {
-		m.readsNow = map[*tfFile]place{}
-		v := scope.eval(in.expr, 0)
-		if v.kind != kindObject {
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		v := scope.Eval(in.expr)
+		if v.Kind != hcleval.KindObject {
 			return
 		}
-		for i, k := range v.keys {
-			m.input(k, v.fields[i], v.fields[i].at, iam.Origin{Path: "inputs." + k}, nil, nil)
+		for i, k := range v.Keys {
+			m.input(k, v.Fields[i], v.Fields[i].At, iam.Origin{Path: "inputs." + k}, nil, nil)
 		}
 		return
 	}
-	for _, a := range in.body.attrs {
-		m.readsNow = map[*tfFile]place{}
-		m.input(a.name, scope.eval(a.expr, 0), m.rangePlace(a.rng), iam.Origin{Path: a.name}, nil, a)
+	for _, a := range in.body.Attrs {
+		m.readsNow = map[*hcleval.File]hcleval.Place{}
+		m.input(a.Name, scope.Eval(a.Expr), m.Place(a.Range), iam.Origin{Path: a.Name}, nil, a)
 	}
 }
 
 // input reads one module input: statement objects for the known
 // statement inputs, else anything that is plainly a policy.
-func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+func (m *tfModule) input(name string, v *hcleval.Value, at hcleval.Place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	if statementInputs[name] {
-		m.document(&value{kind: kindObject, keys: []string{"Statement"}, fields: []*value{moduleStatements(v)}, at: v.at}, at, origin, holder, a)
+		m.document(&hcleval.Value{Kind: hcleval.KindObject, Keys: []string{"Statement"}, Fields: []*hcleval.Value{moduleStatements(v)}, At: v.At}, at, origin, holder, a)
 		return
 	}
 	if isPolicyValue(v) {
@@ -486,26 +438,26 @@ func (m *tfModule) input(name string, v *value, at place, origin iam.Origin, hol
 
 // isPolicyValue reports whether a known value is plainly a policy: an
 // object with a Statement, or a string that is one.
-func isPolicyValue(v *value) bool {
-	switch v.kind {
-	case kindObject:
-		return v.get("Statement") != nil
-	case kindString:
-		if v.encodes != nil {
-			return isPolicyValue(v.encodes)
+func isPolicyValue(v *hcleval.Value) bool {
+	switch v.Kind {
+	case hcleval.KindObject:
+		return v.Get("Statement") != nil
+	case hcleval.KindString:
+		if v.Encodes != nil {
+			return isPolicyValue(v.Encodes)
 		}
-		parts := v.stringParts()
-		if len(parts) == 0 || parts[0].hole != nil {
+		parts := v.StringParts()
+		if len(parts) == 0 || parts[0].Hole != nil {
 			return false
 		}
-		text := strings.TrimSpace(parts[0].text)
+		text := strings.TrimSpace(parts[0].Text)
 		return strings.HasPrefix(text, "{") && strings.Contains(text, "Statement")
 	}
 	return false
 }
 
 // document records the policy v, read at place at (the attribute).
-func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlock, a *tfAttr) {
+func (m *tfModule) document(v *hcleval.Value, at hcleval.Place, origin iam.Origin, holder *hclread.Block, a *hclread.Attr) {
 	stmts := m.policyStatements(v, at, 0)
 	if len(stmts) == 0 {
 		return
@@ -513,26 +465,26 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 	doc := extract.Document{Origin: origin}
 	var sups []extract.Suppression
 	if holder != nil {
-		sups = append(sups, m.suppressionsAt(holder.file, holder.rng.Start.Byte, holder.comments)...)
+		sups = append(sups, m.suppressionsAt(m.fileOf(holder), holder.Range.Start.Byte, m.blockComments[holder])...)
 	}
 	if a != nil {
-		sups = append(sups, m.suppressionsAt(m.files[a.rng.Filename], a.rng.Start.Byte, nil)...)
+		sups = append(sups, m.suppressionsAt(m.files[a.Range.Filename], a.Range.Start.Byte, nil)...)
 	}
 	doc.Policy.Statements = make([]iam.Statement, 0, len(stmts))
 	doc.Files = make([]string, 0, len(stmts))
 	for _, st := range stmts {
-		if st.at.file != nil && st.at.file != at.file && doc.Origin.Via == "" {
-			if r, ok := m.readsNow[st.at.file]; ok {
+		if st.at.File != nil && st.at.File != at.File && doc.Origin.Via == "" {
+			if r, ok := m.readsNow[st.at.File]; ok {
 				doc.Origin.Via = describePlace(r)
-			} else if r, ok := m.reads[st.at.file]; ok {
+			} else if r, ok := m.reads[st.at.File]; ok {
 				doc.Origin.Via = describePlace(r)
 			}
 		}
 		doc.Policy.Statements = append(doc.Policy.Statements, st.st)
 		file := ""
-		if st.at.valid() {
-			file = st.at.file.name
-			for _, c := range m.suppressionsAt(st.at.file, st.at.start, nil) {
+		if st.at.Valid() {
+			file = st.at.File.Name
+			for _, c := range m.suppressionsAt(st.at.File, st.at.Start, nil) {
 				span := st.st.Span
 				c.Span = &span
 				sups = append(sups, c)
@@ -545,12 +497,12 @@ func (m *tfModule) document(v *value, at place, origin iam.Origin, holder *tfBlo
 }
 
 // describePlace is FILE:LINE.
-func describePlace(p place) string {
-	return fmt.Sprintf("%s:%d", p.file.name, p.span().Start.Line)
+func describePlace(p hcleval.Place) string {
+	return fmt.Sprintf("%s:%d", p.File.Name, p.Span().Start.Line)
 }
 
-// readFile reads a file for file() and templatefile(), once.
-func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
+// ReadFile reads a file for file() and templatefile(), once.
+func (m *tfModule) ReadFile(rel string, at hcleval.Place, warn bool) (*hcleval.File, error) {
 	if m.read == nil {
 		err := fmt.Errorf("files are not read when a .tf file is scanned on its own")
 		return nil, err
@@ -558,7 +510,7 @@ func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
 	name, data, err := m.read(rel)
 	if err != nil {
 		if warn {
-			m.warnAt(at, fmt.Sprintf("%s is not read: %v", truncateName(rel), err))
+			m.Warn(at, fmt.Sprintf("%s is not read: %v", hcleval.TruncateName(rel), err))
 		}
 		return nil, err
 	}
@@ -575,82 +527,13 @@ func (m *tfModule) readFile(rel string, at place, warn bool) (*tfFile, error) {
 
 // deepTemplate reports, with a warning, a text nested too deeply for the
 // HCL parser, which recurses once per level.
-func (m *tfModule) deepTemplate(f *tfFile) bool {
-	if d := nestingDepth(f.data); d > maxParseDepth {
-		m.warnAt(place{file: f}, fmt.Sprintf("skipped: nested deeper than %d levels", maxParseDepth))
+func (m *tfModule) deepTemplate(f *hcleval.File) bool {
+	if err := hclread.CheckDepth(f.Data); err != nil {
+		m.Warn(hcleval.Place{File: f}, err.Error())
 		return true
 	}
 	return false
 }
-
-// maxParseDepth is the deepest nesting handed to the HCL parser.
-const maxParseDepth = 256
-
-// nestingDepth bounds from above how deeply the HCL parser recurses on
-// data: brackets, braces and parentheses (interpolations included) that
-// are open, the conditionals chained at each open level since the last
-// separator, and the run of unary operators being read. Brackets inside
-// strings and comments count too, which only errs on the safe side.
-func nestingDepth(data []byte) int {
-	depth, deepest := 0, 0
-	chain := []int{0} // conditionals at each open level
-	chained, run := 0, 0
-	for _, c := range data {
-		switch nestingClass[c] {
-		case nestingOther:
-			run = 0
-			continue
-		case nestingSpace:
-			continue
-		}
-		switch c {
-		case '(', '[', '{':
-			depth++
-			chain = append(chain, 0)
-			run = 0
-		case ')', ']', '}':
-			if depth > 0 {
-				depth--
-				chained -= chain[len(chain)-1]
-				chain = chain[:len(chain)-1]
-			}
-			run = 0
-		case '?':
-			chain[len(chain)-1]++
-			chained++
-			run = 0
-		case ',', '\n':
-			chained -= chain[len(chain)-1]
-			chain[len(chain)-1] = 0
-			run = 0
-		case '!', '-':
-			run++
-		}
-		deepest = max(deepest, depth+chained+run)
-		if deepest > maxParseDepth {
-			return deepest
-		}
-	}
-	return deepest
-}
-
-// nestingClass sorts bytes for nestingDepth, whose time goes on the
-// bytes that change nothing.
-var nestingClass = func() (class [256]uint8) {
-	for _, c := range []byte(" \t\r") {
-		class[c] = nestingSpace
-	}
-	for _, c := range []byte("([{)]}?,\n!-") {
-		class[c] = nestingMark
-	}
-	return class
-}()
-
-const (
-	nestingOther = iota // ends a run of unary operators
-	nestingSpace        // changes nothing
-	nestingMark         // a bracket, a conditional, a separator or a unary operator
-)
 
 // hasSuppressionMarker is the cheap test before a file's comments are read.
 func hasSuppressionMarker(data []byte) bool {

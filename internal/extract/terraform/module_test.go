@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
@@ -166,7 +167,7 @@ func TestTerraformPrefilterKeepsEveryFixture(t *testing.T) {
 	}
 	walk(filepath.Join(root, "testdata"))
 	walk(filepath.Join(testkit.SharedDir(t), "corpus", "realworld"))
-	for _, seed := range fuzzTerraformSeeds {
+	for _, seed := range testkit.TerraformSeeds {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(seed), 0o644)
 		add(filepath.Join(dir, "main.tf"))
@@ -212,21 +213,10 @@ func TestTerraformPrefilterKeepsEveryFixture(t *testing.T) {
 	}
 }
 
-// fuzzTerraformSeeds are the seeds of the fuzz targets, one per form.
-var fuzzTerraformSeeds = []string{
-	"resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = \"*\" }] })\n}\n",
-	"resource \"aws_iam_role_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"ssm:StartSession\", \"Resource\": \"${var.x}\"}}\nEOF\n}\n",
-	"data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions = [\"ssm:*\"]\n    resources = [\"*\"]\n    condition {\n      test = \"StringLike\"\n      variable = \"ssm:resourceTag/a\"\n      values = [\"*\"]\n    }\n  }\n  dynamic \"statement\" {\n    for_each = var.s\n    content {\n      actions = statement.value\n    }\n  }\n}\n",
-	"locals {\n  a = [for x in range(3) : { Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = \"arn:${x}\" }]\n}\nresource \"aws_iam_policy\" \"p\" {\n  count = 2\n  policy = jsonencode({ Statement = local.a })\n}\n",
-	"# ssm-guardrails:ignore IAM-SSM-1 reason=\"x\"\nresource \"aws_iam_policy\" \"p\" {\n  policy = templatefile(\"t.tpl\", { a = 1 })\n}\n",
-	"module \"m\" {\n  policy_statements = { a = { actions = [\"ssm:SendCommand\"], resources = [\"*\"], condition = [{ test = \"StringEquals\", variable = \"aws:ResourceTag/t\", values = [var.v] }] } }\n}\n",
-	"inputs = {\n  policy = { Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = try(local.x, \"*\") }] }\n}\n",
-}
-
 // FuzzExtractTerraform reads any text as a .tf file: no panic, no hang,
 // and every statement place inside the file.
 func FuzzExtractTerraform(f *testing.F) {
-	for _, s := range fuzzTerraformSeeds {
+	for _, s := range testkit.TerraformSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, content string) {
@@ -251,6 +241,6 @@ func FuzzTerraformEval(f *testing.F) {
 	f.Fuzz(func(t *testing.T, expr string) {
 		src := "locals {\n  l = [\"x\"]\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"ssm:SendCommand\", Resource = " + expr + " }] })\n}\n"
 		Extract([]ModuleFile{{Name: "main.tf", Data: []byte(src)}}, nil)
-		decodeJSON([]strPart{{text: expr}, {hole: &hole{name: "h", kind: iam.UnknownAny}}, {text: expr}})
+		hcleval.DecodeJSON([]hcleval.StringPart{{Text: expr}, {Hole: &hcleval.Hole{Name: "h", Kind: iam.UnknownAny}}, {Text: expr}})
 	})
 }

@@ -3,6 +3,7 @@ package terraform
 import (
 	"strings"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -14,45 +15,45 @@ import (
 // tfStatement is a statement with the place it is written.
 type tfStatement struct {
 	st iam.Statement
-	at place
+	at hcleval.Place
 }
 
 // policyStatements reads the statements of a policy value; at is where
 // the policy is given, for what has no place of its own.
-func (m *tfModule) policyStatements(v *value, at place, depth int) []tfStatement {
+func (m *tfModule) policyStatements(v *hcleval.Value, at hcleval.Place, depth int) []tfStatement {
 	if depth > syntax.MaxDepth {
 		return nil
 	}
-	switch v.kind {
-	case kindString:
-		if v.encodes != nil {
-			m.markUsed(v.encodes)
-			return m.policyStatements(v.encodes, at, depth+1)
+	switch v.Kind {
+	case hcleval.KindString:
+		if v.Encodes != nil {
+			m.markUsed(v.Encodes)
+			return m.policyStatements(v.Encodes, at, depth+1)
 		}
-		parts := v.stringParts()
-		if len(parts) > 0 && parts[0].hole == nil {
-			if text := strings.TrimSpace(parts[0].text); text != "" && !strings.HasPrefix(text, "{") {
+		parts := v.StringParts()
+		if len(parts) > 0 && parts[0].Hole == nil {
+			if text := strings.TrimSpace(parts[0].Text); text != "" && !strings.HasPrefix(text, "{") {
 				return nil // an ARN or a name, not a policy document
 			}
 		}
-		doc, err := decodeJSON(parts)
+		doc, err := hcleval.DecodeJSON(parts)
 		if err != nil {
-			m.warnAt(cmpPlace(err.at, at), "policy is not valid JSON: "+err.msg)
+			m.Warn(err.At.Or(at), "policy is not valid JSON: "+err.Msg)
 			return nil
 		}
 		return m.policyStatements(doc, at, depth+1)
-	case kindObject:
+	case hcleval.KindObject:
 		m.markUsed(v)
-		st := v.get("Statement")
+		st := v.Get("Statement")
 		if st == nil {
 			return nil
 		}
-		return m.statementList(st, cmpPlace(v.at, at), depth)
-	case kindUnknown:
+		return m.statementList(st, v.At.Or(at), depth)
+	case hcleval.KindUnknown:
 		return unknownStatement(v, at)
-	case kindEither:
+	case hcleval.KindEither:
 		var out []tfStatement
-		for _, alt := range v.items {
+		for _, alt := range v.Items {
 			out = append(out, m.policyStatements(alt, at, depth+1)...)
 		}
 		return out
@@ -61,28 +62,28 @@ func (m *tfModule) policyStatements(v *value, at place, depth int) []tfStatement
 }
 
 // statementList reads a Statement element: a list or one statement.
-func (m *tfModule) statementList(v *value, at place, depth int) []tfStatement {
-	switch v.kind {
-	case kindList:
+func (m *tfModule) statementList(v *hcleval.Value, at hcleval.Place, depth int) []tfStatement {
+	switch v.Kind {
+	case hcleval.KindList:
 		var out []tfStatement
-		for _, it := range v.items {
+		for _, it := range v.Items {
 			out = append(out, m.statementList(it, at, depth+1)...)
 		}
 		return out
-	case kindEither:
+	case hcleval.KindEither:
 		var out []tfStatement
-		for _, alt := range v.items {
+		for _, alt := range v.Items {
 			out = append(out, m.statementList(alt, at, depth+1)...)
 		}
 		return out
-	case kindObject:
-		return m.statement(v, cmpPlace(v.at, at))
-	case kindUnknown:
+	case hcleval.KindObject:
+		return m.statement(v, v.At.Or(at))
+	case hcleval.KindUnknown:
 		return unknownStatement(v, at)
-	case kindNull:
+	case hcleval.KindNull:
 		return nil
 	}
-	m.warnAt(cmpPlace(v.at, at), "a statement must be an object")
+	m.Warn(v.At.Or(at), "a statement must be an object")
 	return nil
 }
 
@@ -91,38 +92,38 @@ func (m *tfModule) statementList(v *value, at place, depth int) []tfStatement {
 // rules note it rather than pass it in silence. A reference to something
 // specific (a resource, a module output) is a policy the scanner cannot
 // see but that is scanned where it is written, if anywhere.
-func unknownStatement(v *value, at place) []tfStatement {
-	if v.hole.kind != iam.UnknownAny {
+func unknownStatement(v *hcleval.Value, at hcleval.Place) []tfStatement {
+	if v.Hole.Kind != iam.UnknownAny {
 		return nil
 	}
-	at = cmpPlace(v.at, at)
-	u := iam.Values{{Unknowns: []iam.Unknown{{Name: v.hole.name, Kind: iam.UnknownAny}}, Source: "${" + v.hole.name + "}"}}
+	at = v.At.Or(at)
+	u := iam.Values{{Unknowns: []iam.Unknown{{Name: v.Hole.Name, Kind: iam.UnknownAny}}, Source: "${" + v.Hole.Name + "}"}}
 	st := iam.Statement{Effect: "Allow", Action: u, Resource: u}
-	if at.valid() {
-		st.Span = at.span()
+	if at.Valid() {
+		st.Span = at.Span()
 	}
 	return []tfStatement{{st: st, at: at}}
 }
 
 // statement reads one statement object. A Condition that is one of
 // several values gives one statement per value.
-func (m *tfModule) statement(v *value, at place) []tfStatement {
+func (m *tfModule) statement(v *hcleval.Value, at hcleval.Place) []tfStatement {
 	s := iam.Statement{
-		Effect:       effectOf(v.get("Effect")),
-		Action:       elementValues(v.get("Action")),
-		NotAction:    elementValues(v.get("NotAction")),
-		Resource:     elementValues(v.get("Resource")),
-		NotResource:  elementValues(v.get("NotResource")),
-		HasPrincipal: v.get("Principal") != nil || v.get("NotPrincipal") != nil,
+		Effect:       effectOf(v.Get("Effect")),
+		Action:       elementValues(v.Get("Action")),
+		NotAction:    elementValues(v.Get("NotAction")),
+		Resource:     elementValues(v.Get("Resource")),
+		NotResource:  elementValues(v.Get("NotResource")),
+		HasPrincipal: v.Get("Principal") != nil || v.Get("NotPrincipal") != nil,
 	}
-	if sid := v.get("Sid"); sid != nil {
-		s.Sid, _ = sid.str()
+	if sid := v.Get("Sid"); sid != nil {
+		s.Sid, _ = sid.Str()
 	}
-	if at.valid() {
-		s.Span = at.span()
+	if at.Valid() {
+		s.Span = at.Span()
 	}
-	cond := v.get("Condition")
-	if cond == nil || cond.kind == kindNull {
+	cond := v.Get("Condition")
+	if cond == nil || cond.Kind == hcleval.KindNull {
 		return []tfStatement{{st: s, at: at}}
 	}
 	var out []tfStatement
@@ -134,31 +135,31 @@ func (m *tfModule) statement(v *value, at place) []tfStatement {
 	return out
 }
 
-func alternatives(v *value) []*value {
-	if v.kind != kindEither {
-		return []*value{v}
+func alternatives(v *hcleval.Value) []*hcleval.Value {
+	if v.Kind != hcleval.KindEither {
+		return []*hcleval.Value{v}
 	}
-	var out []*value
-	for _, alt := range v.items {
+	var out []*hcleval.Value
+	for _, alt := range v.Items {
 		out = append(out, alternatives(alt)...)
 	}
 	return out
 }
 
 // effectOf reads Effect: a value that may be Allow counts as Allow.
-func effectOf(v *value) string {
+func effectOf(v *hcleval.Value) string {
 	if v == nil {
 		return ""
 	}
-	if v.kind != kindEither {
-		if text, ok := v.str(); ok && text != "Allow" {
+	if v.Kind != hcleval.KindEither {
+		if text, ok := v.Str(); ok && text != "Allow" {
 			return text
 		}
 		return "Allow"
 	}
 	first := ""
 	for _, alt := range alternatives(v) {
-		text, ok := alt.str()
+		text, ok := alt.Str()
 		if !ok || text == "Allow" {
 			return "Allow"
 		}
@@ -170,44 +171,44 @@ func effectOf(v *value) string {
 }
 
 // elementValues reads an element that may be absent.
-func elementValues(v *value) iam.Values {
+func elementValues(v *hcleval.Value) iam.Values {
 	if v == nil {
 		return nil
 	}
-	return iamValues(v)
+	return hcleval.IAMValues(v)
 }
 
 // conditionsOf flattens a Condition object into operator/key pairs. A
 // block that could not be evaluated is read as a test of an instance tag
 // on a value that could not be evaluated: it pins the instance or not,
 // and the rules note that they could not tell.
-func conditionsOf(v *value) []iam.Condition {
-	unknownTest := func(u *value) iam.Condition {
-		h := u.firstHole()
+func conditionsOf(v *hcleval.Value) []iam.Condition {
+	unknownTest := func(u *hcleval.Value) iam.Condition {
+		h := u.FirstHole()
 		name := "Condition"
 		if h != nil {
-			name = h.name
+			name = h.Name
 		}
 		return iam.Condition{Operator: "StringLike", Key: "ssm:resourceTag/${" + name + "}",
 			Values: iam.Values{{Unknowns: []iam.Unknown{{Name: name, Kind: iam.UnknownAny}}, Source: "${" + name + "}"}}}
 	}
-	if v.kind != kindObject {
-		if v.isKnown() {
+	if v.Kind != hcleval.KindObject {
+		if v.IsKnown() {
 			return nil
 		}
 		return []iam.Condition{unknownTest(v)}
 	}
 	var out []iam.Condition
-	for i, op := range v.keys {
-		block := v.fields[i]
-		if block.kind != kindObject {
-			if !block.isKnown() {
+	for i, op := range v.Keys {
+		block := v.Fields[i]
+		if block.Kind != hcleval.KindObject {
+			if !block.IsKnown() {
 				out = append(out, unknownTest(block))
 			}
 			continue
 		}
-		for j, key := range block.keys {
-			out = append(out, iam.Condition{Operator: op, Key: key, Values: iamValues(block.fields[j])})
+		for j, key := range block.Keys {
+			out = append(out, iam.Condition{Operator: op, Key: key, Values: hcleval.IAMValues(block.Fields[j])})
 		}
 	}
 	return out
@@ -217,22 +218,22 @@ func conditionsOf(v *value) []iam.Condition {
 // policy_statements (a map or list of objects with lowercase keys:
 // effect, actions, resources, condition with test/variable/values, ...)
 // into policy statements.
-func moduleStatements(v *value) *value {
-	out := &value{kind: kindList, at: v.at}
-	add := func(sid string, s *value) {
-		if s.kind != kindObject {
-			out.items = append(out.items, s)
+func moduleStatements(v *hcleval.Value) *hcleval.Value {
+	out := &hcleval.Value{Kind: hcleval.KindList, At: v.At}
+	add := func(sid string, s *hcleval.Value) {
+		if s.Kind != hcleval.KindObject {
+			out.Items = append(out.Items, s)
 			return
 		}
-		out.items = append(out.items, statementObject(s, sid))
+		out.Items = append(out.Items, statementObject(s, sid))
 	}
-	switch v.kind {
-	case kindObject:
-		for i, k := range v.keys {
-			add(k, v.fields[i])
+	switch v.Kind {
+	case hcleval.KindObject:
+		for i, k := range v.Keys {
+			add(k, v.Fields[i])
 		}
-	case kindList:
-		for _, it := range v.items {
+	case hcleval.KindList:
+		for _, it := range v.Items {
 			add("", it)
 		}
 	default:
@@ -244,35 +245,35 @@ func moduleStatements(v *value) *value {
 // statementObject turns a statement written with Terraform's lowercase
 // names (a policy document's statement block, a module's statement
 // object) into the JSON shape.
-func statementObject(s *value, sid string) *value {
-	st := &value{kind: kindObject, keys: make([]string, 0, 9), fields: make([]*value, 0, 9), at: s.at}
-	set := func(key string, v *value) {
-		if v != nil && v.kind != kindNull {
-			st.keys = append(st.keys, key)
-			st.fields = append(st.fields, v)
+func statementObject(s *hcleval.Value, sid string) *hcleval.Value {
+	st := &hcleval.Value{Kind: hcleval.KindObject, Keys: make([]string, 0, 9), Fields: make([]*hcleval.Value, 0, 9), At: s.At}
+	set := func(key string, v *hcleval.Value) {
+		if v != nil && v.Kind != hcleval.KindNull {
+			st.Keys = append(st.Keys, key)
+			st.Fields = append(st.Fields, v)
 		}
 	}
-	if v := s.get("sid"); v != nil && v.kind != kindNull {
+	if v := s.Get("sid"); v != nil && v.Kind != hcleval.KindNull {
 		set("Sid", v)
 	} else if sid != "" {
-		set("Sid", stringValue(sid, place{}))
+		set("Sid", hcleval.StringValue(sid, hcleval.Place{}))
 	}
-	effect := s.get("effect")
-	if effect == nil || effect.kind == kindNull {
-		effect = stringValue("Allow", place{})
+	effect := s.Get("effect")
+	if effect == nil || effect.Kind == hcleval.KindNull {
+		effect = hcleval.StringValue("Allow", hcleval.Place{})
 	}
 	set("Effect", effect)
-	set("Action", s.get("actions"))
-	set("NotAction", s.get("not_actions"))
-	set("Resource", s.get("resources"))
-	set("NotResource", s.get("not_resources"))
-	set("Principal", s.get("principals"))
-	set("NotPrincipal", s.get("not_principals"))
-	cond := s.get("condition")
+	set("Action", s.Get("actions"))
+	set("NotAction", s.Get("not_actions"))
+	set("Resource", s.Get("resources"))
+	set("NotResource", s.Get("not_resources"))
+	set("Principal", s.Get("principals"))
+	set("NotPrincipal", s.Get("not_principals"))
+	cond := s.Get("condition")
 	if cond == nil {
-		cond = s.get("conditions")
+		cond = s.Get("conditions")
 	}
-	if cond != nil && cond.kind != kindNull {
+	if cond != nil && cond.Kind != hcleval.KindNull {
 		set("Condition", conditionObject(cond))
 	}
 	return st
@@ -280,64 +281,56 @@ func statementObject(s *value, sid string) *value {
 
 // conditionObject turns condition entries ({test, variable, values}, in a
 // list or a map) into the JSON shape {test: {variable: values}}.
-func conditionObject(v *value) *value {
-	var entries []*value
-	switch v.kind {
-	case kindList:
-		entries = v.items
-	case kindObject:
-		if v.get("test") != nil {
-			entries = []*value{v}
+func conditionObject(v *hcleval.Value) *hcleval.Value {
+	var entries []*hcleval.Value
+	switch v.Kind {
+	case hcleval.KindList:
+		entries = v.Items
+	case hcleval.KindObject:
+		if v.Get("test") != nil {
+			entries = []*hcleval.Value{v}
 		} else {
-			entries = v.fields
+			entries = v.Fields
 		}
 	default:
 		return v
 	}
-	out := &value{kind: kindObject}
+	out := &hcleval.Value{Kind: hcleval.KindObject}
 	for _, e := range entries {
-		if e.kind != kindObject {
+		if e.Kind != hcleval.KindObject {
 			return e
 		}
-		test, ok1 := e.get("test").textOr()
-		variable, ok2 := e.get("variable").textOr()
+		test, ok1 := e.Get("test").Str()
+		variable, ok2 := e.Get("variable").Str()
 		if !ok1 || !ok2 {
 			name := "condition"
-			if h := e.firstHole(); h != nil {
-				name = h.name
+			if h := e.FirstHole(); h != nil {
+				name = h.Name
 			}
-			return unknownValue(name, iam.UnknownAny, e.at)
+			return hcleval.UnknownValue(name, iam.UnknownAny, e.At)
 		}
-		block := out.get(test)
+		block := out.Get(test)
 		if block == nil {
-			block = &value{kind: kindObject}
-			out.keys = append(out.keys, test)
-			out.fields = append(out.fields, block)
+			block = &hcleval.Value{Kind: hcleval.KindObject}
+			out.Keys = append(out.Keys, test)
+			out.Fields = append(out.Fields, block)
 		}
-		values := e.get("values")
+		values := e.Get("values")
 		if values == nil {
-			values = nullValue
+			values = hcleval.NullValue
 		}
-		if prev := block.get(variable); prev != nil {
-			values = &value{kind: kindList, items: append(append([]*value{}, listItems(prev)...), listItems(values)...)}
+		if prev := block.Get(variable); prev != nil {
+			values = &hcleval.Value{Kind: hcleval.KindList, Items: append(append([]*hcleval.Value{}, listItems(prev)...), listItems(values)...)}
 		}
-		block.keys = append(block.keys, variable)
-		block.fields = append(block.fields, values)
+		block.Keys = append(block.Keys, variable)
+		block.Fields = append(block.Fields, values)
 	}
 	return out
 }
 
-func listItems(v *value) []*value {
-	if v.kind == kindList {
-		return v.items
+func listItems(v *hcleval.Value) []*hcleval.Value {
+	if v.Kind == hcleval.KindList {
+		return v.Items
 	}
-	return []*value{v}
-}
-
-// textOr is the text of a known scalar; a nil value has none.
-func (v *value) textOr() (string, bool) {
-	if v == nil {
-		return "", false
-	}
-	return v.str()
+	return []*hcleval.Value{v}
 }

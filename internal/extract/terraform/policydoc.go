@@ -5,6 +5,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -16,8 +18,8 @@ import (
 
 // tfDoc is one aws_iam_policy_document data source.
 type tfDoc struct {
-	block *tfBlock
-	val   *value
+	block *hclread.Block
+	val   *hcleval.Value
 	state uint8 // 0 not yet, 1 being evaluated, 2 done
 	// used is set when a policy reads the document, so that it is not
 	// reported again on its own.
@@ -25,30 +27,30 @@ type tfDoc struct {
 	deps []*tfDoc // the documents it merges
 }
 
-// policyDocument evaluates data.aws_iam_policy_document.name; nil when
+// PolicyDocument evaluates data.aws_iam_policy_document.name; nil when
 // the module has none of that name.
-func (m *tfModule) policyDocument(name string) *value {
+func (m *tfModule) PolicyDocument(name string) *hcleval.Value {
 	d := m.docs[name]
 	switch {
 	case d == nil:
 		return nil
 	case d.state == 1:
-		m.warnAt(m.rangePlace(d.block.rng), fmt.Sprintf("data.aws_iam_policy_document.%s merges itself; it is not evaluated", name))
-		return unknownValue("data.aws_iam_policy_document."+name, iam.UnknownAny, m.rangePlace(d.block.rng))
+		m.Warn(m.Place(d.block.Range), fmt.Sprintf("data.aws_iam_policy_document.%s merges itself; it is not evaluated", name))
+		return hcleval.UnknownValue("data.aws_iam_policy_document."+name, iam.UnknownAny, m.Place(d.block.Range))
 	case d.state == 2:
 		return d.val
 	}
 	d.state = 1
-	scope := &tfScope{m: m}
+	scope := m.ev.Scope()
 	b := d.block
-	var merged []*value
+	var merged []*hcleval.Value
 	sources := func(attr string, override bool) {
-		a := b.attr(attr)
+		a := b.Attr(attr)
 		if a == nil {
 			return
 		}
-		v := scope.eval(a.expr, 0)
-		docs := []*value{v}
+		v := scope.Eval(a.Expr)
+		docs := []*hcleval.Value{v}
 		if attr == "source_policy_documents" || attr == "override_policy_documents" {
 			docs = listItems(v)
 		}
@@ -58,17 +60,17 @@ func (m *tfModule) policyDocument(name string) *value {
 	}
 	sources("source_json", false)
 	sources("source_policy_documents", false)
-	var own []*value
+	var own []*hcleval.Value
 	for _, st := range m.expandBlocks(b, "statement", scope) {
 		own = append(own, m.statementBlock(st))
 	}
 	merged = mergeBySid(merged, own, true)
 	sources("override_json", true)
 	sources("override_policy_documents", true)
-	d.val = &value{kind: kindObject, keys: []string{"Version", "Statement"},
-		fields: []*value{stringValue("2012-10-17", place{}), {kind: kindList, items: merged}}, at: m.rangePlace(b.rng)}
+	d.val = &hcleval.Value{Kind: hcleval.KindObject, Keys: []string{"Version", "Statement"},
+		Fields: []*hcleval.Value{hcleval.StringValue("2012-10-17", hcleval.Place{}), {Kind: hcleval.KindList, Items: merged}}, At: m.Place(b.Range)}
 	if m.docObjects == nil {
-		m.docObjects = map[*value]*tfDoc{}
+		m.docObjects = map[*hcleval.Value]*tfDoc{}
 	}
 	m.docObjects[d.val] = d
 	d.state = 2
@@ -77,42 +79,42 @@ func (m *tfModule) policyDocument(name string) *value {
 
 // documentStatements returns the statement values of a policy given to a
 // document: JSON text, a document's json, or a value that cannot be seen.
-func (m *tfModule) documentStatements(d *tfDoc, v *value) []*value {
-	switch v.kind {
-	case kindNull:
+func (m *tfModule) documentStatements(d *tfDoc, v *hcleval.Value) []*hcleval.Value {
+	switch v.Kind {
+	case hcleval.KindNull:
 		return nil
-	case kindString:
-		if v.encodes != nil {
-			if dep := m.docObjects[v.encodes]; dep != nil {
+	case hcleval.KindString:
+		if v.Encodes != nil {
+			if dep := m.docObjects[v.Encodes]; dep != nil {
 				d.deps = append(d.deps, dep)
 			}
-			return m.documentStatements(d, v.encodes)
+			return m.documentStatements(d, v.Encodes)
 		}
-		doc, err := decodeJSON(v.stringParts())
+		doc, err := hcleval.DecodeJSON(v.StringParts())
 		if err != nil {
-			m.warnAt(cmpPlace(err.at, v.at), "policy is not valid JSON: "+err.msg)
+			m.Warn(err.At.Or(v.At), "policy is not valid JSON: "+err.Msg)
 			return nil
 		}
 		return m.documentStatements(d, doc)
-	case kindObject:
-		st := v.get("Statement")
+	case hcleval.KindObject:
+		st := v.Get("Statement")
 		if st == nil {
 			return nil
 		}
 		return listItems(st)
 	}
-	return []*value{v}
+	return []*hcleval.Value{v}
 }
 
 // mergeBySid adds statements to merged: with override, one whose sid is
 // already there takes its place.
-func mergeBySid(merged, stmts []*value, override bool) []*value {
+func mergeBySid(merged, stmts []*hcleval.Value, override bool) []*hcleval.Value {
 	for _, s := range stmts {
-		sid, _ := s.get("Sid").textOr()
+		sid, _ := s.Get("Sid").Str()
 		if override && sid != "" {
 			replaced := false
 			for i, old := range merged {
-				if oldSid, _ := old.get("Sid").textOr(); oldSid == sid {
+				if oldSid, _ := old.Get("Sid").Str(); oldSid == sid {
 					merged[i], replaced = s, true
 					break
 				}
@@ -128,7 +130,7 @@ func mergeBySid(merged, stmts []*value, override bool) []*value {
 
 // markUsed marks a document read by a policy, and the documents it
 // merges.
-func (m *tfModule) markUsed(v *value) {
+func (m *tfModule) markUsed(v *hcleval.Value) {
 	var mark func(d *tfDoc)
 	mark = func(d *tfDoc) {
 		if d.used {
@@ -145,32 +147,32 @@ func (m *tfModule) markUsed(v *value) {
 }
 
 // statementBlock reads a statement block into the JSON shape.
-func (m *tfModule) statementBlock(x expanded) *value {
-	n := len(x.block.attrs) + 3 // and principals, not_principals, condition
-	s := &value{kind: kindObject, keys: make([]string, 0, n), fields: make([]*value, 0, n), at: x.at}
-	set := func(key string, v *value) {
-		s.keys = append(s.keys, key)
-		s.fields = append(s.fields, v)
+func (m *tfModule) statementBlock(x expanded) *hcleval.Value {
+	n := len(x.block.Attrs) + 3 // and principals, not_principals, condition
+	s := &hcleval.Value{Kind: hcleval.KindObject, Keys: make([]string, 0, n), Fields: make([]*hcleval.Value, 0, n), At: x.at}
+	set := func(key string, v *hcleval.Value) {
+		s.Keys = append(s.Keys, key)
+		s.Fields = append(s.Fields, v)
 	}
-	for _, a := range x.block.attrs {
-		set(a.name, x.scope.eval(a.expr, 0))
+	for _, a := range x.block.Attrs {
+		set(a.Name, x.scope.Eval(a.Expr))
 	}
 	for _, typ := range []string{"principals", "not_principals"} {
 		if ps := m.expandBlocks(x.block, typ, x.scope); len(ps) > 0 {
-			set(typ, &value{kind: kindObject})
+			set(typ, &hcleval.Value{Kind: hcleval.KindObject})
 		}
 	}
-	var conds []*value
+	var conds []*hcleval.Value
 	for _, c := range m.expandBlocks(x.block, "condition", x.scope) {
-		obj := &value{kind: kindObject, keys: make([]string, 0, len(c.block.attrs)), fields: make([]*value, 0, len(c.block.attrs)), at: c.at}
-		for _, a := range c.block.attrs {
-			obj.keys = append(obj.keys, a.name)
-			obj.fields = append(obj.fields, c.scope.eval(a.expr, 0))
+		obj := &hcleval.Value{Kind: hcleval.KindObject, Keys: make([]string, 0, len(c.block.Attrs)), Fields: make([]*hcleval.Value, 0, len(c.block.Attrs)), At: c.at}
+		for _, a := range c.block.Attrs {
+			obj.Keys = append(obj.Keys, a.Name)
+			obj.Fields = append(obj.Fields, c.scope.Eval(a.Expr))
 		}
 		conds = append(conds, obj)
 	}
 	if conds != nil {
-		set("condition", &value{kind: kindList, items: conds})
+		set("condition", &hcleval.Value{Kind: hcleval.KindList, Items: conds})
 	}
 	return statementObject(s, "")
 }
@@ -178,27 +180,27 @@ func (m *tfModule) statementBlock(x expanded) *value {
 // expanded is one block of a type, written as is or made by a dynamic
 // block, with the scope its attributes are evaluated in.
 type expanded struct {
-	block *tfBlock
-	scope *tfScope
-	at    place // the block, or the dynamic block that makes it
+	block *hclread.Block
+	scope *hcleval.Scope
+	at    hcleval.Place // the block, or the dynamic block that makes it
 }
 
 // expandBlocks returns the blocks of type typ inside b, dynamic ones
 // expanded over their for_each. A dynamic block over a collection that
 // cannot be seen is read once, with its iterator unknown.
-func (m *tfModule) expandBlocks(b *tfBlock, typ string, scope *tfScope) []expanded {
+func (m *tfModule) expandBlocks(b *hclread.Block, typ string, scope *hcleval.Scope) []expanded {
 	var out []expanded
-	for _, c := range b.blocks {
-		if c.typ == typ {
-			out = append(out, expanded{block: c, scope: scope, at: m.rangePlace(c.rng)})
+	for _, c := range b.Blocks {
+		if c.Type == typ {
+			out = append(out, expanded{block: c, scope: scope, at: m.Place(c.Range)})
 			continue
 		}
-		if c.typ != "dynamic" || len(c.labels) != 1 || c.labels[0] != typ {
+		if c.Type != "dynamic" || len(c.Labels) != 1 || c.Labels[0] != typ {
 			continue
 		}
-		var content *tfBlock
-		for _, cc := range c.blocks {
-			if cc.typ == "content" {
+		var content *hclread.Block
+		for _, cc := range c.Blocks {
+			if cc.Type == "content" {
 				content = cc
 			}
 		}
@@ -206,38 +208,38 @@ func (m *tfModule) expandBlocks(b *tfBlock, typ string, scope *tfScope) []expand
 			continue
 		}
 		iter := typ
-		if a := c.attr("iterator"); a != nil {
-			if name := hcl.ExprAsKeyword(a.expr); name != "" {
+		if a := c.Attr("iterator"); a != nil {
+			if name := hcl.ExprAsKeyword(a.Expr); name != "" {
 				iter = name
 			}
 		}
-		at := m.rangePlace(c.rng)
-		each := func(k, v *value) {
-			it := &value{kind: kindObject, keys: []string{"key", "value"}, fields: []*value{k, v}}
-			out = append(out, expanded{block: content, scope: scope.with(map[string]*value{iter: it}), at: at})
+		at := m.Place(c.Range)
+		each := func(k, v *hcleval.Value) {
+			it := &hcleval.Value{Kind: hcleval.KindObject, Keys: []string{"key", "value"}, Fields: []*hcleval.Value{k, v}}
+			out = append(out, expanded{block: content, scope: scope.With(map[string]*hcleval.Value{iter: it}), at: at})
 		}
-		var coll *value
-		if a := c.attr("for_each"); a != nil {
-			coll = scope.eval(a.expr, 0)
+		var coll *hcleval.Value
+		if a := c.Attr("for_each"); a != nil {
+			coll = scope.Eval(a.Expr)
 		} else {
-			coll = nullValue
+			coll = hcleval.NullValue
 		}
-		switch coll.kind {
-		case kindList:
-			for i, v := range coll.items {
-				each(&value{kind: kindNumber, text: fmt.Sprint(i)}, v)
+		switch coll.Kind {
+		case hcleval.KindList:
+			for i, v := range coll.Items {
+				each(&hcleval.Value{Kind: hcleval.KindNumber, Text: fmt.Sprint(i)}, v)
 			}
-		case kindObject:
-			for _, i := range coll.keyOrder() {
-				each(stringValue(coll.keys[i], place{}), coll.fields[i])
+		case hcleval.KindObject:
+			for _, i := range coll.KeyOrder() {
+				each(hcleval.StringValue(coll.Keys[i], hcleval.Place{}), coll.Fields[i])
 			}
-		case kindNull:
+		case hcleval.KindNull:
 		default:
-			h := coll.firstHole()
+			h := coll.FirstHole()
 			if h == nil {
 				continue
 			}
-			u := &value{kind: kindUnknown, hole: h, at: coll.at}
+			u := &hcleval.Value{Kind: hcleval.KindUnknown, Hole: h, At: coll.At}
 			each(u, u)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hcleval"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -25,23 +27,23 @@ var jsonBlockKeys = map[string]bool{
 	"not_principals": true, "dynamic": true, "content": true,
 }
 
-func (m *tfModule) parseJSON(f *tfFile) *tfBlock {
-	root, _, err := syntax.ParseJSON(f.src)
+func (m *tfModule) parseJSON(f *hcleval.File) *hclread.Block {
+	root, _, err := syntax.ParseJSON(f.Src)
 	if err != nil {
 		off := 0
 		var se *syntax.SyntaxError
 		if errors.As(err, &se) {
 			off = se.Offset
 		}
-		m.warnAt(place{file: f, start: off}, "cannot parse: "+err.Error())
+		m.Warn(hcleval.Place{File: f, Start: off}, "cannot parse: "+err.Error())
 		return nil
 	}
 	if root.Kind != syntax.KindMap {
-		m.warnAt(place{file: f, start: root.Start}, "a Terraform JSON file must be an object")
+		m.Warn(hcleval.Place{File: f, Start: root.Start}, "a Terraform JSON file must be an object")
 		return nil
 	}
-	top := &tfBlock{file: f, rng: m.nodeRange(f, root)}
-	if strings.HasSuffix(f.name, ".tfvars.json") {
+	top := &hclread.Block{Range: m.nodeRange(f, root)}
+	if strings.HasSuffix(f.Name, ".tfvars.json") {
 		m.jsonAttrs(f, top, root)
 		return top
 	}
@@ -51,19 +53,19 @@ func (m *tfModule) parseJSON(f *tfFile) *tfBlock {
 			for _, byType := range fields(fld.Value) {
 				for _, byName := range fields(byType.Value) {
 					for _, body := range bodies(byName.Value) {
-						top.blocks = append(top.blocks, m.jsonBlock(f, key, []string{byType.Key.Text, byName.Key.Text}, byName.Key, body))
+						top.Blocks = append(top.Blocks, m.jsonBlock(f, key, []string{byType.Key.Text, byName.Key.Text}, byName.Key, body))
 					}
 				}
 			}
 		case "module", "variable":
 			for _, byName := range fields(fld.Value) {
 				for _, body := range bodies(byName.Value) {
-					top.blocks = append(top.blocks, m.jsonBlock(f, key, []string{byName.Key.Text}, byName.Key, body))
+					top.Blocks = append(top.Blocks, m.jsonBlock(f, key, []string{byName.Key.Text}, byName.Key, body))
 				}
 			}
 		case "locals":
 			for _, body := range bodies(fld.Value) {
-				top.blocks = append(top.blocks, m.jsonBlock(f, key, nil, fld.Key, body))
+				top.Blocks = append(top.Blocks, m.jsonBlock(f, key, nil, fld.Key, body))
 			}
 		}
 	}
@@ -88,48 +90,48 @@ func bodies(n *syntax.Node) []*syntax.Node {
 	return out
 }
 
-func (m *tfModule) nodeRange(f *tfFile, n *syntax.Node) hcl.Range {
-	return hcl.Range{Filename: f.key, Start: hcl.Pos{Byte: n.Start}, End: hcl.Pos{Byte: n.End}}
+func (m *tfModule) nodeRange(f *hcleval.File, n *syntax.Node) hcl.Range {
+	return hcl.Range{Filename: f.Key, Start: hcl.Pos{Byte: n.Start}, End: hcl.Pos{Byte: n.End}}
 }
 
 // jsonBlock turns a JSON object into a block; the block starts at its
 // key, where a person reads it to start.
-func (m *tfModule) jsonBlock(f *tfFile, typ string, labels []string, key, body *syntax.Node) *tfBlock {
-	b := &tfBlock{typ: typ, labels: labels, file: f, rng: hcl.Range{Filename: f.key, Start: hcl.Pos{Byte: key.Start}, End: hcl.Pos{Byte: body.End}}}
+func (m *tfModule) jsonBlock(f *hcleval.File, typ string, labels []string, key, body *syntax.Node) *hclread.Block {
+	b := &hclread.Block{Type: typ, Labels: labels, Range: hcl.Range{Filename: f.Key, Start: hcl.Pos{Byte: key.Start}, End: hcl.Pos{Byte: body.End}}}
 	m.jsonAttrs(f, b, body)
 	return b
 }
 
-func (m *tfModule) jsonAttrs(f *tfFile, b *tfBlock, body *syntax.Node) {
+func (m *tfModule) jsonAttrs(f *hcleval.File, b *hclread.Block, body *syntax.Node) {
 	for _, fld := range body.Fields {
 		key := fld.Key.Text
 		switch {
 		case key == "//":
 			if fld.Value.Kind == syntax.KindString {
 				if i := strings.Index(fld.Value.Text, suppressionMarker); i >= 0 {
-					c := &extract.Comment{File: f.name, Pos: f.src.Pos(fld.Key.Start), Text: strings.TrimSpace(fld.Value.Text[i+len(suppressionMarker):])}
-					b.comments = append(b.comments, c)
+					c := &extract.Comment{File: f.Name, Pos: f.Src.Pos(fld.Key.Start), Text: strings.TrimSpace(fld.Value.Text[i+len(suppressionMarker):])}
+					m.blockComments[b] = append(m.blockComments[b], c)
 					m.allComments = append(m.allComments, c)
 				}
 			}
-		case key == "dynamic" && b.typ != "":
+		case key == "dynamic" && b.Type != "":
 			for _, byType := range fields(fld.Value) {
 				for _, d := range bodies(byType.Value) {
-					b.blocks = append(b.blocks, m.jsonBlock(f, "dynamic", []string{byType.Key.Text}, byType.Key, d))
+					b.Blocks = append(b.Blocks, m.jsonBlock(f, "dynamic", []string{byType.Key.Text}, byType.Key, d))
 				}
 			}
-		case jsonBlockKeys[key] && b.typ != "" && len(bodies(fld.Value)) > 0 && fld.Value.Kind != syntax.KindString:
+		case jsonBlockKeys[key] && b.Type != "" && len(bodies(fld.Value)) > 0 && fld.Value.Kind != syntax.KindString:
 			for _, d := range bodies(fld.Value) {
-				b.blocks = append(b.blocks, m.jsonBlock(f, key, nil, d, d))
+				b.Blocks = append(b.Blocks, m.jsonBlock(f, key, nil, d, d))
 			}
 		default:
-			b.attrs = append(b.attrs, &tfAttr{name: key, expr: m.jsonExpr(f, fld.Value), rng: hcl.RangeBetween(m.nodeRange(f, fld.Key), m.nodeRange(f, fld.Value))})
+			b.Attrs = append(b.Attrs, &hclread.Attr{Name: key, Expr: m.jsonExpr(f, fld.Value), Range: hcl.RangeBetween(m.nodeRange(f, fld.Key), m.nodeRange(f, fld.Value))})
 		}
 	}
 }
 
 // jsonExpr turns a JSON value into an expression: strings are templates.
-func (m *tfModule) jsonExpr(f *tfFile, n *syntax.Node) hclsyntax.Expression {
+func (m *tfModule) jsonExpr(f *hcleval.File, n *syntax.Node) hclsyntax.Expression {
 	rng := m.nodeRange(f, n)
 	switch n.Kind {
 	case syntax.KindMap:
@@ -159,9 +161,9 @@ func (m *tfModule) jsonExpr(f *tfFile, n *syntax.Node) hclsyntax.Expression {
 
 // jsonTemplate parses a JSON string as an HCL template, in a view of the
 // decoded string that maps back into the file.
-func (m *tfModule) jsonTemplate(f *tfFile, n *syntax.Node) hclsyntax.Expression {
-	view := m.addView(f, n.Text, source.AlignOffsets(n.Text, f.data, n.Start, n.End))
-	whole := hcl.Range{Filename: view.key, Start: hcl.Pos{Byte: 0}, End: hcl.Pos{Byte: len(n.Text)}}
+func (m *tfModule) jsonTemplate(f *hcleval.File, n *syntax.Node) hclsyntax.Expression {
+	view := m.addView(f, n.Text, source.AlignOffsets(n.Text, f.Data, n.Start, n.End))
+	whole := hcl.Range{Filename: view.Key, Start: hcl.Pos{Byte: 0}, End: hcl.Pos{Byte: len(n.Text)}}
 	literal := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(n.Text), SrcRange: whole}
 	if !strings.Contains(n.Text, "${") && !strings.Contains(n.Text, "%{") {
 		return literal
@@ -169,9 +171,9 @@ func (m *tfModule) jsonTemplate(f *tfFile, n *syntax.Node) hclsyntax.Expression 
 	if m.deepTemplate(view) {
 		return literal
 	}
-	e, diags := hclsyntax.ParseTemplate(view.data, view.key, hcl.InitialPos)
+	e, diags := hclsyntax.ParseTemplate(view.Data, view.Key, hcl.InitialPos)
 	if diags.HasErrors() {
-		m.warnAt(place{file: view}, "cannot parse the template: "+diags[0].Summary)
+		m.Warn(hcleval.Place{File: view}, "cannot parse the template: "+diags[0].Summary)
 		return literal
 	}
 	return e

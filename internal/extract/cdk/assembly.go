@@ -1,4 +1,11 @@
-package extract
+// Package cdk reads what a CDK cloud assembly (cdk.out) says beyond its
+// CloudFormation templates, which package extract reads like any other:
+// the stacks of manifest.json with their construct metadata, the nested
+// stacks a template points at, the creation stack traces that say where
+// the app made each resource, and the tree.json the driver passes over.
+// The driver uses it to move a finding from the synthesized template to
+// the line of the app that made the grant.
+package cdk
 
 import (
 	"path"
@@ -162,7 +169,7 @@ type NestedStack struct {
 	TemplateFile string // relative to the assembly's directory
 }
 
-// CDKNestedStacks finds the nested stacks a synthesized template points
+// NestedStacks finds the nested stacks a synthesized template points
 // at: an AWS::CloudFormation::Stack resource whose Metadata has the
 // nested template (aws:asset:path) and the resource's construct path
 // (aws:cdk:path "Ops/Patch.NestedStack/Patch.NestedStackResource", whose
@@ -170,7 +177,7 @@ type NestedStack struct {
 // how a template file is found for the constructs of a nested stack when
 // the metadata has no aws:cdk:templateFile entries (before aws-cdk-lib
 // wrote them).
-func CDKNestedStacks(roots []*syntax.Node) []NestedStack {
+func NestedStacks(roots []*syntax.Node) []NestedStack {
 	var out []NestedStack
 	for _, root := range roots {
 		for _, f := range mapFields(root.Get("Resources")) {

@@ -1,4 +1,4 @@
-package terraform
+package hcleval
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform/hclread"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
@@ -51,16 +52,16 @@ var ctyConversions = map[string]cty.Type{
 
 // failed is the value of an expression that Terraform would reject: try()
 // moves on from it, can() is false for it.
-func failed(at place) *value {
-	v := unknownValue(at.text(), iam.UnknownAny, at)
-	v.hole.failed = true
+func failed(at Place) *Value {
+	v := UnknownValue(at.Text(), iam.UnknownAny, at)
+	v.Hole.Failed = true
 	return v
 }
 
-func isFailed(v *value) bool { return v.kind == kindUnknown && v.hole.failed }
+func isFailed(v *Value) bool { return v.Kind == KindUnknown && v.Hole.Failed }
 
-func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *value {
-	m := s.m
+func (s *Scope) call(e *hclsyntax.FunctionCallExpr, at Place, depth int) *Value {
+	ev := s.ev
 	switch e.Name {
 	case "try":
 		for i, a := range e.Args {
@@ -76,23 +77,23 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		}
 		v := s.eval(e.Args[0], depth)
 		if isFailed(v) {
-			return boolValue(false)
+			return BoolValue(false)
 		}
-		if v.kind == kindUnknown {
-			return unknownValue(v.hole.name, v.hole.kind, at)
+		if v.Kind == KindUnknown {
+			return UnknownValue(v.Hole.Name, v.Hole.Kind, at)
 		}
-		return boolValue(true)
+		return BoolValue(true)
 	}
-	args := make([]*value, 0, len(e.Args))
+	args := make([]*Value, 0, len(e.Args))
 	for _, a := range e.Args {
 		args = append(args, s.eval(a, depth))
 	}
 	if e.ExpandFinal && len(args) > 0 {
 		last := args[len(args)-1]
-		if last.kind != kindList {
-			return unknownValue(at.text(), iam.UnknownAny, at)
+		if last.Kind != KindList {
+			return UnknownValue(at.Text(), iam.UnknownAny, at)
 		}
-		args = append(args[:len(args)-1], last.items...)
+		args = append(args[:len(args)-1], last.Items...)
 	}
 	for _, a := range args {
 		if isFailed(a) {
@@ -104,33 +105,33 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		if len(args) != 1 {
 			return failed(at)
 		}
-		return &value{kind: kindString, encodes: args[0], at: at}
+		return &Value{Kind: KindString, Encodes: args[0], At: at}
 	case "jsondecode":
-		return m.jsonDecode(args, at)
+		return ev.jsonDecode(args, at)
 	case "file":
 		if len(args) != 1 {
 			return failed(at)
 		}
-		return m.file(args[0], at)
+		return ev.file(args[0], at)
 	case "fileexists":
 		if len(args) != 1 {
 			return failed(at)
 		}
-		path, ok := args[0].str()
+		path, ok := args[0].Str()
 		if !ok {
-			return unknownValue(at.text(), iam.UnknownAny, at)
+			return UnknownValue(at.Text(), iam.UnknownAny, at)
 		}
-		_, err := m.readFile(path, at, false)
-		return boolValue(err == nil)
+		_, err := ev.module.ReadFile(path, at, false)
+		return BoolValue(err == nil)
 	case "templatefile":
 		if s.template {
-			m.warnAt(at, "templatefile cannot be called from a template; it is not evaluated")
+			ev.module.Warn(at, "templatefile cannot be called from a template; it is not evaluated")
 			return failed(at)
 		}
 		if len(args) != 2 {
 			return failed(at)
 		}
-		return m.templateFile(args[0], args[1], at, depth)
+		return ev.templateFile(args[0], args[1], at, depth)
 	case "sensitive", "nonsensitive":
 		if len(args) != 1 {
 			return failed(at)
@@ -138,15 +139,15 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		return args[0]
 	case "concat", "flatten":
 		v := concatLists(e.Name == "flatten", args, at)
-		if v.kind == kindUnknown {
-			m.warnAt(at, fmt.Sprintf("a list of more than %d items is not evaluated", maxListItems))
+		if v.Kind == KindUnknown {
+			ev.module.Warn(at, fmt.Sprintf("a list of more than %d items is not evaluated", maxListItems))
 		}
 		return v
 	case "merge":
 		return mergeObjects(args, at)
 	case "coalesce":
 		for _, a := range args {
-			if text, ok := a.str(); a.kind != kindNull && (!ok || text != "") {
+			if text, ok := a.Str(); a.Kind != KindNull && (!ok || text != "") {
 				return a
 			}
 		}
@@ -156,21 +157,21 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 			return failed(at)
 		}
 		switch l := args[0]; {
-		case l.kind == kindNull:
-			return nullValue
-		case l.kind == kindList && len(l.items) == 0:
-			return nullValue
-		case l.kind == kindList && len(l.items) == 1:
-			return l.items[0]
-		case l.kind == kindList:
+		case l.Kind == KindNull:
+			return NullValue
+		case l.Kind == KindList && len(l.Items) == 0:
+			return NullValue
+		case l.Kind == KindList && len(l.Items) == 1:
+			return l.Items[0]
+		case l.Kind == KindList:
 			return failed(at)
 		}
 	case "tolist", "toset", "tuple":
-		if len(args) == 1 && args[0].kind == kindList {
+		if len(args) == 1 && args[0].Kind == KindList {
 			return args[0]
 		}
 	case "tomap", "toobject":
-		if len(args) == 1 && args[0].kind == kindObject {
+		if len(args) == 1 && args[0].Kind == KindObject {
 			return args[0]
 		}
 	case "startswith", "endswith", "strcontains":
@@ -179,15 +180,15 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		return boolFold(e.Name == "alltrue", args, at)
 	case "replace":
 		if len(args) == 3 {
-			if sub, ok := args[1].str(); ok && len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
-				args[1] = stringValue(sub[1:len(sub)-1], place{})
-				return m.callStdlib("regexreplace", stdlib.RegexReplaceFunc, args, at)
+			if sub, ok := args[1].Str(); ok && len(sub) > 1 && sub[0] == '/' && sub[len(sub)-1] == '/' {
+				args[1] = StringValue(sub[1:len(sub)-1], Place{})
+				return ev.callStdlib("regexreplace", stdlib.RegexReplaceFunc, args, at)
 			}
-			return m.callStdlib(e.Name, stdlib.ReplaceFunc, args, at)
+			return ev.callStdlib(e.Name, stdlib.ReplaceFunc, args, at)
 		}
 	}
 	if ty, ok := ctyConversions[e.Name]; ok && len(args) == 1 {
-		if !args[0].isKnown() {
+		if !args[0].IsKnown() {
 			return args[0]
 		}
 		c, _ := toCty(args[0])
@@ -198,22 +199,22 @@ func (s *tfScope) call(e *hclsyntax.FunctionCallExpr, at place, depth int) *valu
 		return fromCty(res, at)
 	}
 	if f, ok := ctyFunctions[e.Name]; ok {
-		return m.callStdlib(e.Name, f, args, at)
+		return ev.callStdlib(e.Name, f, args, at)
 	}
 	for _, a := range args {
-		if h := a.firstHole(); h != nil {
-			return unknownValue(h.name, iam.UnknownAny, at)
+		if h := a.FirstHole(); h != nil {
+			return UnknownValue(h.Name, iam.UnknownAny, at)
 		}
 	}
-	return unknownValue(at.text(), iam.UnknownAny, at)
+	return UnknownValue(at.Text(), iam.UnknownAny, at)
 }
 
 // callStdlib calls a go-cty function on known arguments.
-func (m *tfModule) callStdlib(name string, f function.Function, args []*value, at place) *value {
+func (ev *Evaluator) callStdlib(name string, f function.Function, args []*Value, at Place) *Value {
 	cargs := make([]cty.Value, len(args))
 	for i, a := range args {
-		if h := a.firstHole(); h != nil {
-			return unknownValue(at.text(), iam.UnknownAny, at)
+		if h := a.FirstHole(); h != nil {
+			return UnknownValue(at.Text(), iam.UnknownAny, at)
 		}
 		c, ok := toCty(a)
 		if !ok {
@@ -222,8 +223,8 @@ func (m *tfModule) callStdlib(name string, f function.Function, args []*value, a
 		cargs[i] = c
 	}
 	if !withinBounds(name, args) {
-		m.warnAt(at, fmt.Sprintf("%s would make a value too large to evaluate", name))
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		ev.module.Warn(at, fmt.Sprintf("%s would make a value too large to evaluate", name))
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
 	params := f.Params()
 	for i := range cargs {
@@ -245,22 +246,22 @@ func (m *tfModule) callStdlib(name string, f function.Function, args []*value, a
 		return failed(at)
 	}
 	v := fromCty(res, at)
-	if v.kind == kindList && len(v.items) > maxListItems || v.kind == kindString && len(v.parts[0].text) > maxStringBytes {
-		m.warnAt(at, fmt.Sprintf("%s makes a value too large to evaluate", name))
-		return unknownValue(at.text(), iam.UnknownAny, at)
+	if v.Kind == KindList && len(v.Items) > maxListItems || v.Kind == KindString && len(v.Parts[0].Text) > maxStringBytes {
+		ev.module.Warn(at, fmt.Sprintf("%s makes a value too large to evaluate", name))
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
 	return v
 }
 
 // withinBounds refuses arguments that would make a result far larger than
 // the arguments: a long range, a wide format verb, a deep indent.
-func withinBounds(name string, args []*value) bool {
+func withinBounds(name string, args []*Value) bool {
 	number := func(i int) float64 {
 		if i >= len(args) {
 			return 0
 		}
 		var f float64
-		text, _ := args[i].str()
+		text, _ := args[i].Str()
 		fmt.Sscan(text, &f)
 		return f
 	}
@@ -278,7 +279,7 @@ func withinBounds(name string, args []*value) bool {
 		if len(args) == 0 {
 			return true
 		}
-		text, _ := args[0].str()
+		text, _ := args[0].Str()
 		return !wideVerb.MatchString(text)
 	case "indent":
 		return number(0) <= 64
@@ -310,158 +311,151 @@ func ctyConvert(c cty.Value, ty cty.Type) (res cty.Value, err error) {
 
 // concatLists joins lists keeping their elements (and their places). A
 // list that cannot be seen adds one element that cannot be seen.
-func concatLists(flatten bool, args []*value, at place) *value {
-	out := &value{kind: kindList, at: at}
-	var add func(v *value, top bool)
-	add = func(v *value, top bool) {
+func concatLists(flatten bool, args []*Value, at Place) *Value {
+	out := &Value{Kind: KindList, At: at}
+	var add func(v *Value, top bool)
+	add = func(v *Value, top bool) {
 		switch {
-		case v.kind == kindList && (top || flatten):
-			for _, it := range v.items {
+		case v.Kind == KindList && (top || flatten):
+			for _, it := range v.Items {
 				add(it, false)
 			}
-		case top && v.kind == kindNull:
+		case top && v.Kind == KindNull:
 		default:
-			out.items = append(out.items, v)
+			out.Items = append(out.Items, v)
 		}
 	}
 	for _, a := range args {
 		add(a, true)
 	}
-	if len(out.items) > maxListItems {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+	if len(out.Items) > maxListItems {
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
 	return out
 }
 
 // mergeObjects merges objects, later keys winning. An argument that cannot
 // be seen may set any key, so the result cannot be seen either.
-func mergeObjects(args []*value, at place) *value {
-	out := &value{kind: kindObject, at: at}
+func mergeObjects(args []*Value, at Place) *Value {
+	out := &Value{Kind: KindObject, At: at}
 	for _, a := range args {
-		switch a.kind {
-		case kindNull:
-		case kindObject:
-			for i, k := range a.keys {
-				out.keys = append(out.keys, k)
-				out.fields = append(out.fields, a.fields[i])
+		switch a.Kind {
+		case KindNull:
+		case KindObject:
+			for i, k := range a.Keys {
+				out.Keys = append(out.Keys, k)
+				out.Fields = append(out.Fields, a.Fields[i])
 			}
 		default:
-			h := a.firstHole()
+			h := a.FirstHole()
 			if h == nil {
 				return failed(at)
 			}
-			return unknownValue(h.name, iam.UnknownAny, at)
+			return UnknownValue(h.Name, iam.UnknownAny, at)
 		}
 	}
 	return out
 }
 
-func stringTest(name string, args []*value, at place) *value {
+func stringTest(name string, args []*Value, at Place) *Value {
 	if len(args) != 2 {
 		return failed(at)
 	}
-	a, ok1 := args[0].str()
-	b, ok2 := args[1].str()
+	a, ok1 := args[0].Str()
+	b, ok2 := args[1].Str()
 	if !ok1 || !ok2 {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
 	switch name {
 	case "startswith":
-		return boolValue(strings.HasPrefix(a, b))
+		return BoolValue(strings.HasPrefix(a, b))
 	case "endswith":
-		return boolValue(strings.HasSuffix(a, b))
+		return BoolValue(strings.HasSuffix(a, b))
 	}
-	return boolValue(strings.Contains(a, b))
+	return BoolValue(strings.Contains(a, b))
 }
 
-func boolFold(all bool, args []*value, at place) *value {
-	if len(args) != 1 || args[0].kind != kindList {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+func boolFold(all bool, args []*Value, at Place) *Value {
+	if len(args) != 1 || args[0].Kind != KindList {
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	for _, it := range args[0].items {
-		if it.kind != kindBool {
-			return unknownValue(at.text(), iam.UnknownAny, at)
+	for _, it := range args[0].Items {
+		if it.Kind != KindBool {
+			return UnknownValue(at.Text(), iam.UnknownAny, at)
 		}
-		if (it.text == "true") != all {
-			return boolValue(!all)
+		if (it.Text == "true") != all {
+			return BoolValue(!all)
 		}
 	}
-	return boolValue(all)
+	return BoolValue(all)
 }
 
 // jsonDecode reads JSON text into values; text made by jsonencode is the
 // value it encodes.
-func (m *tfModule) jsonDecode(args []*value, at place) *value {
+func (ev *Evaluator) jsonDecode(args []*Value, at Place) *Value {
 	if len(args) != 1 {
 		return failed(at)
 	}
 	s := args[0]
 	switch {
-	case s.encodes != nil:
-		return s.encodes
-	case s.kind == kindUnknown:
+	case s.Encodes != nil:
+		return s.Encodes
+	case s.Kind == KindUnknown:
 		return s
-	case s.kind != kindString:
+	case s.Kind != KindString:
 		return failed(at)
 	}
-	v, err := decodeJSON(s.stringParts())
+	v, err := DecodeJSON(s.StringParts())
 	if err != nil {
-		m.warnAt(cmpPlace(err.at, at), "jsondecode: "+err.msg)
+		ev.module.Warn(err.At.Or(at), "jsondecode: "+err.Msg)
 		return failed(at)
 	}
 	return v
 }
 
-// cmpPlace is p if it is somewhere, else fallback.
-func cmpPlace(p, fallback place) place {
-	if p.valid() {
-		return p
-	}
-	return fallback
-}
-
 // file reads a file of the module as a string whose text keeps its place.
-func (m *tfModule) file(path *value, at place) *value {
-	p, ok := path.str()
+func (ev *Evaluator) file(path *Value, at Place) *Value {
+	p, ok := path.Str()
 	if !ok {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	f, err := m.readFile(p, at, true)
+	f, err := ev.module.ReadFile(p, at, true)
 	if err != nil {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	return stringValue(string(f.data), place{file: f, start: 0, end: len(f.data)})
+	return StringValue(string(f.Data), Place{File: f, Start: 0, End: len(f.Data)})
 }
 
 // templateFile renders a template file with vars; its literal text keeps
 // its place in the template.
-func (m *tfModule) templateFile(path, vars *value, at place, depth int) *value {
-	p, ok := path.str()
+func (ev *Evaluator) templateFile(path, vars *Value, at Place, depth int) *Value {
+	p, ok := path.Str()
 	if !ok {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	f, err := m.readFile(p, at, true)
+	f, err := ev.module.ReadFile(p, at, true)
 	if err != nil {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	if m.deepTemplate(f) {
-		return unknownValue(at.text(), iam.UnknownAny, at)
+	if err := hclread.CheckDepth(f.Data); err != nil {
+		ev.module.Warn(Place{File: f}, err.Error())
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	expr, diags := hclsyntax.ParseTemplate(f.data, f.key, hcl.InitialPos)
+	expr, diags := hclsyntax.ParseTemplate(f.Data, f.Key, hcl.InitialPos)
 	if diags.HasErrors() {
 		d := diags[0]
 		off := 0
 		if d.Subject != nil {
 			off = d.Subject.Start.Byte
 		}
-		m.warnAt(place{file: f, start: off, end: off}, "templatefile: cannot parse the template: "+d.Summary)
-		return unknownValue(at.text(), iam.UnknownAny, at)
+		ev.module.Warn(Place{File: f, Start: off, End: off}, "templatefile: cannot parse the template: "+d.Summary)
+		return UnknownValue(at.Text(), iam.UnknownAny, at)
 	}
-	sc := &tfScope{m: m, template: true, names: map[string]*value{}}
-	switch vars.kind {
-	case kindObject:
-		for i, k := range vars.keys {
-			sc.names[k] = vars.fields[i]
+	sc := &Scope{ev: ev, template: true, names: map[string]*Value{}}
+	switch vars.Kind {
+	case KindObject:
+		for i, k := range vars.Keys {
+			sc.names[k] = vars.Fields[i]
 		}
 	default:
 		sc.unseen = vars

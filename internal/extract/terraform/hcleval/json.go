@@ -1,4 +1,4 @@
-package terraform
+package hcleval
 
 import (
 	"bytes"
@@ -22,77 +22,77 @@ import (
 
 // encodeJSON writes v as JSON, as jsonencode does; what is unknown stays a
 // hole.
-func encodeJSON(v *value) []strPart {
-	var parts []strPart
+func encodeJSON(v *Value) []StringPart {
+	var parts []StringPart
 	var b strings.Builder
 	flush := func() {
 		if b.Len() > 0 {
-			parts = append(parts, strPart{text: b.String()})
+			parts = append(parts, StringPart{Text: b.String()})
 			b.Reset()
 		}
 	}
-	var write func(v *value)
-	write = func(v *value) {
-		switch v.kind {
-		case kindNull:
+	var write func(v *Value)
+	write = func(v *Value) {
+		switch v.Kind {
+		case KindNull:
 			b.WriteString("null")
-		case kindBool, kindNumber:
-			b.WriteString(v.text)
-		case kindString:
+		case KindBool, KindNumber:
+			b.WriteString(v.Text)
+		case KindString:
 			b.WriteByte('"')
-			for _, p := range v.stringParts() {
-				if p.hole != nil {
+			for _, p := range v.StringParts() {
+				if p.Hole != nil {
 					flush()
-					parts = append(parts, strPart{hole: p.hole})
+					parts = append(parts, StringPart{Hole: p.Hole})
 					continue
 				}
-				quoted := strconv.Quote(p.text)
+				quoted := strconv.Quote(p.Text)
 				b.WriteString(quoted[1 : len(quoted)-1])
 			}
 			b.WriteByte('"')
-		case kindList:
+		case KindList:
 			b.WriteByte('[')
-			for i, it := range v.items {
+			for i, it := range v.Items {
 				if i > 0 {
 					b.WriteByte(',')
 				}
 				write(it)
 			}
 			b.WriteByte(']')
-		case kindObject:
+		case KindObject:
 			b.WriteByte('{')
-			for i, k := range v.keys {
+			for i, k := range v.Keys {
 				if i > 0 {
 					b.WriteByte(',')
 				}
 				b.WriteString(strconv.Quote(k))
 				b.WriteByte(':')
-				write(v.fields[i])
+				write(v.Fields[i])
 			}
 			b.WriteByte('}')
 		default:
 			flush()
-			parts = append(parts, strPart{hole: v.firstHole()})
+			parts = append(parts, StringPart{Hole: v.FirstHole()})
 		}
 	}
 	write(v)
 	flush()
 	if parts == nil {
-		parts = []strPart{{}}
+		parts = []StringPart{{}}
 	}
 	return parts
 }
 
-// jsonError is text that is not JSON, at a place in it.
-type jsonError struct {
-	at  place
-	msg string
+// JSONError is text that is not JSON, at a place in it.
+type JSONError struct {
+	At  Place
+	Msg string
 }
 
-func (e *jsonError) Error() string { return e.msg }
+func (e *JSONError) Error() string { return e.Msg }
 
-// decodeJSON reads the parts of a string as one JSON value.
-func decodeJSON(parts []strPart) (*value, *jsonError) {
+// DecodeJSON reads the parts of a string as one JSON value.
+func DecodeJSON(parts []StringPart) (*Value, *JSONError) {
 	r := &jsonReader{parts: parts, maps: make([]source.OffsetMap, len(parts))}
 	v := r.value(0)
 	if r.err == nil {
@@ -108,16 +108,16 @@ func decodeJSON(parts []strPart) (*value, *jsonError) {
 }
 
 type jsonReader struct {
-	parts []strPart
+	parts []StringPart
 	pi    int // the part being read
 	off   int // the offset in its text
 	maps  []source.OffsetMap
-	err   *jsonError
+	err   *JSONError
 }
 
 // next moves past parts that are used up; it stops at a hole.
 func (r *jsonReader) settle() {
-	for r.pi < len(r.parts) && r.parts[r.pi].hole == nil && r.off >= len(r.parts[r.pi].text) {
+	for r.pi < len(r.parts) && r.parts[r.pi].Hole == nil && r.off >= len(r.parts[r.pi].Text) {
 		r.pi++
 		r.off = 0
 	}
@@ -128,15 +128,15 @@ func (r *jsonReader) eof() bool { r.settle(); return r.pi >= len(r.parts) }
 // peek returns the next byte, or 0 at the end or at a hole.
 func (r *jsonReader) peek() byte {
 	r.settle()
-	if r.pi >= len(r.parts) || r.parts[r.pi].hole != nil {
+	if r.pi >= len(r.parts) || r.parts[r.pi].Hole != nil {
 		return 0
 	}
-	return r.parts[r.pi].text[r.off]
+	return r.parts[r.pi].Text[r.off]
 }
 
 func (r *jsonReader) atHole() bool {
 	r.settle()
-	return r.pi < len(r.parts) && r.parts[r.pi].hole != nil
+	return r.pi < len(r.parts) && r.parts[r.pi].Hole != nil
 }
 
 func (r *jsonReader) advance() { r.off++ }
@@ -152,73 +152,73 @@ func (r *jsonReader) space() {
 }
 
 // here is the place of the next byte.
-func (r *jsonReader) here() place {
+func (r *jsonReader) here() Place {
 	r.settle()
 	pi, off := r.pi, r.off
 	if pi >= len(r.parts) {
 		pi = len(r.parts) - 1
 		if pi < 0 {
-			return place{}
+			return Place{}
 		}
-		off = len(r.parts[pi].text)
+		off = len(r.parts[pi].Text)
 	}
 	return r.placeIn(pi, off)
 }
 
 // placeIn is the place of byte off of part pi: exact where the part's text
 // is its source's bytes, aligned where escapes or indentation differ.
-func (r *jsonReader) placeIn(pi, off int) place {
+func (r *jsonReader) placeIn(pi, off int) Place {
 	p := r.parts[pi]
-	if !p.at.valid() {
-		return place{}
+	if !p.At.Valid() {
+		return Place{}
 	}
-	at := p.at.start
+	at := p.At.Start
 	switch {
-	case p.hole != nil:
-	case p.at.end-p.at.start == len(p.text) && bytes.Equal(p.at.file.data[p.at.start:p.at.end], []byte(p.text)):
+	case p.Hole != nil:
+	case p.At.End-p.At.Start == len(p.Text) && bytes.Equal(p.At.File.Data[p.At.Start:p.At.End], []byte(p.Text)):
 		at += off
 	default:
 		if r.maps[pi] == nil {
-			r.maps[pi] = source.AlignOffsets(p.text, p.at.file.data, p.at.start, p.at.end)
+			r.maps[pi] = source.AlignOffsets(p.Text, p.At.File.Data, p.At.Start, p.At.End)
 		}
 		at = r.maps[pi].Map(off)
 	}
-	return place{file: p.at.file, start: at, end: at}
+	return Place{File: p.At.File, Start: at, End: at}
 }
 
 func (r *jsonReader) fail(format string, args ...any) {
 	if r.err == nil {
-		r.err = &jsonError{at: r.here(), msg: fmt.Sprintf(format, args...)}
+		r.err = &JSONError{At: r.here(), Msg: fmt.Sprintf(format, args...)}
 	}
 }
 
 // whole returns the part the reader stands at the start of when it is a
 // hole or an encoded value, and moves past it.
-func (r *jsonReader) whole() (strPart, bool) {
+func (r *jsonReader) whole() (StringPart, bool) {
 	r.settle()
 	if r.pi >= len(r.parts) || r.off != 0 {
-		return strPart{}, false
+		return StringPart{}, false
 	}
 	p := r.parts[r.pi]
-	if p.hole == nil && p.enc == nil {
-		return strPart{}, false
+	if p.Hole == nil && p.Enc == nil {
+		return StringPart{}, false
 	}
 	r.pi++
 	r.off = 0
 	return p, true
 }
 
-func (r *jsonReader) value(depth int) *value {
+func (r *jsonReader) value(depth int) *Value {
 	if depth > syntax.MaxDepth {
 		r.fail("nested deeper than %d levels", syntax.MaxDepth)
 		return nil
 	}
 	r.space()
 	if p, ok := r.whole(); ok {
-		if p.hole != nil {
-			return &value{kind: kindUnknown, hole: p.hole, at: p.at}
+		if p.Hole != nil {
+			return &Value{Kind: KindUnknown, Hole: p.Hole, At: p.At}
 		}
-		return p.enc
+		return p.Enc
 	}
 	start := r.here()
 	switch c := r.peek(); {
@@ -226,13 +226,13 @@ func (r *jsonReader) value(depth int) *value {
 		return r.object(start, depth)
 	case c == '[':
 		r.advance()
-		v := &value{kind: kindList, at: start}
+		v := &Value{Kind: KindList, At: start}
 		if r.space(); r.peek() == ']' {
 			r.advance()
 			return v
 		}
 		for r.err == nil {
-			v.items = append(v.items, r.value(depth+1))
+			v.Items = append(v.Items, r.value(depth+1))
 			r.space()
 			switch r.peek() {
 			case ',':
@@ -256,14 +256,14 @@ func (r *jsonReader) value(depth int) *value {
 		if _, err := strconv.ParseFloat(b.String(), 64); err != nil {
 			r.fail("invalid number %q", b.String())
 		}
-		return &value{kind: kindNumber, text: b.String(), at: start}
+		return &Value{Kind: KindNumber, Text: b.String(), At: start}
 	default:
 		for _, word := range []string{"true", "false", "null"} {
 			if r.literal(word) {
 				if word == "null" {
-					return nullValue
+					return NullValue
 				}
-				return boolValue(word == "true")
+				return BoolValue(word == "true")
 			}
 		}
 	}
@@ -277,21 +277,21 @@ func (r *jsonReader) value(depth int) *value {
 
 func (r *jsonReader) literal(word string) bool {
 	r.settle()
-	if r.pi >= len(r.parts) || r.parts[r.pi].hole != nil || !strings.HasPrefix(r.parts[r.pi].text[r.off:], word) {
+	if r.pi >= len(r.parts) || r.parts[r.pi].Hole != nil || !strings.HasPrefix(r.parts[r.pi].Text[r.off:], word) {
 		return false
 	}
 	r.off += len(word)
 	return true
 }
 
-func (r *jsonReader) object(start place, depth int) *value {
+func (r *jsonReader) object(start Place, depth int) *Value {
 	r.advance() // {
-	v := &value{kind: kindObject, at: start}
-	finish := func() *value {
+	v := &Value{Kind: KindObject, At: start}
+	finish := func() *Value {
 		end := r.here()
 		r.advance()
-		if end.file == start.file {
-			v.at.end = end.start + 1
+		if end.File == start.File {
+			v.At.End = end.Start + 1
 		}
 		return v
 	}
@@ -315,12 +315,12 @@ func (r *jsonReader) object(start place, depth int) *value {
 		if r.err != nil {
 			return nil
 		}
-		name, _ := key.str()
-		if h := key.firstHole(); h != nil {
-			name = iamValue(key).Source
+		name, _ := key.Str()
+		if h := key.FirstHole(); h != nil {
+			name = IAMValue(key).Source
 		}
-		v.keys = append(v.keys, name)
-		v.fields = append(v.fields, val)
+		v.Keys = append(v.Keys, name)
+		v.Fields = append(v.Fields, val)
 		r.space()
 		switch r.peek() {
 		case ',':
@@ -335,29 +335,29 @@ func (r *jsonReader) object(start place, depth int) *value {
 }
 
 // stringValue reads a JSON string; holes inside it are unknown parts.
-func (r *jsonReader) stringValue(start place) *value {
+func (r *jsonReader) stringValue(start Place) *Value {
 	r.advance() // "
 	if !r.atHole() && !r.eof() {
 		// Most strings end in the text they start in, with no escape: they
 		// are that text.
-		p := r.parts[r.pi].text
+		p := r.parts[r.pi].Text
 		if j := plainJSONRun(p, r.off); j < len(p) && p[j] == '"' {
 			v := newString(1, start)
-			v.parts = append(v.parts, strPart{text: p[r.off:j]})
+			v.Parts = append(v.Parts, StringPart{Text: p[r.off:j]})
 			r.off = j
 			r.advance()
 			return v
 		}
 	}
-	v := &value{kind: kindString, at: start}
+	v := &Value{Kind: KindString, At: start}
 	var b strings.Builder
 	for r.err == nil {
 		if r.atHole() {
 			if b.Len() > 0 {
-				v.parts = append(v.parts, strPart{text: b.String()})
+				v.Parts = append(v.Parts, StringPart{Text: b.String()})
 				b.Reset()
 			}
-			v.parts = append(v.parts, strPart{hole: r.parts[r.pi].hole, at: r.parts[r.pi].at})
+			v.Parts = append(v.Parts, StringPart{Hole: r.parts[r.pi].Hole, At: r.parts[r.pi].At})
 			r.pi++
 			r.off = 0
 			continue
@@ -366,13 +366,13 @@ func (r *jsonReader) stringValue(start place) *value {
 			r.fail("unterminated string")
 			return nil
 		}
-		p := r.parts[r.pi].text
+		p := r.parts[r.pi].Text
 		c := p[r.off]
 		switch {
 		case c == '"':
 			r.advance()
-			if b.Len() > 0 || v.parts == nil {
-				v.parts = append(v.parts, strPart{text: b.String()})
+			if b.Len() > 0 || v.Parts == nil {
+				v.Parts = append(v.Parts, StringPart{Text: b.String()})
 			}
 			return v
 		case c == '\\':

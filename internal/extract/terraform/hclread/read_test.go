@@ -1,4 +1,4 @@
-package terraform
+package hclread
 
 import (
 	"fmt"
@@ -91,21 +91,21 @@ func dumpSyntax(v any) string {
 
 // dumpBlock prints a block as the evaluator sees it: its type, labels and
 // range, its attributes (expressions node by node) and blocks.
-func dumpBlock(b *tfBlock) string {
+func dumpBlock(b *Block) string {
 	var out strings.Builder
-	var walk func(b *tfBlock, indent string)
-	walk = func(b *tfBlock, indent string) {
-		fmt.Fprintf(&out, "%sblock %q %q %s in %s\n", indent, b.typ, b.labels, dumpSyntax(b.rng), b.file.key)
-		if b.attrs == nil {
+	var walk func(b *Block, indent string)
+	walk = func(b *Block, indent string) {
+		fmt.Fprintf(&out, "%sblock %q %q %s\n", indent, b.Type, b.Labels, dumpSyntax(b.Range))
+		if b.Attrs == nil {
 			fmt.Fprintf(&out, "%s  no attributes\n", indent)
 		}
-		for _, a := range b.attrs {
-			fmt.Fprintf(&out, "%s  %s %s = %s\n", indent, a.name, dumpSyntax(a.rng), dumpSyntax(a.expr))
+		for _, a := range b.Attrs {
+			fmt.Fprintf(&out, "%s  %s %s = %s\n", indent, a.Name, dumpSyntax(a.Range), dumpSyntax(a.Expr))
 		}
-		if b.blocks == nil {
+		if b.Blocks == nil {
 			fmt.Fprintf(&out, "%s  no blocks\n", indent)
 		}
-		for _, c := range b.blocks {
+		for _, c := range b.Blocks {
 			walk(c, indent+"  ")
 		}
 	}
@@ -118,8 +118,7 @@ func dumpBlock(b *tfBlock) string {
 // hclsyntax).
 func compareWithHCLSyntax(t *testing.T, name string, data []byte) bool {
 	t.Helper()
-	f := &tfFile{key: "main.tf", name: "main.tf", data: data}
-	got := readConfig(f)
+	got := readConfig("main.tf", data)
 	if got == nil {
 		return false
 	}
@@ -129,7 +128,7 @@ func compareWithHCLSyntax(t *testing.T, name string, data []byte) bool {
 		return true
 	}
 	body := file.Body.(*hclsyntax.Body)
-	want := &tfBlock{file: f, rng: body.SrcRange}
+	want := &Block{Range: body.SrcRange}
 	fillBlock(want, body)
 	if g, w := dumpBlock(got), dumpBlock(want); g != w {
 		t.Errorf("%s: syntax trees differ\n%s", name, firstDifference(g, w))
@@ -156,7 +155,7 @@ func readsEveryBlock(data []byte) (ok bool) {
 	if !plain {
 		return false
 	}
-	r := &hclReader{data: data, file: "main.tf", tf: &tfFile{key: "main.tf", data: data}, line: 1}
+	r := &hclReader{data: data, file: "main.tf", line: 1}
 	defer func() {
 		if v := recover(); v != nil {
 			if _, failed := v.(readFailed); !failed {
@@ -323,20 +322,20 @@ func TestReadConfigFixtures(t *testing.T) {
 			read++
 		}
 	}
-	for i, seed := range fuzzTerraformSeeds {
+	for i, seed := range testkit.TerraformSeeds {
 		if compareWithHCLSyntax(t, fmt.Sprint("seed ", i), []byte(seed)) {
 			read++
 		}
 	}
-	t.Logf("%d of %d files read by the reader", read, len(files)+len(fuzzTerraformSeeds))
+	t.Logf("%d of %d files read by the reader", read, len(files)+len(testkit.TerraformSeeds))
 	if read < len(files)/2 {
-		t.Errorf("the reader read only %d of %d files", read, len(files)+len(fuzzTerraformSeeds))
+		t.Errorf("the reader read only %d of %d files", read, len(files)+len(testkit.TerraformSeeds))
 	}
 }
 
 // FuzzReadConfig: whatever the reader reads, it reads as hclsyntax does.
 func FuzzReadConfig(f *testing.F) {
-	for _, s := range fuzzTerraformSeeds {
+	for _, s := range testkit.TerraformSeeds {
 		f.Add(s)
 	}
 	for _, c := range readConfigCases {

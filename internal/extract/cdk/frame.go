@@ -1,4 +1,4 @@
-package extract
+package cdk
 
 import (
 	"net/url"

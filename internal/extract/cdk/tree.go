@@ -1,4 +1,4 @@
-package extract
+package cdk
 
 import (
 	"strings"
@@ -6,12 +6,12 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
 
-// IsCDKTree reports whether the documents of a file are a CDK cloud
+// IsConstructTree reports whether the documents of a file are a CDK cloud
 // assembly's tree.json: the construct tree, whose attributes repeat every
 // resource's properties. The driver skips it only inside an assembly (a
 // manifest.json beside it), where the templates it repeats are scanned
 // themselves; a look-alike anywhere else is read like any file.
-func IsCDKTree(roots []*syntax.Node) bool {
+func IsConstructTree(roots []*syntax.Node) bool {
 	if len(roots) != 1 {
 		return false
 	}

@@ -1,4 +1,4 @@
-package terraform
+package hclread
 
 import (
 	"bytes"
@@ -11,10 +11,10 @@ import (
 // hclsyntax spends most of a scan of a Terraform module lexing: a 96-byte
 // token for every word, a grapheme-cluster count for every column.
 // readConfig reads the HCL that Terraform files are written in straight
-// into the module's blocks, with hclsyntax's own nodes for expressions
+// into blocks, with hclsyntax's own nodes for expressions
 // (read_expr.go, read_template.go): node for node and position for
 // position what fillBlock makes of hclsyntax.ParseConfig's body for the
-// file with its irrelevant blocks blanked (tf_skip.go), so the evaluator
+// file with its irrelevant blocks blanked (skip.go), so the evaluator
 // cannot tell the two apart. It reads only the blocks the reader looks
 // into, and only text it can vouch for: ASCII outside line comments, no
 // template directives (%{ }), strip markers (~), attribute-only splats or
@@ -23,11 +23,10 @@ import (
 // (not plain blocks, a byte-order mark, a lone carriage return, broken
 // UTF-8) to hclsyntax whole. FuzzReadConfig holds the two readings equal.
 
-// readConfig returns the blocks of the .tf file f as fillBlock makes
-// them of the body hclsyntax.ParseConfig gives for the blanked file, or
-// nil when hclsyntax must read the whole file.
-func readConfig(f *tfFile) *tfBlock {
-	data := f.data
+// readConfig returns the blocks of the .tf file data, named name, as
+// fillBlock makes them of the body hclsyntax.ParseConfig gives for the
+// blanked file, or nil when hclsyntax must read the whole file.
+func readConfig(name string, data []byte) *Block {
 	// hclsyntax's columns count grapheme clusters, which broken UTF-8 in a
 	// comment can join across a line break.
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || hasLoneCR(data) || !utf8.Valid(data) {
@@ -37,12 +36,12 @@ func readConfig(f *tfFile) *tfBlock {
 	if !ok {
 		return nil
 	}
-	r := &hclReader{data: data, file: f.key, tf: f, line: 1}
+	r := &hclReader{data: data, file: name, line: 1}
 	if !r.moveTo(firstToken(data, blocks)) {
 		return nil
 	}
 	start := r.pos()
-	top := &tfBlock{file: f}
+	top := &Block{}
 	for i, b := range blocks {
 		if !b.keep {
 			continue
@@ -54,12 +53,12 @@ func readConfig(f *tfFile) *tfBlock {
 		if blk == nil || !lineEndsAfter(data, blocks, i) {
 			return nil
 		}
-		top.blocks = append(top.blocks, blk)
+		top.Blocks = append(top.Blocks, blk)
 	}
 	if !r.moveTo(len(data)) || !commentsEnd(data, blocks) {
 		return nil
 	}
-	top.rng = hcl.Range{Filename: f.key, Start: start, End: r.pos()}
+	top.Range = hcl.Range{Filename: name, Start: start, End: r.pos()}
 	return top
 }
 
@@ -181,7 +180,6 @@ func blockCommentEnd(data []byte, i int) int {
 type hclReader struct {
 	data      []byte
 	file      string
-	tf        *tfFile
 	i         int // the next byte
 	line      int
 	lineStart int
@@ -191,8 +189,8 @@ type hclReader struct {
 	exprs  []hclsyntax.Expression
 	items  []hclsyntax.ObjectConsItem
 	parts  []templatePart
-	attrs  []tfAttr
-	blocks []*tfBlock
+	attrs  []Attr
+	blocks []*Block
 }
 
 // takeExprs returns the expressions waiting since mark, nil for none.
@@ -206,7 +204,7 @@ func (r *hclReader) takeExprs(mark int) []hclsyntax.Expression {
 }
 
 // maxReadDepth bounds the reader's recursion; deeper text is hclsyntax's
-// (which module.go has already bounded with nestingDepth).
+// (which Read has already bounded with CheckDepth).
 const maxReadDepth = 512
 
 // readFailed is what the reader panics with when it cannot vouch for the
@@ -363,7 +361,7 @@ func (r *hclReader) isKeyword(word string) bool {
 // topBlock reads the top-level block b, or has hclsyntax read it alone
 // when the reader cannot; nil when neither gives the block that parsing
 // the whole file would.
-func (r *hclReader) topBlock(b topBlock) (blk *tfBlock) {
+func (r *hclReader) topBlock(b topBlock) (blk *Block) {
 	saved := *r
 	defer func() {
 		if v := recover(); v != nil {
@@ -382,7 +380,7 @@ func (r *hclReader) topBlock(b topBlock) (blk *tfBlock) {
 }
 
 // blockAlone parses the block b with hclsyntax, starting at its place.
-func (r *hclReader) blockAlone(b topBlock) *tfBlock {
+func (r *hclReader) blockAlone(b topBlock) *Block {
 	f, diags := hclsyntax.ParseConfig(r.data[b.start:b.end], r.file, r.pos())
 	body, ok := f.Body.(*hclsyntax.Body)
 	if diags.HasErrors() || !ok || len(body.Blocks) != 1 || len(body.Attributes) != 0 {
@@ -392,29 +390,29 @@ func (r *hclReader) blockAlone(b topBlock) *tfBlock {
 	if blk.CloseBraceRange.End.Byte != b.end || !r.moveTo(b.end) {
 		return nil
 	}
-	return nativeBlock(r.tf, blk)
+	return nativeBlock(blk)
 }
 
 // block reads a block from its type to its closing brace and, unless it
 // is at the top (whose line end readConfig checks in the blanked file),
 // the line break after it.
-func (r *hclReader) block(top bool) *tfBlock {
+func (r *hclReader) block(top bool) *Block {
 	typ, typeRange := r.ident()
-	blk := &tfBlock{typ: typ, file: r.tf}
+	blk := &Block{Type: typ}
 	for {
 		r.skip(false)
 		if r.at(0) == '{' {
 			break
 		}
 		if r.at(0) == '"' {
-			blk.labels = append(blk.labels, r.label())
+			blk.Labels = append(blk.Labels, r.label())
 			continue
 		}
 		label, _ := r.ident()
 		if label == "" {
 			r.fail()
 		}
-		blk.labels = append(blk.labels, label)
+		blk.Labels = append(blk.Labels, label)
 	}
 	r.i++ // the opening brace
 	r.skip(false)
@@ -424,7 +422,7 @@ func (r *hclReader) block(top bool) *tfBlock {
 		r.oneLineBody(blk)
 	}
 	closing := r.advance(1)
-	blk.rng = r.between(typeRange, closing)
+	blk.Range = r.between(typeRange, closing)
 	if !top {
 		r.skip(false)
 		if !r.atLineEnd() {
@@ -436,7 +434,7 @@ func (r *hclReader) block(top bool) *tfBlock {
 }
 
 // body reads the items of a block up to its closing brace.
-func (r *hclReader) body(blk *tfBlock) {
+func (r *hclReader) body(blk *Block) {
 	attrs, blocks := len(r.attrs), len(r.blocks)
 	var names map[string]bool // for a body of many attributes
 	for {
@@ -445,9 +443,9 @@ func (r *hclReader) body(blk *tfBlock) {
 		case r.eof():
 			r.fail()
 		case r.at(0) == '}':
-			blk.attrs = r.takeAttrs(attrs)
+			blk.Attrs = r.takeAttrs(attrs)
 			if len(r.blocks) > blocks {
-				blk.blocks = append([]*tfBlock(nil), r.blocks[blocks:]...)
+				blk.Blocks = append([]*Block(nil), r.blocks[blocks:]...)
 				r.blocks = r.blocks[:blocks]
 			}
 			return
@@ -487,7 +485,7 @@ func (r *hclReader) defined(mark int, name string, names *map[string]bool) bool 
 	waiting := r.attrs[mark:]
 	if *names == nil && len(waiting) < 16 {
 		for _, a := range waiting {
-			if a.name == name {
+			if a.Name == name {
 				return true
 			}
 		}
@@ -496,7 +494,7 @@ func (r *hclReader) defined(mark int, name string, names *map[string]bool) bool 
 	if *names == nil {
 		*names = map[string]bool{}
 		for _, a := range waiting {
-			(*names)[a.name] = true
+			(*names)[a.Name] = true
 		}
 	}
 	if (*names)[name] {
@@ -508,14 +506,14 @@ func (r *hclReader) defined(mark int, name string, names *map[string]bool) bool 
 
 // takeAttrs returns the attributes waiting since mark, in the order they
 // are written, nil for none.
-func (r *hclReader) takeAttrs(mark int) []*tfAttr {
+func (r *hclReader) takeAttrs(mark int) []*Attr {
 	n := len(r.attrs) - mark
 	if n == 0 {
 		return nil
 	}
-	vals := append([]tfAttr(nil), r.attrs[mark:]...)
+	vals := append([]Attr(nil), r.attrs[mark:]...)
 	r.attrs = r.attrs[:mark]
-	out := make([]*tfAttr, n)
+	out := make([]*Attr, n)
 	for i := range vals {
 		out[i] = &vals[i]
 	}
@@ -524,14 +522,14 @@ func (r *hclReader) takeAttrs(mark int) []*tfAttr {
 
 // oneLineBody reads a block written on one line, { name = value }, up to
 // its closing brace.
-func (r *hclReader) oneLineBody(blk *tfBlock) {
+func (r *hclReader) oneLineBody(blk *Block) {
 	name, nameRange := r.ident()
 	r.skip(false)
 	if name == "" || r.at(0) != '=' || r.at(1) == '=' || r.at(1) == '>' {
 		r.fail()
 	}
 	a := r.attribute(name, nameRange)
-	blk.attrs = []*tfAttr{&a}
+	blk.Attrs = []*Attr{&a}
 	r.skip(false)
 	if r.at(0) != '}' {
 		r.fail()
@@ -539,8 +537,8 @@ func (r *hclReader) oneLineBody(blk *tfBlock) {
 }
 
 // attribute reads the rest of name = expression.
-func (r *hclReader) attribute(name string, nameRange hcl.Range) tfAttr {
+func (r *hclReader) attribute(name string, nameRange hcl.Range) Attr {
 	r.i++ // the equals sign
 	expr := r.expr(false)
-	return tfAttr{name: name, expr: expr, rng: r.between(nameRange, expr.Range())}
+	return Attr{Name: name, Expr: expr, Range: r.between(nameRange, expr.Range())}
 }

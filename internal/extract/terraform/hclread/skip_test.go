@@ -1,4 +1,4 @@
-package terraform
+package hclread
 
 import (
 	"slices"
@@ -75,14 +75,14 @@ output "o" {
 		"resource aws_iam_group_policy_attachment c", "resource aws_iam_policy_attachment d", "data aws_iam_policy ssm",
 		"resource aws_ssoadmin_permission_set ps", "resource aws_ssoadmin_managed_policy_attachment e", "module m", "output o",
 	}
-	names := func(top *tfBlock) []string {
+	names := func(top *Block) []string {
 		var out []string
-		for _, b := range top.blocks {
-			out = append(out, strings.Join(append([]string{b.typ}, b.labels...), " "))
+		for _, b := range top.Blocks {
+			out = append(out, strings.Join(append([]string{b.Type}, b.Labels...), " "))
 		}
 		return out
 	}
-	read := readConfig(&tfFile{key: "main.tf", data: []byte(src)})
+	read := readConfig("main.tf", []byte(src))
 	if read == nil {
 		t.Fatal("readConfig left the file to hclsyntax")
 	}
@@ -93,7 +93,7 @@ output "o" {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	parsed := &tfBlock{}
+	parsed := &Block{}
 	fillBlock(parsed, file.Body.(*hclsyntax.Body))
 	if got := names(parsed); !slices.Equal(got, want) {
 		t.Errorf("hclsyntax reads %q of the blanked file, want %q", got, want)

@@ -1,4 +1,4 @@
-package extract
+package cdk
 
 import (
 	"slices"
@@ -110,7 +110,7 @@ func TestPathComponents(t *testing.T) {
 // FuzzParseFrame checks that any line gives either no frame or one with a
 // path and a line, and never panics.
 //
-//	go test ./internal/extract -run '^$' -fuzz FuzzParseFrame -fuzztime 30s
+//	go test ./internal/extract/cdk -run '^$' -fuzz FuzzParseFrame -fuzztime 30s
 func FuzzParseFrame(f *testing.F) {
 	for _, s := range []string{
 		"new OpsStack (/w/app/lib/ops-stack.js:21:20)", "file:///w/app.mjs:10 (:)", "/w/a.js:1", "...x...",

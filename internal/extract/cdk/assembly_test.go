@@ -1,4 +1,4 @@
-package extract
+package cdk
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
 )
 
 func src(s string) *source.Source { return source.NewSource([]byte(s)) }
@@ -89,7 +90,7 @@ func parse(t *testing.T, s string) *syntax.Node {
 	return root
 }
 
-func TestCDKNestedStacks(t *testing.T) {
+func TestNestedStacks(t *testing.T) {
 	roots := []*syntax.Node{parse(t, `{"Resources": {
 		"PatchNested": {"Type": "AWS::CloudFormation::Stack", "Metadata": {
 			"aws:cdk:path": "Ops/Patch.NestedStack/Patch.NestedStackResource", "aws:asset:path": "OpsPatch58FF79F4.nested.template.json"}},
@@ -98,7 +99,7 @@ func TestCDKNestedStacks(t *testing.T) {
 		"Escapes": {"Type": "AWS::CloudFormation::Stack", "Metadata": {"aws:cdk:path": "Ops/Z.NestedStack/Z", "aws:asset:path": "../z.json"}},
 		"Role": {"Type": "AWS::IAM::Role", "Metadata": {"aws:cdk:path": "Ops/W.NestedStack/W", "aws:asset:path": "w.json"}}
 	}}`)}
-	got := CDKNestedStacks(roots)
+	got := NestedStacks(roots)
 	want := []NestedStack{{Path: "/Ops/Patch", TemplateFile: "OpsPatch58FF79F4.nested.template.json"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("nested stacks %+v, want %+v", got, want)
@@ -175,7 +176,7 @@ func TestFixtureAssemblies(t *testing.T) {
 			want []want
 		}{{"cdk.out", ops}, {"cdk.out/assembly-Prod", prod}} {
 			t.Run(app+"/"+asm.dir, func(t *testing.T) {
-				dir := filepath.Join("..", "..", "testdata", "cdk", app, asm.dir)
+				dir := filepath.Join(testkit.RepoRoot(t), "testdata", "cdk", app, asm.dir)
 				idx := readFixtureAssembly(t, dir)
 				for _, w := range asm.want {
 					c, ok := idx.Lookup(w.template, w.logicalID)
@@ -225,7 +226,7 @@ func readFixtureAssembly(t *testing.T, dir string) *AssemblyIndex {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nested = append(nested, CDKNestedStacks(roots)...)
+		nested = append(nested, NestedStacks(roots)...)
 	}
 	return NewAssemblyIndex(stacks, nested)
 }
@@ -233,7 +234,7 @@ func readFixtureAssembly(t *testing.T, dir string) *AssemblyIndex {
 // FuzzParseManifest checks that any manifest or metadata file is read
 // without a panic, and that every path it yields stays in the assembly.
 //
-//	go test ./internal/extract -run '^$' -fuzz FuzzParseManifest -fuzztime 30s
+//	go test ./internal/extract/cdk -run '^$' -fuzz FuzzParseManifest -fuzztime 30s
 func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte(`{"artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}, "additionalMetadataFile": "S.metadata.json", "metadata": {"/S/R": [{"type": "aws:cdk:logicalId", "data": "R", "trace": ["a (/b.js:1:2)"]}]}}}}`))
 	f.Add([]byte(`{"/S": [{"type": "aws:cdk:templateFile", "data": "../x"}, {"type": "aws:cdk:creationStack", "data": ["x"]}]}`))
@@ -257,7 +258,7 @@ func FuzzParseManifest(f *testing.F) {
 		}
 		var nested []NestedStack
 		if roots, _, err := syntax.Parse(source.NewSource(data)); err == nil {
-			nested = CDKNestedStacks(roots)
+			nested = NestedStacks(roots)
 		}
 		for _, n := range nested {
 			if localPath(n.TemplateFile) != n.TemplateFile || !strings.HasPrefix(n.Path, "/") {
