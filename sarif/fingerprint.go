@@ -1,6 +1,7 @@
 package sarif
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -135,29 +136,69 @@ func invalidSequenceLen(p []byte) int {
 	return n
 }
 
-// lineHasher is the streaming state of the rolling line hash.
+// lineHasher is the streaming state of the line hash. A line's hash is
+// that of the window of blockSize units starting at its first unit, which
+// is the difference of two prefix hashes: with P(n) the hash of the first
+// n kept units, the window [s, s+blockSize) hashes to
+// P(s+blockSize) - 37^blockSize * P(s). So a unit costs one multiply and
+// one add, and a line start is remembered, with the prefix hash before
+// it, until its window is complete.
 type lineHasher struct {
-	// window holds the last blockSize kept units, the oldest at pos; a
-	// unit that is the first of a line whose hash is not recorded yet
-	// carries startsLine.
-	window    [blockSize]uint32
-	hash      uint64
-	pos       int  // next slot of window to overwrite (its oldest unit)
-	lineStart bool // the next kept unit starts a line
-	afterCR   bool // the previous unit was a CR
+	prefix  uint64 // P(kept)
+	kept    int    // units kept so far
+	afterCR bool   // the previous unit was a CR
+	// open holds the lines whose window is not complete yet, oldest
+	// first, in a ring: at most blockSize of them, since each starts at a
+	// different one of the last blockSize units.
+	open       [openRing]lineStart
+	head, tail int // open[head%openRing] is the oldest; tail is past the newest
+	// due is the value of kept at which the oldest open line completes
+	// (noneDue when no line is open).
+	due int
 	// hashes holds the raw hash of every completed line, in line order.
 	hashes []uint64
 }
 
-// startsLine marks a unit of the window that starts a line.
-const startsLine = 1 << 16
+// openRing is the size of lineHasher.open: a power of two of at least
+// blockSize.
+const openRing = 128
+
+// noneDue is lineHasher.due when no line is open.
+const noneDue = math.MaxInt
+
+// lineStart is a line whose first unit is unit kept, with the prefix
+// hash before it.
+type lineStart struct {
+	kept   int
+	prefix uint64
+}
 
 // newLineHasher returns a hasher for a file whose lines up to line last
 // are needed.
 func newLineHasher(last int) *lineHasher {
-	return &lineHasher{
-		lineStart: true,
-		hashes:    make([]uint64, 0, last),
+	h := &lineHasher{due: noneDue, hashes: make([]uint64, 0, last)}
+	h.startLine()
+	return h
+}
+
+// startLine notes that the next kept unit starts a line.
+func (h *lineHasher) startLine() {
+	if h.head == h.tail {
+		h.due = h.kept + blockSize
+	}
+	h.open[h.tail%openRing] = lineStart{h.kept, h.prefix}
+	h.tail++
+}
+
+// complete records the hash of the oldest open line, whose window ends
+// where the prefix hash is at.
+func (h *lineHasher) complete(at uint64) {
+	s := h.open[h.head%openRing]
+	h.hashes = append(h.hashes, at-hashBaseToBlock*s.prefix)
+	h.head++
+	h.due = noneDue
+	if h.head != h.tail {
+		h.due = h.open[h.head%openRing].kept + blockSize
 	}
 }
 
@@ -173,61 +214,99 @@ func (h *lineHasher) add(u uint16) {
 	default:
 		h.afterCR = false
 	}
-	v := uint32(u)
-	if h.lineStart {
-		h.lineStart = false
-		v |= startsLine
-	}
+	h.appendUnit(uint64(u))
 	if u == '\n' {
-		h.lineStart = true
+		h.startLine()
 	}
-	h.roll(v)
 }
 
-// addASCII is add for each byte of p up to the first that is not ASCII,
-// with the state in locals: nearly every byte of a policy file is ASCII.
-// It stops once the hash of line last is recorded, and returns how many
-// bytes it took.
-func (h *lineHasher) addASCII(p []byte, last int) int {
-	hash, pos, lineStart, afterCR := h.hash, h.pos, h.lineStart, h.afterCR
-	i := 0
-	for ; i < len(p); i++ {
-		var v uint32
-		switch c := p[i]; {
-		case c >= utf8.RuneSelf:
-			h.hash, h.pos, h.lineStart, h.afterCR = hash, pos, lineStart, afterCR
-			return i
-		case c == ' ' || c == '\t' || (afterCR && c == '\n'):
-			afterCR = false
-			continue
-		case c == '\r' || c == '\n':
-			afterCR = c == '\r'
-			v = '\n'
+// unitWeight is, for each byte, what the fast path multiplies the prefix
+// hash by: hashBase for a byte kept as a unit, 1 for a blank (dropped: the
+// prefix stays), 0 for a line break or a byte of non-ASCII text, which
+// take the slow path. unitValue is what it adds: the byte, or 0 for a
+// blank.
+var unitWeight, unitValue = func() (w, v [256]uint64) {
+	for c := range w {
+		switch {
+		case c >= utf8.RuneSelf || c == '\r' || c == '\n':
+		case c == ' ' || c == '\t':
+			w[c] = 1
 		default:
-			afterCR = false
-			v = uint32(c)
-		}
-		if lineStart {
-			lineStart = false
-			v |= startsLine
-		}
-		if v&0xFFFF == '\n' {
-			lineStart = true
-		}
-		old := h.window[pos] // roll, as below
-		if old&startsLine != 0 {
-			h.hashes = append(h.hashes, hash)
-			if len(h.hashes) == last {
-				return i + 1 // the rest of the state is not needed
-			}
-		}
-		h.window[pos] = v
-		hash = hashBase*hash + uint64(v&0xFFFF) - hashBaseToBlock*uint64(old&0xFFFF)
-		if pos++; pos == blockSize {
-			pos = 0
+			w[c], v[c] = hashBase, uint64(c)
 		}
 	}
-	h.hash, h.pos, h.lineStart, h.afterCR = hash, pos, lineStart, afterCR
+	return w, v
+}()
+
+// addASCII is add for the bytes of p up to the first that is not ASCII,
+// with the state in locals: nearly every byte of a policy file is ASCII.
+// Bytes that are neither line breaks nor non-ASCII go two at a time, with
+// no branch for a blank, so that each pair costs the prefix hash one
+// multiply and one add. It stops once the hash of line last is recorded,
+// and returns how many bytes it took.
+func (h *lineHasher) addASCII(p []byte, last int) int {
+	prefix, kept, due, afterCR := h.prefix, h.kept, h.due, h.afterCR
+	i := 0
+	for i < len(p) {
+		if i+1 < len(p) {
+			c1, c2 := p[i], p[i+1]
+			w1, w2 := unitWeight[c1], unitWeight[c2]
+			if w1 != 0 && w2 != 0 {
+				before := prefix
+				prefix = prefix*(w1*w2) + unitValue[c1]*w2 + unitValue[c2]
+				kept += int(w1>>5) + int(w2>>5) // 1 for hashBase, 0 for a blank
+				i += 2
+				afterCR = false
+				if kept >= due {
+					if due == kept-1 { // completed by c1, both kept
+						h.complete(before*w1 + unitValue[c1])
+						if len(h.hashes) == last {
+							return i - 1 // the rest of the state is not needed
+						}
+					}
+					if h.due == kept {
+						h.complete(prefix)
+						if len(h.hashes) == last {
+							return i
+						}
+					}
+					due = h.due
+				}
+				continue
+			}
+		}
+		c := p[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		i++
+		w := unitWeight[c]
+		if w != 0 {
+			prefix = prefix*w + unitValue[c]
+			kept += int(w >> 5)
+			afterCR = false
+		} else {
+			if c == '\n' && afterCR {
+				afterCR = false
+				continue
+			}
+			afterCR = c == '\r'
+			prefix = hashBase*prefix + '\n'
+			kept++
+		}
+		if kept == due {
+			h.complete(prefix)
+			if len(h.hashes) == last {
+				return i
+			}
+		}
+		if w == 0 {
+			h.prefix, h.kept = prefix, kept
+			h.startLine()
+		}
+		due = h.due
+	}
+	h.prefix, h.kept, h.afterCR = prefix, kept, afterCR
 	return i
 }
 
@@ -236,7 +315,7 @@ func (h *lineHasher) addASCII(p []byte, last int) int {
 func (h *lineHasher) finish() {
 	h.add(eofUnit)
 	for range blockSize {
-		h.roll(0)
+		h.appendUnit(0)
 	}
 }
 
@@ -270,19 +349,11 @@ func formatHashes(hashes []uint64, lines []int) []string {
 	return out
 }
 
-// roll shifts v into the window, dropping its oldest unit. When that
-// unit starts a line, the window holds exactly that line's blockSize
-// units, and their hash is the line's: lines are completed in order, so
-// it is the hash of line len(h.hashes)+1.
-func (h *lineHasher) roll(v uint32) {
-	old := h.window[h.pos]
-	if old&startsLine != 0 {
-		h.hashes = append(h.hashes, h.hash)
-	}
-	h.window[h.pos] = v
-	h.hash = hashBase*h.hash + uint64(v&0xFFFF) - hashBaseToBlock*uint64(old&0xFFFF)
-	h.pos++
-	if h.pos == blockSize {
-		h.pos = 0
+// appendUnit appends the unit v.
+func (h *lineHasher) appendUnit(v uint64) {
+	h.prefix = hashBase*h.prefix + v
+	h.kept++
+	if h.kept == h.due {
+		h.complete(h.prefix)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // emptyLineHash is the hash of a line that consists only of the end-of-input
@@ -320,6 +321,29 @@ func TestLineHashesOfSomeLines(t *testing.T) {
 	}
 }
 
+// FuzzLineHashes holds LineHashes to the direct reading of the algorithm
+// on valid UTF-8, whatever mix of blanks, line breaks and text the fuzzer
+// makes, and checks that asking for one line gives that line's hash.
+func FuzzLineHashes(f *testing.F) {
+	for _, s := range []string{"", "a", "a\nb", "a\r\nb\r\rc", " \t\r \n", "é😀\n" + strings.Repeat("x ", 120) + "\ny",
+		"  Queue:\n    Type: AWS::SQS::Queue\r\n\n\n" + strings.Repeat("ab\n", 150)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		all := allLineHashes([]byte(s))
+		if want := naiveLineHashes(s); !slices.Equal(all, want) {
+			t.Fatalf("%q:\n got  %q\n want %q", s, all, want)
+		}
+		line := 1 + len(s)%len(all)
+		if got := LineHashes([]byte(s), []int{line}); got[0] != all[line-1] {
+			t.Fatalf("%q line %d: %q alone, %q among all", s, line, got[0], all[line-1])
+		}
+	})
+}
+
 var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
 
 // allLineHashes asks LineHashes for every line content could have (one
@@ -401,19 +425,29 @@ func naiveLineHashes(s string) []string {
 	return out
 }
 
-// BenchmarkLineHashes hashes about 1 MiB of source-like text for the
-// hash of its last line: the whole file.
+// BenchmarkLineHashes hashes about 1 MiB of text for the hash of its
+// last line: the whole file. "source" has a non-ASCII character and a
+// CRLF on every other line; "template" is an ASCII YAML template, the
+// common case.
 func BenchmarkLineHashes(b *testing.B) {
-	var sb strings.Builder
-	for i := 0; sb.Len() < 1<<20; i++ {
-		fmt.Fprintf(&sb, "\tif err := doSomething(ctx, item%d); err != nil { // ünïcode 😀\r\n", i)
-		sb.WriteString("\t\treturn fmt.Errorf(\"step failed: %w\", err)\n\t}\n\n")
+	var source, template strings.Builder
+	for i := 0; source.Len() < 1<<20; i++ {
+		fmt.Fprintf(&source, "\tif err := doSomething(ctx, item%d); err != nil { // ünïcode 😀\r\n", i)
+		source.WriteString("\t\treturn fmt.Errorf(\"step failed: %w\", err)\n\t}\n\n")
 	}
-	content := []byte(sb.String())
-	lines := []int{bytes.Count(content, []byte("\n")) + 1}
-	b.SetBytes(int64(len(content)))
-	b.ReportAllocs()
-	for b.Loop() {
-		LineHashes(content, lines)
+	for i := 0; template.Len() < 1<<20; i++ {
+		fmt.Fprintf(&template, "  Queue%d:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub ${AWS::StackName}-queue-%d\n", i, i)
+		fmt.Fprintf(&template, "      VisibilityTimeout: %d\n      Tags:\n        - Key: team\n          Value: payments\n", 30+i%60)
+	}
+	for _, c := range []struct{ name, text string }{{"source", source.String()}, {"template", template.String()}} {
+		b.Run(c.name, func(b *testing.B) {
+			content := []byte(c.text)
+			lines := []int{bytes.Count(content, []byte("\n")) + 1}
+			b.SetBytes(int64(len(content)))
+			b.ReportAllocs()
+			for b.Loop() {
+				LineHashes(content, lines)
+			}
+		})
 	}
 }
