@@ -2,6 +2,7 @@ package sarif
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -118,6 +119,23 @@ func TestGzipLimit(t *testing.T) {
 	size, err := gzipSize([]byte(strings.Repeat("a", 100_000)))
 	if err != nil || size <= 0 || size > 1_000 {
 		t.Errorf("gzipSize of 100,000 a's = %d, %v", size, err)
+	}
+}
+
+// TestGzipNeverDoubles is why a log of at most half the limit is not
+// gzipped to be measured: deflate stores what it cannot compress, with a
+// few bytes for each block, so not even random bytes grow much.
+func TestGzipNeverDoubles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 100, 70_000, 1 << 20} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(rng.Uint32())
+		}
+		size, err := gzipSize(data)
+		if err != nil || size > int64(n)+int64(n)/100+64 {
+			t.Errorf("gzipSize of %d random bytes = %d, %v", n, size, err)
+		}
 	}
 }
 
