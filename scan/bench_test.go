@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -197,7 +198,7 @@ func BenchmarkExtract(b *testing.B) {
 }
 
 // BenchmarkEvaluate judges every extracted policy against every rule and
-// makes the findings.
+// makes the findings, with one judge as a worker of the scan has.
 func BenchmarkEvaluate(b *testing.B) {
 	_, files := benchTree(b)
 	parsed := parseAll(b, files)
@@ -209,12 +210,13 @@ func BenchmarkEvaluate(b *testing.B) {
 	b.SetBytes(parsedBytes(parsed))
 	b.ReportAllocs()
 	n := 0
+	var judge iam.Judge
 	for b.Loop() {
 		n = 0
 		for i := range docs {
 			for _, rule := range rules.All {
 				rule.Check(&rules.Pass{Rule: rule, File: "f", Policy: &docs[i].Policy, Attachments: docs[i].Attachments, Origin: docs[i].Origin,
-					Report: func(rules.Finding) { n++ }})
+					Report: func(rules.Finding) { n++ }, Judge: &judge})
 			}
 		}
 	}

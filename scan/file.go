@@ -43,16 +43,16 @@ func (r *FileResult) empty() bool {
 // is read as a module of one file, whose file() and templatefile() calls
 // cannot be evaluated.
 func ScanFile(name string, data []byte) FileResult {
-	return scanFileWith(name, data, new(syntax.Nodes))
+	return scanFileWith(name, data, new(worker))
 }
 
 // scanFileWith is ScanFile with the file's tree taking its nodes from
-// nodes.
-func scanFileWith(name string, data []byte, nodes *syntax.Nodes) FileResult {
+// the worker's, and its policies judged by the worker's judge.
+func scanFileWith(name string, data []byte, w *worker) FileResult {
 	if terraform.Is(name) {
 		return scanTerraform([]terraform.ModuleFile{{Name: name, Data: data}}, nil)
 	}
-	return scanFile(name, data, false, nodes)
+	return scanFile(name, data, false, w)
 }
 
 // ScanAssemblyFile is ScanFile for a file in a CDK cloud assembly (a
@@ -60,11 +60,11 @@ func scanFileWith(name string, data []byte, nodes *syntax.Nodes) FileResult {
 // templates and is skipped, and a template's nested stacks are noted for
 // the link step.
 func ScanAssemblyFile(name string, data []byte) FileResult {
-	return scanFile(name, data, true, new(syntax.Nodes))
+	return scanFile(name, data, true, new(worker))
 }
 
 // scanFile is scanFileWith of a file that is not Terraform.
-func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) FileResult {
+func scanFile(name string, data []byte, inAssembly bool, w *worker) FileResult {
 	var res FileResult
 	text, _, err := source.Decode(data)
 	if err != nil {
@@ -73,7 +73,7 @@ func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) Fi
 	}
 	src := source.NewSource(text)
 	warn := func(d source.Diagnostic) { res.Warnings = append(res.Warnings, src.Warning(name, d)) }
-	roots, diags, err := syntax.ParseWith(src, nodes)
+	roots, diags, err := syntax.ParseWith(src, &w.nodes)
 	if err != nil {
 		d := source.Diagnostic{Msg: "cannot parse: " + err.Error()}
 		var se *syntax.SyntaxError
@@ -109,7 +109,7 @@ func scanFile(name string, data []byte, inAssembly bool, nodes *syntax.Nodes) Fi
 	}
 	sup := exempt.NewSuppressor(src, name, warn)
 	var found []rules.Finding // one rule's findings in one document
-	pass := rules.Pass{File: name, Report: func(f rules.Finding) { found = append(found, f) }}
+	pass := rules.Pass{File: name, Report: func(f rules.Finding) { found = append(found, f) }, Judge: &w.judge}
 	for i := range docs {
 		pass.Policy, pass.Attachments, pass.Origin = &docs[i].Policy, docs[i].Attachments, docs[i].Origin
 		for _, rule := range rules.All {

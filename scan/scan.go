@@ -13,6 +13,7 @@ import (
 	"github.com/ssm-guardrails/ssm-guardrails/internal/exempt"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/extract/terraform"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/rules"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
@@ -213,6 +214,7 @@ func countFindings(results []*FileResult) int {
 type worker struct {
 	buf   []byte       // the file read last
 	nodes syntax.Nodes // the nodes of the tree parsed last
+	judge iam.Judge    // what judging the policies so far found out
 }
 
 // startWorkers starts GOMAXPROCS workers that do work for each value sent
@@ -264,12 +266,12 @@ func scanCandidate(c candidate, opts *Options, w *worker) FileResult {
 		if !extract.MayHoldPolicy(data) && !bytes.Contains(data, []byte("aws:asset:path")) {
 			return FileResult{}
 		}
-		return keepLines(scanFile(c.name, data, true, &w.nodes), c.name, data, opts)
+		return keepLines(scanFile(c.name, data, true, w), c.name, data, opts)
 	}
 	if !mayHoldPolicy(c.name, data) {
 		return FileResult{} // cannot hold a policy: not worth a parse
 	}
-	return keepLines(scanFileWith(c.name, data, &w.nodes), c.name, data, opts)
+	return keepLines(scanFileWith(c.name, data, w), c.name, data, opts)
 }
 
 // mayHoldPolicy is the pre-filter of the reader that reads the file.

@@ -49,13 +49,40 @@ type Exposure struct {
 // (UnknownAny), it is judged twice, with each such value as broad and as
 // narrow as it could be; see unknown.go.
 func Evaluate(p *Policy, action string) []Exposure {
-	if p == nil {
+	return (*Judge)(nil).Evaluate(p, action)
+}
+
+// Evaluate is the package's Evaluate, with what j remembers from the
+// policies it judged before (judge.go).
+func (j *Judge) Evaluate(p *Policy, action string) []Exposure {
+	if p == nil || !mayAllow(p, action) {
 		return nil
 	}
 	if !hasAnyUnknown(p) {
-		return evaluate(p, action)
+		return evaluate(p, action, j)
 	}
-	return evaluateBothWays(p, action)
+	return evaluateBothWays(p, action, j)
+}
+
+// mayAllow reports whether some statement of p could allow action,
+// whatever its unknowns stand for (see allowsAction): most policies grant
+// nothing of it, and need no more.
+func mayAllow(p *Policy, action string) bool {
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if st.Effect != "Allow" || st.HasPrincipal {
+			continue
+		}
+		if st.NotAction != nil {
+			return true
+		}
+		for _, v := range st.Action {
+			if !v.IsLiteral() || match(v.Text, action, true) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // evaluation is one policy judged for one action.
@@ -65,6 +92,7 @@ type evaluation struct {
 	denies []denyPlace
 	ctx    requestContext // reused for every request tried
 	budget int            // work left to the automata (see cover.go)
+	judge  *Judge
 }
 
 // denyPlace is the readings of one Deny place that covers the action.
@@ -77,14 +105,14 @@ type denyStatement struct {
 	conds []cond
 }
 
-func evaluate(p *Policy, action string) []Exposure {
+func evaluate(p *Policy, action string, j *Judge) []Exposure {
 	malformed := malformedStatements(p)
 	for i := range p.Statements {
 		if isMalformed(malformed, i) && p.Statements[i].Reading.Place == 0 {
 			return nil
 		}
 	}
-	e := &evaluation{p: p, action: action, budget: workBudget}
+	e := &evaluation{p: p, action: action, budget: workBudget, judge: j}
 	e.collectDenies(malformed)
 	var out []Exposure
 	var reported map[int]bool // places already reported
@@ -250,7 +278,7 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 	if open == 0 {
 		return 0, "", nil
 	}
-	return open, describe(st, open, notes), witness
+	return open, e.judge.describe(st, open, notes), witness
 }
 
 // undecided is the note on a family whose coverage was too costly to
@@ -271,16 +299,25 @@ type familyNotes [FamilyEC2 | FamilyManaged + 1]string
 // places marked in firing apply. Patterns that match no instance ARN are
 // left out of the question: they never decide it.
 func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
-	var res coverResult
 	anyFiring := false
 	for _, on := range firing {
 		anyFiring = anyFiring || on != 0
 	}
+	if anyFiring {
+		res, _ := e.decide(st, firing, true)
+		return res
+	}
+	return e.judge.cover(st, &e.budget, func() (coverResult, bool) { return e.decide(st, firing, false) })
+}
+
+// decide is cover, anyFiring telling whether a Deny applies. exact is
+// unset when a bound was hit, and the answer is the reading that reports.
+func (e *evaluation) decide(st *Statement, firing []byte, anyFiring bool) (res coverResult, exact bool) {
 	if !anyFiring {
 		for _, v := range st.Resource {
 			if v.IsLiteral() && wildcardOnlyStars(v.Text) {
 				res.open = FamilyEC2 | FamilyManaged
-				return res
+				return res, true
 			}
 		}
 	}
@@ -310,7 +347,7 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 		}
 	}
 	if reach == 0 {
-		return res
+		return res, true
 	}
 	for j, d := range e.denies {
 		if firing[j] == 0 {
@@ -341,7 +378,7 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 		for _, f := range allFamilies {
 			res.notes[f] = undecided
 		}
-		return res
+		return res, false
 	}
 	a := newAutomaton(q, &e.budget)
 	for _, f := range allFamilies {
@@ -358,7 +395,7 @@ func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 			}
 		}
 	}
-	return res
+	return res, !a.overrun
 }
 
 // mayMatch returns the families of which a pattern matches some instance.

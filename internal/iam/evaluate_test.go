@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -965,7 +966,11 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		for _, action := range []string{"ssm:SendCommand", "ssm:StartSession", r.str()} {
 			last := -1
-			for _, e := range Evaluate(p, action) {
+			xs := Evaluate(p, action)
+			if judged := fuzzJudge.Evaluate(p, action); !reflect.DeepEqual(judged, xs) {
+				t.Fatalf("%s: the judge finds %+v, Evaluate %+v, of %+v", action, judged, xs, p)
+			}
+			for _, e := range xs {
 				st := p.Statements[e.Statement]
 				if e.Statement <= last || st.Effect != "Allow" || st.HasPrincipal ||
 					e.Families == 0 || e.Families&^allFams != 0 || e.Why == "" || e.Action == "" || e.Resource == "" {
@@ -976,6 +981,10 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// fuzzJudge judges every input of a fuzzing process, remembering what it
+// found in the inputs before.
+var fuzzJudge Judge
 
 type fuzzReader struct {
 	data []byte

@@ -10,22 +10,31 @@ package iam
 
 func hasAnyUnknown(p *Policy) bool {
 	for i := range p.Statements {
-		found := false
-		forEachElement(&p.Statements[i], func(_ elementRole, vs Values) {
-			for _, v := range vs {
-				found = found || hasAny(v)
+		st := &p.Statements[i]
+		if anyHasAny(st.Action) || anyHasAny(st.Resource) || anyHasAny(st.NotAction) || anyHasAny(st.NotResource) {
+			return true
+		}
+		for _, c := range st.Conditions {
+			if anyHasAny(c.Values) {
+				return true
 			}
-		})
-		if found {
+		}
+	}
+	return false
+}
+
+func anyHasAny(vs Values) bool {
+	for _, v := range vs {
+		if hasAny(v) {
 			return true
 		}
 	}
 	return false
 }
 
-func evaluateBothWays(p *Policy, action string) []Exposure {
-	broad := evaluate(settleAny(p, true), action)
-	narrow := evaluate(settleAny(p, false), action)
+func evaluateBothWays(p *Policy, action string, j *Judge) []Exposure {
+	broad := evaluate(settleAny(p, true), action, j)
+	narrow := evaluate(settleAny(p, false), action, j)
 	// Exposures are matched by place: the two readings may pick different
 	// readings of one place.
 	place := func(i int) int {

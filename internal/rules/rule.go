@@ -46,6 +46,9 @@ type Pass struct {
 	// statements from several files (Terraform); "" or none means File.
 	Files  []string
 	Report func(Finding)
+	// Judge evaluates the policy, remembering what it learns for the
+	// passes after this one; nil remembers nothing.
+	Judge *iam.Judge
 }
 
 // StatementFile is the file statement i of the policy is written in.

@@ -3,8 +3,6 @@ package rules
 import (
 	"fmt"
 	"strings"
-
-	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 )
 
 // unscoped is the check both guardrails make, each for its own action:
@@ -13,7 +11,7 @@ import (
 // The evaluator says where and why; the check words it.
 func unscoped(action string) func(*Pass) {
 	return func(p *Pass) {
-		for _, x := range iam.Evaluate(p.Policy, action) {
+		for _, x := range p.Judge.Evaluate(p.Policy, action) {
 			st := &p.Policy.Statements[x.Statement]
 			f := Finding{
 				Rule:     p.Rule,
