@@ -3,14 +3,16 @@ package iam
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
 )
 
 // This file is the IAM question both guardrails ask: does an Allow grant
 // an action on every instance with nothing that pins the instance?
-// action.go matches actions, cover.go decides which instances a set of
-// resource patterns covers, condition.go and context.go in which requests
-// the conditions hold, why.go says why, and unknown.go what a value that
-// could not be evaluated does to the verdict.
+// action.go matches actions, package instances decides which instances a
+// set of resource patterns covers, condition.go and context.go in which
+// requests the conditions hold, why.go says why, and unknown.go what a
+// value that could not be evaluated does to the verdict.
 
 // Exposure is an Allow statement that grants an action on every instance
 // of at least one family with no condition that pins the instance.
@@ -20,9 +22,9 @@ type Exposure struct {
 	// nothing because it is conditioned on ec2:ResourceTag with a positive
 	// operator, which SSM never evaluates.
 	Ineffective bool
-	Action      string // how the action is granted, e.g. `Action "ssm:*"` or `NotAction "ec2:*"`
-	Resource    string // how all instances are covered, e.g. `Resource "*"` or `NotResource "arn:aws:ec2:*:*:instance/*"`
-	Families    Family // families left open, after the credit of Deny statements
+	Action      string           // how the action is granted, e.g. `Action "ssm:*"` or `NotAction "ec2:*"`
+	Resource    string           // how all instances are covered, e.g. `Resource "*"` or `NotResource "arn:aws:ec2:*:*:instance/*"`
+	Families    instances.Family // families left open, after the credit of Deny statements
 	// Why says why nothing pins the instance: "no Condition", or the
 	// condition that fails to, e.g. "StringLike value '*' on
 	// ssm:resourceTag/env only requires the tag key to exist".
@@ -40,10 +42,10 @@ type Exposure struct {
 //
 // Statements with Principal or NotPrincipal are not identity grants and
 // are ignored. A Deny never produces an Exposure, but one in the same
-// policy takes back what it surely covers (see cover.go and context.go):
-// it counts only where it holds in every reading of its place. A policy
-// that IAM rejects (see Malformed) grants nothing. Of the readings of one
-// place (Reading) the first that grants is returned.
+// policy takes back what it surely covers (see package instances and
+// context.go): it counts only where it holds in every reading of its
+// place. A policy that IAM rejects (see Malformed) grants nothing. Of the
+// readings of one place (Reading) the first that grants is returned.
 //
 // Where the policy holds values that could not be evaluated at all
 // (UnknownAny), it is judged twice, with each such value as broad and as
@@ -91,7 +93,7 @@ type evaluation struct {
 	action string
 	denies []denyPlace
 	ctx    requestContext // reused for every request tried
-	budget int            // work left to the automata (see cover.go)
+	budget int            // work left to the automata (see instances.WorkBudget)
 	judge  *Judge
 }
 
@@ -112,7 +114,7 @@ func evaluate(p *Policy, action string, j *Judge) []Exposure {
 			return nil
 		}
 	}
-	e := &evaluation{p: p, action: action, budget: workBudget, judge: j}
+	e := &evaluation{p: p, action: action, budget: instances.WorkBudget, judge: j}
 	e.collectDenies(malformed)
 	var out []Exposure
 	var reported map[int]bool // places already reported
@@ -222,7 +224,7 @@ func (e *evaluation) exposure(i int) (Exposure, bool) {
 // reach returns the families that the statement, read with conds, grants
 // whole in some request and place after the Denies that apply there; how
 // it covers them, for messages; and a request in which it does.
-func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *requestContext) {
+func (e *evaluation) reach(st *Statement, conds []cond) (instances.Family, string, *requestContext) {
 	all := [][]cond{conds}
 	for _, d := range e.denies {
 		for _, r := range d.readings {
@@ -230,7 +232,7 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 		}
 	}
 	u := newUniverse(all...)
-	var open Family
+	var open instances.Family
 	var witness *requestContext
 	var notes familyNotes
 	type result struct {
@@ -266,14 +268,14 @@ func (e *evaluation) reach(st *Statement, conds []cond) (Family, string, *reques
 			if witness == nil {
 				witness = ctx.snapshot()
 			}
-			for _, f := range allFamilies {
+			for _, f := range instances.Families {
 				if res.open&f != 0 && open&f == 0 {
 					notes[f] = res.notes[f]
 				}
 			}
 			open |= res.open
 		}
-		return open != FamilyEC2|FamilyManaged
+		return open != instances.FamilyEC2|instances.FamilyManaged
 	})
 	if open == 0 {
 		return 0, "", nil
@@ -288,16 +290,15 @@ const undecided = "the patterns are too intricate to decide exactly, so they are
 // coverResult is the families a statement exposes under one set of
 // firing Denies, with a note for those open only outside partition aws.
 type coverResult struct {
-	open  Family
+	open  instances.Family
 	notes familyNotes
 }
 
 // familyNotes holds a note per family, indexed by the family's bit.
-type familyNotes [FamilyEC2 | FamilyManaged + 1]string
+type familyNotes [instances.FamilyEC2 | instances.FamilyManaged + 1]string
 
 // cover decides which families the statement exposes when the Deny
-// places marked in firing apply. Patterns that match no instance ARN are
-// left out of the question: they never decide it.
+// places marked in firing apply.
 func (e *evaluation) cover(st *Statement, firing []byte) coverResult {
 	anyFiring := false
 	for _, on := range firing {
@@ -316,98 +317,48 @@ func (e *evaluation) decide(st *Statement, firing []byte, anyFiring bool) (res c
 	if !anyFiring {
 		for _, v := range st.Resource {
 			if v.IsLiteral() && wildcardOnlyStars(v.Text) {
-				res.open = FamilyEC2 | FamilyManaged
+				res.open = instances.FamilyEC2 | instances.FamilyManaged
 				return res, true
 			}
 		}
 	}
-	q := &coverQuestion{hasNot: st.NotResource != nil}
-	units := 0
-	var reach Family // the families some Resource entry may match
-	keep := func(v Value, unknownAsStar bool) ([]unit, Family) {
-		p := compile(v, unknownAsStar)
-		fams := mayMatch(p)
-		if fams != 0 {
-			units += len(p) + 1
-		}
-		return p, fams
-	}
-	for _, v := range st.Resource {
-		if p, fams := keep(v, false); fams != 0 {
-			reach |= fams
-			q.allow = append(q.allow, p)
-		}
-	}
-	if q.hasNot {
-		reach = FamilyEC2 | FamilyManaged
-		for _, v := range st.NotResource {
-			if p, fams := keep(v, false); fams != 0 {
-				q.not = append(q.not, p)
-			}
-		}
-	}
-	if reach == 0 {
-		return res, true
+	q := instances.Question{Resource: compileAll(st.Resource, false), HasNotResource: st.NotResource != nil}
+	if q.HasNotResource {
+		q.NotResource = compileAll(st.NotResource, false)
 	}
 	for j, d := range e.denies {
 		if firing[j] == 0 {
 			continue
 		}
-		var group []denyReading
+		place := make([]instances.Deny, 0, len(d.readings))
 		for _, r := range d.readings {
-			from := len(q.deny)
 			// An unknown in a Deny's Resource is one value (a Deny of
 			// ${AWS::Region} takes back only the stack's own region); one
 			// in its NotResource may be any value, so it is read as '*'.
-			for _, v := range r.st.Resource {
-				if p, fams := keep(v, false); fams != 0 {
-					q.deny = append(q.deny, p)
-				}
-			}
-			for _, v := range r.st.NotResource {
-				if p, fams := keep(v, true); fams != 0 {
-					q.deny = append(q.deny, p)
-				}
-			}
-			group = append(group, denyReading{from: from, to: len(q.deny), not: r.st.NotResource != nil})
+			patterns := compileAll(r.st.Resource, false)
+			patterns = append(patterns, compileAll(r.st.NotResource, true)...)
+			place = append(place, instances.Deny{Patterns: patterns, Not: r.st.NotResource != nil})
 		}
-		q.denies = append(q.denies, group)
+		q.Denies = append(q.Denies, place)
 	}
-	if units > maxUnits {
-		res.open = reach
-		for _, f := range allFamilies {
+	c := q.Cover(&e.budget)
+	res.open = c.Open
+	for _, f := range instances.Families {
+		switch {
+		case c.Undecided&f != 0:
 			res.notes[f] = undecided
-		}
-		return res, false
-	}
-	a := newAutomaton(q, &e.budget)
-	for _, f := range allFamilies {
-		if reach&f == 0 {
-			continue
-		}
-		if found, elsewhere := newSearch(a, shapes[f]).place(q.exposes); found {
-			res.open |= f
-			switch {
-			case a.overrun:
-				res.notes[f] = undecided
-			case elsewhere != "":
-				res.notes[f] = partitionNote(f, elsewhere)
-			}
+		case c.Open&f != 0:
+			res.notes[f] = partitionNote(f, c.Elsewhere(f))
 		}
 	}
-	return res, !a.overrun
+	return res, c.Undecided == 0
 }
 
-// mayMatch returns the families of which a pattern matches some instance.
-func mayMatch(p []unit) Family {
-	if allStars(p) {
-		return FamilyEC2 | FamilyManaged
-	}
-	var out Family
-	for _, f := range allFamilies {
-		if patternMayMatch(p, f) {
-			out |= f
-		}
+// compileAll compiles the patterns of a Resource or NotResource list.
+func compileAll(vs Values, unknownAsStar bool) []instances.Pattern {
+	out := make([]instances.Pattern, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, compile(v, unknownAsStar))
 	}
 	return out
 }
@@ -421,20 +372,9 @@ func boolByte(b bool) byte {
 
 func wildcardOnlyStars(s string) bool { return s != "" && strings.Trim(s, "*") == "" }
 
-// allStars reports whether a compiled pattern is made only of '*': it
-// matches every ARN.
-func allStars(p []unit) bool {
-	for _, u := range p {
-		if u.kind != unitStar {
-			return false
-		}
-	}
-	return len(p) > 0
-}
-
 // partitionNote says where a family is left open when it is only outside
 // partition aws, from the ARN prefix of such a place.
-func partitionNote(f Family, prefix string) string {
+func partitionNote(f instances.Family, prefix string) string {
 	part, _, _ := strings.Cut(strings.TrimPrefix(prefix, "arn:"), ":")
 	if part == "" {
 		return ""
@@ -447,17 +387,17 @@ func partitionNote(f Family, prefix string) string {
 // those that together do (the ones that match some instance of an open
 // family), or else its NotResource list; then where the open families are
 // left, when only outside partition aws.
-func describe(st *Statement, open Family, notes familyNotes) string {
+func describe(st *Statement, open instances.Family, notes familyNotes) string {
 	var alone, together Values
-	budget := workBudget
+	budget := instances.WorkBudget
 	for _, v := range st.Resource {
 		p := compile(v, false)
-		if mayMatch(p)&open == 0 {
+		if instances.MayMatch(p)&open == 0 {
 			continue
 		}
 		together = append(together, v)
 		// The entries shown are found among the first few.
-		if len(together) <= 4*maxQuoted && coversAlone(p, open, &budget) {
+		if len(together) <= 4*maxQuoted && instances.CoversAlone(p, open, &budget) {
 			alone = append(alone, v)
 		}
 	}
@@ -469,36 +409,11 @@ func describe(st *Statement, open Family, notes familyNotes) string {
 		desc = "Resource " + quoteValues(together)
 	}
 	shown := map[string]bool{}
-	for _, f := range allFamilies {
+	for _, f := range instances.Families {
 		if n := notes[f]; n != "" && open&f != 0 && !shown[n] {
 			shown[n] = true
 			desc += "; " + n
 		}
 	}
 	return desc
-}
-
-// coversAlone reports whether one pattern covers every instance of some
-// place of one of the families, exactly: a pattern whose coverage cannot
-// be decided within the budget is not said to.
-func coversAlone(p []unit, fams Family, budget *int) bool {
-	if allStars(p) {
-		return true
-	}
-	q := &coverQuestion{allow: [][]unit{p}}
-	a := newAutomaton(q, budget)
-	for _, f := range allFamilies {
-		if fams&f != 0 {
-			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found && !a.overrun {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// resourceMayMatch reports whether a Resource entry matches some instance
-// of the families.
-func resourceMayMatch(v Value, fams Family) bool {
-	return mayMatch(compile(v, false))&fams != 0
 }

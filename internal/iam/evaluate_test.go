@@ -8,28 +8,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 const (
-	ec2     = FamilyEC2
-	managed = FamilyManaged
-	allFams = FamilyEC2 | FamilyManaged
+	ec2     = instances.FamilyEC2
+	managed = instances.FamilyManaged
+	allFams = instances.FamilyEC2 | instances.FamilyManaged
 )
 
 // want is one expected Exposure. action and resource are checked when
 // not empty; why is always compared exactly.
 type want struct {
 	stmt        int
-	fams        Family
+	fams        instances.Family
 	why         string
 	ineffective bool
 	action      string
 	resource    string
 }
 
-func exposed(stmt int, fams Family, why string) want { return want{stmt: stmt, fams: fams, why: why} }
-func ineffective(stmt int, fams Family, why string) want {
+func exposed(stmt int, fams instances.Family, why string) want {
+	return want{stmt: stmt, fams: fams, why: why}
+}
+func ineffective(stmt int, fams instances.Family, why string) want {
 	return want{stmt: stmt, fams: fams, why: why, ineffective: true}
 }
 
@@ -722,20 +725,6 @@ func TestEvaluateNilPolicy(t *testing.T) {
 	}
 }
 
-func TestFamilyString(t *testing.T) {
-	for f, want := range map[Family]string{
-		0:              "no instances",
-		FamilyEC2:      "EC2 instances",
-		FamilyManaged:  "managed instances",
-		allFams:        "EC2 and managed instances",
-		Family(1 << 5): "Family(32)",
-	} {
-		if got := f.String(); got != want {
-			t.Errorf("Family(%d).String() = %q, want %q", uint8(f), got, want)
-		}
-	}
-}
-
 func TestMatch(t *testing.T) {
 	tests := []struct {
 		pattern, subject string
@@ -758,33 +747,6 @@ func TestMatch(t *testing.T) {
 	for _, tt := range tests {
 		if got := match(tt.pattern, tt.subject, tt.fold); got != tt.want {
 			t.Errorf("match(%q, %q, %v) = %v, want %v", tt.pattern, tt.subject, tt.fold, got, tt.want)
-		}
-	}
-}
-
-func TestResourceMayMatch(t *testing.T) {
-	tests := []struct {
-		pattern string
-		f       Family
-		want    bool
-	}{
-		{"*", FamilyEC2, true},
-		{"arn:aws:ec2:*:*:instance/i-0abc1234", FamilyEC2, true},
-		{"arn:aws:ec2:*:*:instance/i-0abc", FamilyEC2, false}, // four hex digits is no instance ID
-		{"arn:aws:ec2:*:*:instance/i-0abc1234", FamilyManaged, false},
-		{"arn:aws:ssm:*::document/*", FamilyManaged, false},
-		{"arn:aws:ssm:*:*:managed-instance/mi-?", FamilyManaged, false},
-		{"arn:aws:ssm:*:*:managed-instance/mi-?*", FamilyManaged, true},
-		{"arn:aws:ec2:*:*:instance/i-xyz*", FamilyEC2, false},
-		{"arn:aws:ec2:*:*:instance/I-*", FamilyEC2, false},
-		{"\x00Arn\x00", FamilyEC2, false},
-		{"arn:aws:s3:::bucket/*", FamilyEC2, false},
-		{"arn:aws-cn:ec2:*", FamilyEC2, true},
-		{"arn:aws-xx:ec2:*", FamilyEC2, false},
-	}
-	for _, tt := range tests {
-		if got := resourceMayMatch(testValue(tt.pattern), tt.f); got != tt.want {
-			t.Errorf("resourceMayMatch(%q, %v) = %v, want %v", tt.pattern, tt.f, got, tt.want)
 		}
 	}
 }

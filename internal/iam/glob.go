@@ -1,15 +1,16 @@
 package iam
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
 )
 
 // This file holds IAM wildcard patterns: '*' matches any run of
 // characters, '?' one character. Literal patterns are matched as strings,
-// without allocating; a pattern holding unknowns is compiled into units
-// once, for the resource automaton (cover.go).
+// without allocating; resource patterns are compiled once for the
+// coverage automaton (package instances).
 
 // match reports whether the literal pattern p matches s entirely. fold
 // compares letters case-insensitively (ASCII directly, other letters by
@@ -91,70 +92,14 @@ func wildcardOnly(s string) bool {
 	return s != ""
 }
 
-// unit is one element of a compiled pattern: a character, a wildcard, a
-// value the scanner cannot see, or the end of the pattern.
-type unit struct {
-	kind unitKind
-	r    rune   // the character, for unitChar
-	ref  string // the unknown's name, for unitOpaque
-}
-
-type unitKind uint8
-
-const (
-	unitChar   unitKind = iota
-	unitStar            // '*': any run of characters and unknowns
-	unitAny             // '?': one character
-	unitOpaque          // one value the scanner cannot see: matches only itself
-	unitEnd             // the end of a pattern, in the automaton
-)
-
-// compile turns a resource pattern into units. An unknown, or a policy
-// variable such as ${aws:username} or a template's ${account_id}, is an
-// opaque unit: one value the scanner cannot see. With unknownAsStar it is
-// read as '*' instead, the most it could stand for.
-func compile(v Value, unknownAsStar bool) []unit {
-	out := make([]unit, 0, len(v.Text)+len(v.Unknowns))
-	opaque := func(name string) unit {
-		if unknownAsStar {
-			return unit{kind: unitStar}
-		}
-		return unit{kind: unitOpaque, ref: name}
-	}
-	at := 0
+// compile turns a resource pattern into an instances.Pattern.
+// With unknownAsStar an unknown, or a policy variable, is read as '*', the
+// most it could stand for.
+func compile(v Value, unknownAsStar bool) instances.Pattern {
+	var buf [4]instances.Unknown // most values hold few: no allocation
+	unknowns := buf[:0]
 	for _, u := range v.Unknowns {
-		out = appendUnits(out, v.Text[at:u.At], opaque)
-		at = u.At
-		out = append(out, opaque(u.Name))
+		unknowns = append(unknowns, instances.Unknown{At: u.At, Name: u.Name})
 	}
-	return appendUnits(out, v.Text[at:], opaque)
-}
-
-// appendUnits appends the units of literal pattern text.
-func appendUnits(out []unit, s string, variable func(string) unit) []unit {
-	for i := 0; i < len(s); {
-		if strings.HasPrefix(s[i:], "${") {
-			if j := strings.IndexByte(s[i:], '}'); j > 0 {
-				switch name := s[i+2 : i+j]; name {
-				case "*", "?", "$":
-					out = append(out, unit{kind: unitChar, r: rune(name[0])})
-				default:
-					out = append(out, variable(name))
-				}
-				i += j + 1
-				continue
-			}
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch r {
-		case '*':
-			out = append(out, unit{kind: unitStar})
-		case '?':
-			out = append(out, unit{kind: unitAny})
-		default:
-			out = append(out, unit{kind: unitChar, r: r})
-		}
-	}
-	return out
+	return instances.Compile(v.Text, unknowns, unknownAsStar)
 }

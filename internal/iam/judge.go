@@ -1,6 +1,10 @@
 package iam
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
+)
 
 // Judge remembers, from one policy to the next, what deciding resource
 // patterns cost most to find out: which families a statement's Resource
@@ -54,7 +58,7 @@ func (j *Judge) cover(st *Statement, budget *int, decide func() (coverResult, bo
 }
 
 // describe is the package's describe, remembered.
-func (j *Judge) describe(st *Statement, open Family, notes familyNotes) string {
+func (j *Judge) describe(st *Statement, open instances.Family, notes familyNotes) string {
 	if j == nil {
 		return describe(st, open, notes)
 	}

@@ -3,6 +3,8 @@ package iam
 import (
 	"reflect"
 	"testing"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
 )
 
 // TestJudgeAgreesWithEvaluate judges every case of evalCases, twice over,
@@ -51,9 +53,9 @@ func TestJudgeCharges(t *testing.T) {
 		res := j.cover(st, &budget, func() (coverResult, bool) {
 			calls++
 			budget -= work
-			return coverResult{open: FamilyEC2}, exact
+			return coverResult{open: instances.FamilyEC2}, exact
 		})
-		if res.open != FamilyEC2 || budget != wantBudget || calls != wantCalls {
+		if res.open != instances.FamilyEC2 || budget != wantBudget || calls != wantCalls {
 			t.Errorf("open %v, budget left %d, decided %d times; want %d and %d", res.open, budget, calls, wantBudget, wantCalls)
 		}
 	}

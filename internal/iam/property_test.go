@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
+	"github.com/ssm-guardrails/ssm-guardrails/internal/iam/instances"
 )
 
 // TestAgainstBruteForce checks Evaluate on random policies against a
@@ -36,7 +37,7 @@ func TestAgainstBruteForce(t *testing.T) {
 }
 
 type outcome struct {
-	fams        iam.Family
+	fams        instances.Family
 	ineffective bool
 }
 
@@ -218,9 +219,9 @@ func probeIDs(prefix string, lengths []int, specific string) []string {
 
 type place struct{ arns [][]rune } // one ARN per probe ID
 
-func refPlaces(f iam.Family) []place {
+func refPlaces(f instances.Family) []place {
 	service, resource, ids := "ec2", "instance/", refEC2IDs
-	if f == iam.FamilyManaged {
+	if f == instances.FamilyManaged {
 		service, resource, ids = "ssm", "managed-instance/", refManagedIDs
 	}
 	var out []place
@@ -463,7 +464,7 @@ func reference(p *iam.Policy, action string) map[int]outcome {
 // Resource or excluded by its NotResource; for a Deny, denied.
 type matches struct {
 	p      *iam.Policy
-	places map[iam.Family][]place
+	places map[instances.Family][]place
 	in     [][][][]bool // statement, family, place, ID
 }
 
@@ -480,7 +481,7 @@ func newMatches(p *iam.Policy) *matches {
 			pats = append(pats, []rune(refPattern(v, deny)))
 		}
 		byFam := make([][][]bool, 3)
-		for _, f := range []iam.Family{iam.FamilyEC2, iam.FamilyManaged} {
+		for _, f := range []instances.Family{instances.FamilyEC2, instances.FamilyManaged} {
 			for _, pl := range m.places[f] {
 				row := make([]bool, len(pl.arns))
 				for j, arn := range pl.arns {
@@ -499,14 +500,14 @@ func newMatches(p *iam.Policy) *matches {
 	return m
 }
 
-var refUniverse = map[iam.Family][]place{iam.FamilyEC2: refPlaces(iam.FamilyEC2), iam.FamilyManaged: refPlaces(iam.FamilyManaged)}
+var refUniverse = map[instances.Family][]place{instances.FamilyEC2: refPlaces(instances.FamilyEC2), instances.FamilyManaged: refPlaces(instances.FamilyManaged)}
 
 // exposedFamilies: the families of which some request has every
 // instance of some place granted by statement i and not all taken back.
-func (m *matches) exposedFamilies(i int, action string, skip func(iam.Condition) bool) iam.Family {
+func (m *matches) exposedFamilies(i int, action string, skip func(iam.Condition) bool) instances.Family {
 	st := &m.p.Statements[i]
-	var fams iam.Family
-	for _, f := range []iam.Family{iam.FamilyEC2, iam.FamilyManaged} {
+	var fams instances.Family
+	for _, f := range []instances.Family{instances.FamilyEC2, instances.FamilyManaged} {
 		for r := range requests {
 			if !allConditionsHold(st, r, skip) {
 				continue
@@ -530,7 +531,7 @@ func (m *matches) exposedFamilies(i int, action string, skip func(iam.Condition)
 
 // coversPlace: the Resource patterns match every instance of the place,
 // or a NotResource leaves at least one of them in.
-func (m *matches) coversPlace(i int, f iam.Family, k int) bool {
+func (m *matches) coversPlace(i int, f instances.Family, k int) bool {
 	st := &m.p.Statements[i]
 	all, someLeft := true, false
 	for _, in := range m.in[i][f][k] {
@@ -576,7 +577,7 @@ func (m *matches) denies(action string, r request) [][]int {
 
 // deniedEverywhere: every instance of the place is denied by a group all
 // of whose readings deny it (a Resource matches, or no NotResource does).
-func (m *matches) deniedEverywhere(groups [][]int, f iam.Family, k int) bool {
+func (m *matches) deniedEverywhere(groups [][]int, f instances.Family, k int) bool {
 	for j := range m.places[f][k].arns {
 		denied := false
 		for _, g := range groups {

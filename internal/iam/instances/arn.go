@@ -1,11 +1,11 @@
-package iam
+package instances
 
 import "fmt"
 
 // This file describes the instance ARNs of each family as a language,
 // exactly: the automaton of cover.go reads patterns against it.
 
-// Family is a set of managed-instance families.
+// Family is a set of managed-instance families: a bitset.
 type Family uint8
 
 const (
@@ -13,8 +13,8 @@ const (
 	FamilyManaged                    // arn:PARTITION:ssm:REGION:ACCOUNT:managed-instance/mi-...
 )
 
-// allFamilies is every family, in the order messages name them.
-var allFamilies = []Family{FamilyEC2, FamilyManaged}
+// Families is every family, in the order messages name them.
+var Families = []Family{FamilyEC2, FamilyManaged}
 
 // String names the families for messages.
 func (f Family) String() string {

@@ -1,12 +1,7 @@
-package iam
-
-import (
-	"encoding/binary"
-	"math/bits"
-	"strings"
-)
-
-// This file decides, exactly, what a set of resource patterns covers.
+// Package instances decides, exactly, which instance ARNs a set of IAM
+// resource patterns covers, less what Deny statements take back. It is
+// pure and knows no policy type: it reads compiled patterns and answers
+// with instance families.
 //
 // An Allow statement exposes family f when some place (a partition, a
 // region and an account) has every instance ID of f granted by it and not
@@ -28,18 +23,28 @@ import (
 //
 // Cost: a step costs one pass over the patterns' live positions, and a
 // budget shared by one evaluation bounds the words of state all steps
-// write (workBudget); the states of one automaton are bounded too (a
+// write (WorkBudget); the states of one automaton are bounded too (a
 // glob's subset automaton can grow exponentially in the number of '?'
 // after a '*'), as are the pairs one search visits. Past a bound the
 // answer is the reading that reports (the Allow covers and the Deny does
-// not), and the message says the patterns could not be decided.
+// not), and the families so decided are marked Undecided.
+package instances
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+)
+
+// WorkBudget is the work one evaluation may spend: the words of state
+// written by the steps of its automata.
+const WorkBudget = 1 << 24
 
 const (
 	maxStates     = 1 << 13
 	maxStateWords = 1 << 18 // words of state in one automaton (2 MiB)
 	maxPairs      = 1 << 15
 	maxUnits      = 1 << 18 // pattern units in one question (6 MiB)
-	workBudget    = 1 << 24 // words of state written by the steps of one evaluation
 )
 
 // symbol is one letter of the alphabet the automaton reads: a character,
@@ -51,6 +56,136 @@ type symbol struct {
 	// set of classes the character stands for as one no pattern names.
 	fromPattern bool
 	rep         [4]bool
+}
+
+// Question is what a statement's resource patterns cover, with the Deny
+// places that apply to it.
+type Question struct {
+	Resource    []Pattern
+	NotResource []Pattern
+	// HasNotResource is set when the statement has a NotResource element,
+	// even one whose patterns match no instance.
+	HasNotResource bool
+	// Denies are the Deny places that apply: each takes back what every
+	// one of its readings takes back.
+	Denies [][]Deny
+}
+
+// Deny is one reading of a Deny place: it takes back what one of Patterns
+// matches, or with Not what none of them does (a NotResource).
+type Deny struct {
+	Patterns []Pattern
+	Not      bool
+}
+
+// Cover is the answer to a Question.
+type Cover struct {
+	// Open is the families of which some place is granted whole and not
+	// taken back whole.
+	Open Family
+	// Undecided is the families of Open whose coverage was too costly to
+	// decide within a bound: they are read as open, the reading that
+	// reports.
+	Undecided Family
+	elsewhere [FamilyEC2 | FamilyManaged + 1]string
+}
+
+// Elsewhere says, of an open family whose open places are all outside
+// partition aws, how the ARNs of one begin ("arn:aws-cn:ec2:...:"); else "".
+func (c *Cover) Elsewhere(f Family) string { return c.elsewhere[f] }
+
+// Cover decides the question, charging the work to budget (see
+// WorkBudget). Patterns that match no instance ARN are left out: they
+// never decide it.
+func (q *Question) Cover(budget *int) Cover {
+	cq := &coverQuestion{hasNot: q.HasNotResource}
+	units := 0
+	keep := func(out []Pattern, p Pattern) ([]Pattern, Family) {
+		fams := MayMatch(p)
+		if fams != 0 {
+			units += len(p) + 1
+			out = append(out, p)
+		}
+		return out, fams
+	}
+	var reach Family // the families some Resource entry may match
+	for _, p := range q.Resource {
+		var fams Family
+		cq.allow, fams = keep(cq.allow, p)
+		reach |= fams
+	}
+	if cq.hasNot {
+		reach = FamilyEC2 | FamilyManaged
+		for _, p := range q.NotResource {
+			cq.not, _ = keep(cq.not, p)
+		}
+	}
+	if reach == 0 {
+		return Cover{}
+	}
+	for _, place := range q.Denies {
+		var group []denyReading
+		for _, r := range place {
+			from := len(cq.deny)
+			for _, p := range r.Patterns {
+				cq.deny, _ = keep(cq.deny, p)
+			}
+			group = append(group, denyReading{from: from, to: len(cq.deny), not: r.Not})
+		}
+		cq.denies = append(cq.denies, group)
+	}
+	if units > maxUnits {
+		return Cover{Open: reach, Undecided: reach}
+	}
+	var c Cover
+	a := newAutomaton(cq, budget)
+	for _, f := range Families {
+		if reach&f == 0 {
+			continue
+		}
+		if found, elsewhere := newSearch(a, shapes[f]).place(cq.exposes); found {
+			c.Open |= f
+			if a.overrun {
+				c.Undecided |= f
+			} else {
+				c.elsewhere[f] = elsewhere
+			}
+		}
+	}
+	return c
+}
+
+// MayMatch returns the families of which a pattern matches some instance.
+func MayMatch(p Pattern) Family {
+	if allStars(p) {
+		return FamilyEC2 | FamilyManaged
+	}
+	var out Family
+	for _, f := range Families {
+		if patternMayMatch(p, f) {
+			out |= f
+		}
+	}
+	return out
+}
+
+// CoversAlone reports whether one pattern covers every instance of some
+// place of one of the families, exactly: a pattern whose coverage cannot
+// be decided within the budget is not said to.
+func CoversAlone(p Pattern, fams Family, budget *int) bool {
+	if allStars(p) {
+		return true
+	}
+	q := &coverQuestion{allow: []Pattern{p}}
+	a := newAutomaton(q, budget)
+	for _, f := range Families {
+		if fams&f != 0 {
+			if found, _ := newSearch(a, shapes[f]).place(q.exposes); found && !a.overrun {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // denyReading is one reading of a Deny place, as pattern indices: it
@@ -65,11 +200,11 @@ type denyReading struct {
 // readings that apply with it, grouped by place: a group takes back what
 // every one of its readings takes back.
 type coverQuestion struct {
-	allow  [][]unit // Resource
-	not    [][]unit // NotResource
+	allow  []Pattern // Resource
+	not    []Pattern // NotResource
 	hasNot bool
 	denies [][]denyReading // indices into deny
-	deny   [][]unit
+	deny   []Pattern
 }
 
 // automaton is the lazily built subset automaton of a question's patterns.
@@ -93,7 +228,7 @@ type automaton struct {
 
 func newAutomaton(q *coverQuestion, budget *int) *automaton {
 	a := &automaton{q: q, index: map[string]int32{}, budget: budget}
-	var pats [][]unit
+	var pats []Pattern
 	pats = append(pats, q.allow...)
 	pats = append(pats, q.not...)
 	pats = append(pats, q.deny...)
@@ -126,7 +261,7 @@ const shapeLetters = "arn:ec2ssm-instance/i-managed-instance/mi-" + "aws-cn-us-g
 // buildAlphabet collects the letters the search needs: the shapes'
 // characters, the patterns' characters, for each class one character no
 // pattern names, and every unknown the patterns hold.
-func (a *automaton) buildAlphabet(pats [][]unit) {
+func (a *automaton) buildAlphabet(pats []Pattern) {
 	seen := map[rune]int{}
 	refs := map[string]bool{}
 	addChar := func(r rune, fromPattern bool) int {
@@ -441,7 +576,7 @@ func (s *search) spell(nodes []searchNode, i int) string {
 // of family f: the product of the pattern's positions and the shape is
 // searched for an accepting pair, without building an automaton. Most
 // patterns are short, so the marks fit in a buffer on the stack.
-func patternMayMatch(p []unit, f Family) bool {
+func patternMayMatch(p Pattern, f Family) bool {
 	sh := shapes[f]
 	n := len(sh.edges)
 	var seenBuf [96]uint64
