@@ -72,13 +72,25 @@ type substitution struct {
 	vars *syntax.Node // the variables map of Fn::Sub [template, vars], or nil
 }
 
-// values resolves every item of an element.
+// values resolves every item of an element; nil when none has a value.
 func (r resolver) values(n *syntax.Node) iam.Values {
+	items := n.List()
 	var out iam.Values
-	for _, item := range n.List() {
+	for _, item := range items {
+		if out == nil {
+			out = make(iam.Values, 0, len(items)) // most items are one value each
+		}
+		if item.IsScalar() && (item.Kind != syntax.KindString || r.sub == nil) {
+			// What resolve gives for it, without a list of one.
+			out = append(out, r.value(literal(item.Text)))
+			continue
+		}
 		for _, v := range r.resolve(item) {
 			out = append(out, r.value(v))
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -277,7 +277,7 @@ func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 	for _, item := range statements {
 		outer := e.enter(item)
 		if e.firstRead(item, readStatement) {
-			p.Statements = append(p.Statements, e.statements(item)...)
+			p.Statements = e.appendStatements(p.Statements, item)
 		}
 		e.leave(outer)
 	}
