@@ -341,6 +341,10 @@ func (t *templateRun) add(literal string) { t.text = append(t.text, literal...) 
 
 // unknown adds a reference to what the scanner cannot see.
 func (t *templateRun) unknown(name string, kind iam.UnknownKind) {
+	if t.unknowns == nil {
+		// Room for every reference left: an ARN has several.
+		t.unknowns = make([]iam.Unknown, 0, strings.Count(t.template[t.start:], "${"))
+	}
 	t.unknowns = append(t.unknowns, iam.Unknown{At: len(t.text), Name: name, Kind: kind})
 	t.verbatim = false
 }
