@@ -163,7 +163,12 @@ func (e *extractor) push(seg string) { e.path = append(e.path, seg) }
 func (e *extractor) pop()            { e.path = e.path[:len(e.path)-1] }
 
 func (e *extractor) pathString() string {
+	size := 0
+	for _, seg := range e.path {
+		size += 1 + len(seg)
+	}
 	var b strings.Builder
+	b.Grow(size)
 	for _, seg := range e.path {
 		if b.Len() > 0 && !strings.HasPrefix(seg, "[") {
 			b.WriteByte('.')
