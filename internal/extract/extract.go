@@ -265,8 +265,13 @@ func (e *extractor) subTemplate(arg *syntax.Node, origin iam.Origin) {
 	if arg.Kind == syntax.KindList && len(arg.Items) == 2 {
 		template, vars = arg.Items[0], arg.Items[1]
 	}
-	if template.Kind == syntax.KindString {
-		e.embedded(template, origin, &substitution{vars: vars})
+	if template.Kind != syntax.KindString {
+		return
+	}
+	// Most templates are names and ARNs: the substitution is made only
+	// for one that may be a policy.
+	if text, offsets, ok := e.embeddedText(template); ok {
+		e.readString(text, offsets, origin, &substitution{vars: vars})
 	}
 }
 

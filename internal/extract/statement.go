@@ -274,15 +274,22 @@ func (ch *choice) get(n *syntax.Node, key string) *syntax.Node {
 	return n.Get(key)
 }
 
-// fields returns the fields of map n as ch reads duplicate keys.
+// fields returns the fields of map n as ch reads duplicate keys: n's own
+// list when it reads them all (a map without duplicate keys), which the
+// caller must not change.
 func (ch *choice) fields(n *syntax.Node) []syntax.Field {
-	var out []syntax.Field
-	for _, field := range n.Fields {
-		if ch.get(n, field.Key.Text) == field.Value {
-			out = append(out, field)
+	for i, field := range n.Fields {
+		if ch.get(n, field.Key.Text) != field.Value {
+			out := append([]syntax.Field(nil), n.Fields[:i]...)
+			for _, field := range n.Fields[i+1:] {
+				if ch.get(n, field.Key.Text) == field.Value {
+					out = append(out, field)
+				}
+			}
+			return out
 		}
 	}
-	return out
+	return n.Fields
 }
 
 // reading appends the statement n as ch reads it to dst. absent is set
