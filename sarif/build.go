@@ -152,13 +152,13 @@ func newRun(opts Options, rules []*rules.Rule) *gosarif.Run {
 // encode writes the log the way Write does: two-space indents, no HTML
 // escaping (policies are full of "<", ">" and "&" in conditions), a final
 // newline. Maps (properties, originalUriBaseIds) are written in key order.
+// The encoder writes compact JSON, which appendIndented indents.
 func encode(out *gosarif.Report) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return appendIndented(make([]byte, 0, buf.Len()*2), buf.Bytes()), nil
 }

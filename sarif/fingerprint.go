@@ -1,8 +1,10 @@
 package sarif
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -76,6 +78,7 @@ func LineHashes(content []byte, lines []int) []string {
 	}
 	last := lines[len(lines)-1]
 	h := newLineHasher(last)
+	defer lineHashers.Put(h)
 	for i := 0; i < len(content) && len(h.hashes) < last; {
 		if content[i] < utf8.RuneSelf {
 			i += h.addASCII(content[i:], last)
@@ -174,12 +177,21 @@ type lineStart struct {
 }
 
 // newLineHasher returns a hasher for a file whose lines up to line last
-// are needed.
+// are needed. Hashers are reused: the workers of a scan fingerprint one
+// file after another, and the raw hashes of a file's lines are a
+// slice as long as the file.
 func newLineHasher(last int) *lineHasher {
-	h := &lineHasher{due: noneDue, hashes: make([]uint64, 0, last)}
+	h := lineHashers.Get().(*lineHasher)
+	hashes := h.hashes[:0]
+	if cap(hashes) < last {
+		hashes = make([]uint64, 0, last)
+	}
+	*h = lineHasher{due: noneDue, hashes: hashes}
 	h.startLine()
 	return h
 }
+
+var lineHashers = sync.Pool{New: func() any { return new(lineHasher) }}
 
 // startLine notes that the next kept unit starts a line.
 func (h *lineHasher) startLine() {
@@ -238,6 +250,11 @@ var unitWeight, unitValue = func() (w, v [256]uint64) {
 	return w, v
 }()
 
+const (
+	eightSpaces = 0x2020202020202020
+	hashBaseTo4 = hashBase * hashBase * hashBase * hashBase
+)
+
 // addASCII is add for the bytes of p up to the first that is not ASCII,
 // with the state in locals: nearly every byte of a policy file is ASCII.
 // Bytes that are neither line breaks nor non-ASCII go two at a time, with
@@ -248,6 +265,33 @@ func (h *lineHasher) addASCII(p []byte, last int) int {
 	prefix, kept, due, afterCR := h.prefix, h.kept, h.due, h.afterCR
 	i := 0
 	for i < len(p) {
+		if p[i] == ' ' && i+1 < len(p) && p[i+1] == ' ' {
+			// A run of spaces (a third of the bytes of an indented
+			// file) changes nothing but afterCR: skip it eight at a time.
+			i += 2
+			for i+8 <= len(p) && binary.LittleEndian.Uint64(p[i:]) == eightSpaces {
+				i += 8
+			}
+			for i < len(p) && p[i] == ' ' {
+				i++
+			}
+			afterCR = false
+			continue
+		}
+		if i+4 <= len(p) && due-kept > 4 {
+			// Four units kept as they are (no blank, line break, control
+			// or non-ASCII byte) that complete no line: their share of the
+			// prefix hash is worked out apart from it, which leaves one
+			// multiply and one add of the prefix for the four.
+			if x := binary.LittleEndian.Uint32(p[i:]); (x-0x21212121|x)&0x80808080 == 0 {
+				four := ((uint64(x&0xFF)*hashBase+uint64(x>>8&0xFF))*hashBase+uint64(x>>16&0xFF))*hashBase + uint64(x>>24)
+				prefix = prefix*hashBaseTo4 + four
+				kept += 4
+				i += 4
+				afterCR = false
+				continue
+			}
+		}
 		if i+1 < len(p) {
 			c1, c2 := p[i], p[i+1]
 			w1, w2 := unitWeight[c1], unitWeight[c2]

@@ -326,7 +326,8 @@ func TestLineHashesOfSomeLines(t *testing.T) {
 // makes, and checks that asking for one line gives that line's hash.
 func FuzzLineHashes(f *testing.F) {
 	for _, s := range []string{"", "a", "a\nb", "a\r\nb\r\rc", " \t\r \n", "é😀\n" + strings.Repeat("x ", 120) + "\ny",
-		"  Queue:\n    Type: AWS::SQS::Queue\r\n\n\n" + strings.Repeat("ab\n", 150)} {
+		"  Queue:\n    Type: AWS::SQS::Queue\r\n\n\n" + strings.Repeat("ab\n", 150),
+		"a\r" + strings.Repeat(" ", 21) + "\nb\r\n" + strings.Repeat(" ", 9) + "c  \t  d" + strings.Repeat(" ", 120)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

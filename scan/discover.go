@@ -42,7 +42,8 @@ type candidate struct {
 // read is made here, from directory entries and Lstat, so files that must
 // not be opened (FIFOs, devices, links out of the root) never are.
 type discoverer struct {
-	opts Options
+	opts             Options
+	include, exclude []glob
 	// seen holds the names of the files added when several paths are
 	// given, which may name a file twice; one path never does.
 	seen       map[string]bool
@@ -65,7 +66,8 @@ func discoverWith(opts Options, found func(candidate)) (*discoverer, error) {
 			return nil, fmt.Errorf("invalid glob %q", g)
 		}
 	}
-	d := &discoverer{opts: opts, found: found, assemblies: map[string]bool{}}
+	d := &discoverer{opts: opts, found: found, assemblies: map[string]bool{},
+		include: compileGlobs(opts.Include), exclude: compileGlobs(opts.Exclude)}
 	if len(opts.Paths) > 1 {
 		d.seen = map[string]bool{}
 	}
@@ -275,17 +277,14 @@ func isCDKAssetDir(dir, name string) bool {
 	return err == nil
 }
 
-func (d *discoverer) included(rel string) bool { return matchAny(d.opts.Include, rel) }
+func (d *discoverer) included(rel string) bool { return matchAny(d.include, rel) }
 
 // excluded also prunes directories: "**/node_modules/**" excludes the
-// node_modules directory itself.
+// node_modules directory itself. No literal of a glob holds a slash, so
+// rel+"/" is worth matching only where rel holds them all.
 func (d *discoverer) excluded(rel string) bool {
-	return matchAny(d.opts.Exclude, rel) || matchAny(d.opts.Exclude, rel+"/")
-}
-
-func matchAny(globs []string, rel string) bool {
-	for _, g := range globs {
-		if ok, _ := doublestar.Match(g, rel); ok {
+	for _, g := range d.exclude {
+		if g.mayMatch(rel) && (g.match(rel) || g.match(rel+"/")) {
 			return true
 		}
 	}

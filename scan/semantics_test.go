@@ -533,6 +533,22 @@ func TestDuplicateKeysEveryReading(t *testing.T) {
 			},
 		},
 		{
+			name: "a duplicate operator in a Condition: the reading that takes the other one grants",
+			content: "{\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\",\n" +
+				"  \"Condition\": {\"StringEquals\": {\"ssm:resourceTag/env\": \"prod\"},\n  \"StringEquals\": {\"aws:PrincipalTag/x\": \"y\"}}}]}",
+			want: []string{
+				`IAM-SSM-1 2:1 Allow grants ssm:SendCommand on all EC2 and managed instances (Action "ssm:SendCommand", Resource "*"): ` +
+					`StringEquals on aws:PrincipalTag/x says nothing about the target instance; reading the duplicate "StringEquals" on line 4`,
+				`warning 4:3 duplicate key "StringEquals" (also on line 3): readers differ on which one counts`,
+			},
+		},
+		{
+			name: "a duplicate condition key: every reading pins the instances",
+			content: "{\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\", \"Resource\": \"*\",\n" +
+				"  \"Condition\": {\"StringEquals\": {\"ssm:resourceTag/env\": \"prod\",\n  \"ssm:resourceTag/env\": [\"prod\", \"*\"]}}}]}",
+			want: []string{`warning 4:3 duplicate key "ssm:resourceTag/env" (also on line 3): readers differ on which one counts`},
+		},
+		{
 			name: "duplicates where no reading grants",
 			content: "{\"Statement\": [\n{\"Effect\": \"Allow\", \"Action\": \"ssm:SendCommand\",\n" +
 				"  \"Resource\": \"arn:aws:ssm:*::document/a\",\n  \"Resource\": \"arn:aws:ssm:*::document/b\"}]}",

@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"strconv"
-
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -103,7 +101,7 @@ func (e *extractor) exportAttachments(root *syntax.Node) {
 					found = append(found, iam.Attachment{Policy: iam.Literal(arn.Text), Span: arn.Span(e.src)})
 				}
 			}
-			e.push("[" + strconv.Itoa(i) + "]")
+			e.push(indexSegment(i))
 			e.attached(namedOrigin(principal, iam.Origin{}), "AttachedManagedPolicies", found)
 			e.pop()
 		}

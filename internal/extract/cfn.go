@@ -88,7 +88,7 @@ func (e *extractor) intrinsicPolicy(name string, arg *syntax.Node, origin iam.Or
 		e.pop()
 		return true
 	}
-	if len(e.path) == 0 || !policyKeys[e.path[len(e.path)-1]] {
+	if len(e.path) == 0 || !isPolicyKey(e.path[len(e.path)-1]) {
 		return false
 	}
 	switch name {

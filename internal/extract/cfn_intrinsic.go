@@ -72,13 +72,25 @@ type substitution struct {
 	vars *syntax.Node // the variables map of Fn::Sub [template, vars], or nil
 }
 
-// values resolves every item of an element.
+// values resolves every item of an element; nil when none has a value.
 func (r resolver) values(n *syntax.Node) iam.Values {
+	items := n.List()
 	var out iam.Values
-	for _, item := range n.List() {
+	for _, item := range items {
+		if out == nil {
+			out = make(iam.Values, 0, len(items)) // most items are one value each
+		}
+		if item.IsScalar() && (item.Kind != syntax.KindString || r.sub == nil) {
+			// What resolve gives for it, without a list of one.
+			out = append(out, r.value(literal(item.Text)))
+			continue
+		}
 		for _, v := range r.resolve(item) {
 			out = append(out, r.value(v))
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -272,39 +284,85 @@ func (r resolver) fnSub(arg *syntax.Node) []textValue {
 }
 
 // template substitutes the references of one Fn::Sub template string.
+// The text between two references that take alternatives (variables and
+// parameters) is the same in every alternative: it is gathered into one
+// run and appended once, its source being the template's own text.
 func (r resolver) template(s string, vars *syntax.Node) []textValue {
 	results := []textValue{{}}
-	for s != "" {
-		i := strings.Index(s, "${")
+	var buf [128]byte
+	run := templateRun{template: s, text: buf[:0], verbatim: true}
+	for at := 0; at < len(s); {
+		i := strings.Index(s[at:], "${")
 		if i < 0 {
-			results = appendAll(results, literal(s))
+			run.add(s[at:])
 			break
 		}
-		results = appendAll(results, literal(s[:i]))
+		i += at
+		run.add(s[at:i])
 		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
-			results = appendAll(results, literal(s[i:]))
+			run.add(s[i:])
 			break
 		}
 		name := s[i+2 : i+j]
-		whole := s[i : i+j+1]
-		s = s[i+j+1:]
+		at = i + j + 1
 		switch {
 		case strings.HasPrefix(name, "!"):
-			results = appendAll(results, textValue{text: "${" + name[1:] + "}", source: whole})
+			run.text = append(append(append(run.text, "${"...), name[1:]...), '}')
+			run.verbatim = false
 		case pseudoParameters[name]:
-			results = appendAll(results, pseudo(name, whole))
+			run.unknown(name, iam.UnknownPlace)
 		case vars.Get(name) != nil:
-			results = product(results, r.resolve(vars.Get(name)), "")
+			results = product(run.flush(results, i, at), r.resolve(vars.Get(name)), "")
 		default:
 			if vs, ok := r.parameter(name); ok {
-				results = product(results, vs, "")
+				results = product(run.flush(results, i, at), vs, "")
 			} else {
-				results = appendAll(results, unknown(name, whole, iam.UnknownSpecific))
+				run.unknown(name, iam.UnknownSpecific)
 			}
 		}
 	}
-	return results
+	return run.flush(results, len(s), len(s))
+}
+
+// templateRun is the text of a Fn::Sub template since the last reference
+// that takes alternatives: template[start:] up to where it is read, as
+// text with its unknowns.
+type templateRun struct {
+	template string
+	start    int
+	text     []byte
+	unknowns []iam.Unknown
+	// verbatim is set while text is the template's own text.
+	verbatim bool
+}
+
+func (t *templateRun) add(literal string) { t.text = append(t.text, literal...) }
+
+// unknown adds a reference to what the scanner cannot see.
+func (t *templateRun) unknown(name string, kind iam.UnknownKind) {
+	if t.unknowns == nil {
+		// Room for every reference left: an ARN has several.
+		t.unknowns = make([]iam.Unknown, 0, strings.Count(t.template[t.start:], "${"))
+	}
+	t.unknowns = append(t.unknowns, iam.Unknown{At: len(t.text), Name: name, Kind: kind})
+	t.verbatim = false
+}
+
+// flush appends the run, which ends at end, to every alternative, and
+// starts the next run at next.
+func (t *templateRun) flush(alts []textValue, end, next int) []textValue {
+	if t.start < end {
+		v := textValue{source: t.template[t.start:end], unknowns: t.unknowns}
+		if t.verbatim {
+			v.text = v.source
+		} else {
+			v.text = string(t.text)
+		}
+		alts = appendAll(alts, v)
+	}
+	t.start, t.text, t.unknowns, t.verbatim = next, t.text[:0], nil, true
+	return alts
 }
 
 // join joins the resolved items of Fn::Join [delimiter, list].

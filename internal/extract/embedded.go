@@ -16,26 +16,31 @@ import (
 // Fn::Sub the string is the template of, if any: its ${...} references
 // are then resolved in every value.
 func (e *extractor) embedded(n *syntax.Node, origin iam.Origin, sub *substitution) {
+	if text, offsets, ok := e.embeddedText(n); ok {
+		e.readString(text, offsets, origin, sub)
+	}
+}
+
+// embeddedText is the text of string n, decoded, with its offsets in the
+// file, when it may be a policy: it is JSON or URL-encoded JSON, and
+// passes the pre-filter.
+func (e *extractor) embeddedText(n *syntax.Node) (string, source.OffsetMap, bool) {
 	text := n.Text
 	trimmed := strings.TrimSpace(text)
 	urlEncoded := len(trimmed) > 3 && strings.EqualFold(trimmed[:3], "%7B")
 	// The pre-filter's test, so that a string the filter would let
 	// through for its escapes (\u0053tatement, %53tatement) is read too.
 	if !strings.HasPrefix(trimmed, "{") && !urlEncoded || !MayHoldPolicy([]byte(trimmed)) {
-		return
+		return "", nil, false
 	}
-	var offsets source.OffsetMap
 	if urlEncoded {
 		decoded, err := url.QueryUnescape(trimmed)
 		if err != nil {
-			return
+			return "", nil, false
 		}
-		text = decoded
-		offsets = source.ConstantOffsets(len(text), n.Start)
-	} else {
-		offsets = source.AlignOffsets(text, e.src.Data, n.Start, n.End)
+		return decoded, source.ConstantOffsets(len(decoded), n.Start), true
 	}
-	e.readString(text, offsets, origin, sub)
+	return text, source.AlignOffsets(text, e.src.Data, n.Start, n.End), true
 }
 
 // readString parses and walks text, a policy decoded from the file at

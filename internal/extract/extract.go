@@ -163,7 +163,12 @@ func (e *extractor) push(seg string) { e.path = append(e.path, seg) }
 func (e *extractor) pop()            { e.path = e.path[:len(e.path)-1] }
 
 func (e *extractor) pathString() string {
+	size := 0
+	for _, seg := range e.path {
+		size += 1 + len(seg)
+	}
 	var b strings.Builder
+	b.Grow(size)
 	for _, seg := range e.path {
 		if b.Len() > 0 && !strings.HasPrefix(seg, "[") {
 			b.WriteByte('.')
@@ -173,12 +178,37 @@ func (e *extractor) pathString() string {
 	return b.String()
 }
 
-// trustPolicyKeys hold documents that say who may assume a role, not what
-// it may do.
-var trustPolicyKeys = map[string]bool{"AssumeRolePolicyDocument": true}
+// indexSegment is the path segment of list item i. The walk goes through
+// every list, so the common ones are made once.
+func indexSegment(i int) string {
+	if i < len(smallIndexes) {
+		return smallIndexes[i]
+	}
+	return formatIndex(i)
+}
 
-// policyKeys hold a single policy document in CloudFormation.
-var policyKeys = map[string]bool{"PolicyDocument": true, "InlinePolicy": true}
+var smallIndexes = func() (out [64]string) {
+	for i := range out {
+		out[i] = formatIndex(i)
+	}
+	return out
+}()
+
+func formatIndex(i int) string { return "[" + strconv.Itoa(i) + "]" }
+
+// isTrustPolicyKey reports whether key holds a document that says who may
+// assume a role, not what it may do.
+func isTrustPolicyKey(key string) bool { return key == "AssumeRolePolicyDocument" }
+
+// isPolicyKey reports whether key holds a single policy document in
+// CloudFormation. (A switch: the walk asks it of every key.)
+func isPolicyKey(key string) bool {
+	switch key {
+	case "PolicyDocument", "InlinePolicy":
+		return true
+	}
+	return false
+}
 
 // walk looks for policy documents anywhere below n: a map with a
 // Statement list or object is one. Names found on the way (PolicyName,
@@ -194,7 +224,7 @@ func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
 	switch n.Kind {
 	case syntax.KindList:
 		for i, item := range n.Items {
-			e.push("[" + strconv.Itoa(i) + "]")
+			e.push(indexSegment(i))
 			e.walk(item, origin, depth+1)
 			e.pop()
 		}
@@ -211,10 +241,10 @@ func (e *extractor) walk(n *syntax.Node, origin iam.Origin, depth int) {
 		}
 		origin = namedOrigin(n, origin)
 		for _, f := range n.Fields {
-			if trustPolicyKeys[f.Key.Text] {
+			if isTrustPolicyKey(f.Key.Text) {
 				continue
 			}
-			if policyKeys[f.Key.Text] && (f.Value.Kind == syntax.KindList || f.Value.Kind == syntax.KindNumber || f.Value.Kind == syntax.KindBool) {
+			if isPolicyKey(f.Key.Text) && (f.Value.Kind == syntax.KindList || f.Value.Kind == syntax.KindNumber || f.Value.Kind == syntax.KindBool) {
 				e.warn(f.Value, "%s must be an object or a JSON string, not %s", f.Key.Text, f.Value.Describe())
 			}
 			e.push(f.Key.Text)
@@ -235,8 +265,13 @@ func (e *extractor) subTemplate(arg *syntax.Node, origin iam.Origin) {
 	if arg.Kind == syntax.KindList && len(arg.Items) == 2 {
 		template, vars = arg.Items[0], arg.Items[1]
 	}
-	if template.Kind == syntax.KindString {
-		e.embedded(template, origin, &substitution{vars: vars})
+	if template.Kind != syntax.KindString {
+		return
+	}
+	// Most templates are names and ARNs: the substitution is made only
+	// for one that may be a policy.
+	if text, offsets, ok := e.embeddedText(template); ok {
+		e.readString(text, offsets, origin, &substitution{vars: vars})
 	}
 }
 
@@ -277,7 +312,7 @@ func (e *extractor) policy(statements []*syntax.Node, origin iam.Origin) {
 	for _, item := range statements {
 		outer := e.enter(item)
 		if e.firstRead(item, readStatement) {
-			p.Statements = append(p.Statements, e.statements(item)...)
+			p.Statements = e.appendStatements(p.Statements, item)
 		}
 		e.leave(outer)
 	}

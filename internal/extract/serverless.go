@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"strconv"
-
 	"github.com/ssm-guardrails/ssm-guardrails/internal/iam"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/syntax"
 )
@@ -36,7 +34,7 @@ func (e *extractor) serverless(root *syntax.Node) bool {
 		e.push("resources")
 		for i, fragment := range resources.List() {
 			if resources.Kind == syntax.KindList {
-				e.push("[" + strconv.Itoa(i) + "]")
+				e.push(indexSegment(i))
 			}
 			if isTemplate(fragment) {
 				e.template(self.resolve(fragment))

@@ -44,45 +44,50 @@ type duplicate struct {
 	fields []syntax.Field
 }
 
-// statements reads one statement into its readings.
-func (e *extractor) statements(n *syntax.Node) []iam.Statement {
+// appendStatements appends the readings of statement n to dst.
+func (e *extractor) appendStatements(dst []iam.Statement, n *syntax.Node) []iam.Statement {
 	f := &forks{}
 	f.collect(n, 0)
 	total := 1 << len(f.conditions)
 	for _, d := range f.duplicates {
 		total *= len(d.fields)
 	}
+	start := len(dst)
 	if len(f.conditions) > 10 || total > maxReadings {
-		out, _ := e.reading(n, nil)
-		for i := range out {
-			out[i].Reading.Sometimes = true
+		dst, _ = e.reading(dst, n, nil)
+		for i := start; i < len(dst); i++ {
+			dst[i].Reading.Sometimes = true
 		}
-		return out
+		return dst
 	}
 	if total == 1 {
-		out, _ := e.reading(n, &choice{})
-		for i := range out {
-			out[i].Reading.Sometimes = f.nested
+		dst, _ = e.reading(dst, n, &noForks)
+		for i := start; i < len(dst); i++ {
+			dst[i].Reading.Sometimes = f.nested
 		}
-		return out
+		return dst
 	}
 	e.places++
-	var out []iam.Statement
 	sometimes := f.nested
 	for i := range total {
 		ch, note := f.choice(i, e)
-		stmts, absent := e.reading(n, ch)
+		from := len(dst)
+		var absent bool
+		dst, absent = e.reading(dst, n, ch)
 		sometimes = sometimes || absent
-		for j := range stmts {
-			stmts[j].Reading = iam.Reading{Place: e.places, Duplicate: note}
+		for j := from; j < len(dst); j++ {
+			dst[j].Reading = iam.Reading{Place: e.places, Duplicate: note}
 		}
-		out = append(out, stmts...)
 	}
-	for i := range out {
-		out[i].Reading.Sometimes = sometimes
+	for i := start; i < len(dst); i++ {
+		dst[i].Reading.Sometimes = sometimes
 	}
-	return out
+	return dst
 }
+
+// noForks is the one reading of a statement that has no forks. It is
+// never changed, so every worker shares it.
+var noForks choice
 
 // choice returns the i-th combination of the forks, and how it reads the
 // duplicate keys, for messages.
@@ -269,34 +274,42 @@ func (ch *choice) get(n *syntax.Node, key string) *syntax.Node {
 	return n.Get(key)
 }
 
-// fields returns the fields of map n as ch reads duplicate keys.
+// fields returns the fields of map n as ch reads duplicate keys: n's own
+// list when it reads them all (a map without duplicate keys), which the
+// caller must not change.
 func (ch *choice) fields(n *syntax.Node) []syntax.Field {
-	var out []syntax.Field
-	for _, field := range n.Fields {
-		if ch.get(n, field.Key.Text) == field.Value {
-			out = append(out, field)
+	for i, field := range n.Fields {
+		if ch.get(n, field.Key.Text) != field.Value {
+			out := append([]syntax.Field(nil), n.Fields[:i]...)
+			for _, field := range n.Fields[i+1:] {
+				if ch.get(n, field.Key.Text) == field.Value {
+					out = append(out, field)
+				}
+			}
+			return out
 		}
 	}
-	return out
+	return n.Fields
 }
 
-// reading reads the statement n as ch chooses. absent is set when the
-// reading has no statement (AWS::NoValue). With a nil ch, each Fn::If
-// around a statement yields both, and one elsewhere is read the way that
-// grants the most.
-func (e *extractor) reading(n *syntax.Node, ch *choice) (out []iam.Statement, absent bool) {
+// reading appends the statement n as ch reads it to dst. absent is set
+// when the reading has no statement (AWS::NoValue). With a nil ch, each
+// Fn::If around a statement yields both, and one elsewhere is read the
+// way that grants the most.
+func (e *extractor) reading(dst []iam.Statement, n *syntax.Node, ch *choice) (out []iam.Statement, absent bool) {
 	n, absent = ch.pick(n)
 	if absent {
-		return nil, true
+		return dst, true
 	}
 	if name, arg, ok := intrinsic(n); ok && name == "Fn::If" && arg.Kind == syntax.KindList && len(arg.Items) == 3 {
-		first, a := e.reading(arg.Items[1], ch)
-		second, b := e.reading(arg.Items[2], ch)
-		return append(first, second...), a || b
+		var first, second bool
+		dst, first = e.reading(dst, arg.Items[1], ch)
+		dst, second = e.reading(dst, arg.Items[2], ch)
+		return dst, first || second
 	}
 	if n.Kind != syntax.KindMap {
 		e.warn(n, "a statement must be an object, not %s", n.Describe())
-		return nil, false
+		return dst, false
 	}
 	effect := e.effect(ch, ch.get(n, "Effect"))
 	s := iam.Statement{
@@ -313,7 +326,7 @@ func (e *extractor) reading(n *syntax.Node, ch *choice) (out []iam.Statement, ab
 	if cond := ch.get(n, "Condition"); cond != nil {
 		s.Conditions = e.conditions(ch, cond, effect)
 	}
-	return []iam.Statement{s}, false
+	return append(dst, s), false
 }
 
 // values reads the element key of statement n, which may be absent:
