@@ -2,7 +2,6 @@ package syntax
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -195,9 +194,7 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 	}
 	p.pos++ // }
 	n.End = p.pos
-	if len(p.fields) > base {
-		n.Fields = slices.Clone(p.fields[base:])
-	}
+	n.Fields = p.fieldSlab.copyOf(p.fields[base:])
 	return n, nil
 }
 
@@ -228,9 +225,7 @@ func (p *jsonParser) array(depth int) (*Node, error) {
 	}
 	p.pos++ // ]
 	n.End = p.pos
-	if len(p.items) > base {
-		n.Items = slices.Clone(p.items[base:])
-	}
+	n.Items = p.itemSlab.copyOf(p.items[base:])
 	return n, nil
 }
 

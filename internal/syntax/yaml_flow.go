@@ -84,17 +84,13 @@ func (r *yamlReader) flowCollection(depth int) *Node {
 	n := r.node(Node{Kind: KindList, Start: start, End: r.flowEnd(start)})
 	if isMap {
 		n.Kind = KindMap
-		if len(r.fields) > base {
-			n.Fields = append([]Field(nil), r.fields[base:]...)
-		}
+		n.Fields = r.fieldSlab.copyOf(r.fields[base:])
 		r.fields = r.fields[:base]
 		if merges != nil {
 			r.merge(n, merges)
 		}
 	} else {
-		if len(r.items) > itemBase {
-			n.Items = append([]*Node(nil), r.items[itemBase:]...)
-		}
+		n.Items = r.itemSlab.copyOf(r.items[itemBase:])
 		r.items = r.items[:itemBase]
 	}
 	return n
@@ -115,7 +111,7 @@ func (r *yamlReader) flowPair(k *Node, entry int, oneLine bool, depth int) *Node
 		r.leave() // a key without a value
 	}
 	v := r.flowNode(depth + 1)
-	n := r.node(Node{Kind: KindMap, Fields: []Field{{Key: k, Value: v}}, Start: k.Start, End: r.flowEnd(k.Start)})
+	n := r.node(Node{Kind: KindMap, Fields: r.fieldSlab.copyOf([]Field{{Key: k, Value: v}}), Start: k.Start, End: r.flowEnd(k.Start)})
 	if merge {
 		r.merge(n, []int{0})
 	}

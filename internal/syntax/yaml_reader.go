@@ -359,7 +359,7 @@ func (r *yamlReader) blockMap(col, depth int, first *Node, merge bool) *Node {
 		}
 		k, merge = r.mapKey(depth + 1)
 	}
-	n.Fields = append([]Field(nil), r.fields[base:]...)
+	n.Fields = r.fieldSlab.copyOf(r.fields[base:])
 	r.fields = r.fields[:base]
 	n.End = n.Fields[len(n.Fields)-1].Value.End
 	if merges != nil {
@@ -450,7 +450,7 @@ func (r *yamlReader) blockList(col, depth int, start int) *Node {
 			break // the next key of the map the list is written at the column of
 		}
 	}
-	n.Items = append([]*Node(nil), r.items[base:]...)
+	n.Items = r.itemSlab.copyOf(r.items[base:])
 	r.items = r.items[:base]
 	n.End = n.Items[len(n.Items)-1].End
 	return n

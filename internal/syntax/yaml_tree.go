@@ -75,7 +75,7 @@ func (t *yamlTree) tagged(n *Node, tag string, start int) *Node {
 		return n
 	}
 	key := t.node(Node{Kind: KindString, Text: name, Start: start, End: start + len(tag)})
-	return t.node(Node{Kind: KindMap, Fields: []Field{{Key: key, Value: n}}, Start: start, End: n.End})
+	return t.node(Node{Kind: KindMap, Fields: t.fieldSlab.copyOf([]Field{{Key: key, Value: n}}), Start: start, End: n.End})
 }
 
 // intrinsicTag maps a CloudFormation short-form tag to its long name.
