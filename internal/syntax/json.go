@@ -33,6 +33,7 @@ func parseJSON(src *source.Source, nodes *Nodes) (*Node, []source.Diagnostic, er
 
 func parseJSONData(src *source.Source, data []byte, nodes *Nodes) (*Node, []source.Diagnostic, error) {
 	p := &jsonParser{data: data, src: src, Nodes: nodes}
+	p.texts.fit(len(data))
 	if source.HasBOM(p.data) {
 		p.pos = len(source.BOM)
 	}
@@ -60,7 +61,6 @@ type jsonParser struct {
 	*Nodes
 	fields []Field
 	items  []*Node
-	texts  interner
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {

@@ -6,11 +6,14 @@ package syntax
 // one file after another resets it once a file's tree is dropped: the
 // next file's nodes then take the same memory, where new blocks would be
 // more memory to clear, and more for the collector to reclaim, for every
-// file.
+// file. Its interner lives as long as it does, so that the keys and
+// values files share ("Effect", "Allow", "AWS::IAM::Role") are each one
+// string for the whole scan, not one per file.
 type Nodes struct {
 	nodeSlab  slab[Node]
 	fieldSlab slab[Field]
 	itemSlab  slab[*Node]
+	texts     interner
 }
 
 // slab is the blocks of one type of element.

@@ -25,7 +25,6 @@ type yamlReader struct {
 	pos       int
 	lineStart int // offset of the line pos is on
 	anchors   map[string]*Node
-	texts     interner
 	// The fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
@@ -46,6 +45,7 @@ func readYAML(src *source.Source, nodes *Nodes) (docs []*Node, warnings []source
 		return nil, nil, false
 	}
 	r := &yamlReader{yamlTree: yamlTree{src: src, Nodes: nodes}, data: src.Data}
+	r.texts.fit(len(r.data))
 	defer func() {
 		if v := recover(); v != nil {
 			if _, left := v.(leftToGoYAML); !left {
