@@ -89,22 +89,45 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 	if folded == nil {
 		text = r.texts.text(r.data[start:end])
 	}
-	return r.node(Node{Kind: plainKind(resolvedTag(text)), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
+	return r.node(Node{Kind: resolvedKind(text), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
 }
 
-// resolvedTag is the tag YAML gives an untagged plain scalar. Only text
-// that starts like a number, a boolean, a null or the merge key can be
-// anything but a string; go-yaml decides the rest.
-func resolvedTag(text string) string {
-	if text == "" {
-		return "!!null"
+// resolvedKind is the kind YAML gives an untagged plain scalar: these
+// words are nulls and booleans, text that starts like a number may be a
+// number, and the rest are strings. go-yaml decides what starts like a
+// number, but for two kinds of text templates are full of: digits alone
+// (an account, a port) are a number, an int or after a 0 a float, and
+// text that starts with a digit other than 0 and holds a byte no number
+// has, and is no date (2006-01-02), is a string (a hash, a version).
+func resolvedKind(text string) Kind {
+	switch text {
+	case "", "~", "null", "Null", "NULL":
+		return KindNull
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return KindBool
 	}
-	switch c := text[0]; {
-	case c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == '~', c == '<',
-		strings.IndexByte("yYnNtTfFoO", c) >= 0:
-		return (&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag()
+	c := text[0]
+	if c != '+' && c != '-' && c != '.' && (c < '0' || c > '9') {
+		return KindString
 	}
-	return "!!str"
+	digits, other := 0, false // leading digits; a byte no number has
+	for i := 0; i < len(text); i++ {
+		switch d := text[i]; {
+		case d >= '0' && d <= '9':
+			if digits == i {
+				digits++
+			}
+		case d != '_' && d != '.' && d != 'e' && d != 'E' && d != '+' && d != '-':
+			other = true
+		}
+	}
+	switch {
+	case digits == len(text) && digits <= 18:
+		return KindNumber
+	case c >= '1' && c <= '9' && other && !(digits == 4 && text[4] == '-'):
+		return KindString
+	}
+	return plainKind((&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag())
 }
 
 // quoted reads a single- or double-quoted scalar at pos, folding its lines
