@@ -34,26 +34,14 @@ func (ki *interner) fit(size int) {
 	}
 }
 
-// text is the string of b: interned when it is short.
-func (ki *interner) text(b []byte) string {
+// intern is the string of b: interned when it is short.
+func intern[T string | []byte](ki *interner, b T) string {
 	if len(b) > internMax {
 		return string(b)
 	}
 	slot := &ki.slots[slotOf(b)>>ki.shift]
 	if *slot != string(b) {
 		*slot = string(b)
-	}
-	return *slot
-}
-
-// internString is text for a text that is already a string.
-func (ki *interner) internString(s string) string {
-	if len(s) > internMax {
-		return s
-	}
-	slot := &ki.slots[slotOf(s)>>ki.shift]
-	if *slot != s {
-		*slot = s
 	}
 	return *slot
 }

@@ -240,7 +240,7 @@ func (p *jsonParser) str() (string, error) {
 	for i := p.pos; i < len(p.data); i++ {
 		switch p.data[i] {
 		case '"':
-			s := p.texts.text(p.data[p.pos:i])
+			s := intern(&p.texts, p.data[p.pos:i])
 			p.pos = i + 1
 			return s, nil
 		case '\\', '\n', '\r':

@@ -16,9 +16,7 @@ func (r *yamlReader) flowSpace() {
 		case c == ' ' || c == '\t':
 			r.pos++
 		case c == '#' && (r.pos == r.lineStart || r.data[r.pos-1] == ' ' || r.data[r.pos-1] == '\t'):
-			for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-				r.pos++
-			}
+			r.pos = lineEnd(r.data, r.pos)
 		case r.lineBreak():
 			if r.atMarker() {
 				r.leave()
@@ -104,7 +102,6 @@ func (r *yamlReader) flowPair(k *Node, entry int, oneLine bool, depth int) *Node
 		r.leave() // a key that is not a scalar on one line
 	}
 	merge := k.Text == mergeKey && c == '<'
-	r.keyText(k)
 	r.pos++ // the ':'
 	r.flowSpace()
 	if c := r.at(r.pos); c == ',' || c == ']' {
@@ -127,7 +124,6 @@ func (r *yamlReader) flowKey(depth int) (*Node, bool) {
 	if multiline || r.at(r.pos) != ':' || r.lineStart != keyLine {
 		r.leave() // a key on more than one line, or its ':' on another
 	}
-	r.keyText(n)
 	return n, merge
 }
 

@@ -154,10 +154,11 @@ func (r *yamlReader) atLineEnd() bool {
 // spaces steps over spaces. A tab in block context is left to go-yaml,
 // which allows it in some places and not in others.
 func (r *yamlReader) spaces() {
-	for r.at(r.pos) == ' ' {
-		r.pos++
+	i := r.pos
+	for i < len(r.data) && r.data[i] == ' ' {
+		i++
 	}
-	if r.at(r.pos) == '\t' {
+	if r.pos = i; i < len(r.data) && r.data[i] == '\t' {
 		r.leave()
 	}
 }
@@ -193,9 +194,7 @@ func (r *yamlReader) next() {
 	for {
 		r.spaces()
 		if r.at(r.pos) == '#' && (r.pos == r.lineStart || r.data[r.pos-1] == ' ') {
-			for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-				r.pos++
-			}
+			r.pos = lineEnd(r.data, r.pos)
 		}
 		if !r.lineBreak() {
 			return
@@ -314,7 +313,6 @@ func (r *yamlReader) maybeKey(n *Node, multiline, merge bool, col, depth int, li
 	if multiline || !lineStart || n.End-n.Start > maxSimpleKey {
 		r.leave()
 	}
-	r.keyText(n)
 	return r.blockMap(col, depth, n, merge)
 }
 
@@ -327,11 +325,6 @@ const maxSimpleKey = 1000
 func (r *yamlReader) atValueIndicator() bool {
 	r.spaces()
 	return r.at(r.pos) == ':' && r.blankz(r.pos+1)
-}
-
-// keyText interns the text of key k: templates repeat the same few keys.
-func (r *yamlReader) keyText(k *Node) {
-	k.Text = r.texts.internString(k.Text)
 }
 
 // blockMap reads a block map at column col whose first key has been read;
@@ -375,7 +368,6 @@ func (r *yamlReader) mapKey(depth int) (*Node, bool) {
 	if multiline || !r.atValueIndicator() || n.End-n.Start > maxSimpleKey {
 		r.leave()
 	}
-	r.keyText(n)
 	return n, merge
 }
 

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // The scalars of the YAML reader: each is read as go-yaml's scanner reads
@@ -41,13 +43,7 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 			break
 		}
 		segment := r.pos
-		for !r.blankz(r.pos) {
-			c := r.data[r.pos]
-			if c == ':' && r.blankz(r.pos+1) || flow && (c == ',' || c == '?' || c == '[' || c == ']' || c == '{' || c == '}') {
-				break
-			}
-			r.pos++
-		}
+		r.pos = plainRun(r.data, r.pos, flow)
 		if r.pos > segment {
 			switch {
 			case breaks > 0:
@@ -85,11 +81,41 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 		}
 	}
 	r.pos, r.lineStart = end, endLine
-	text := string(folded)
 	if folded == nil {
-		text = r.texts.text(r.data[start:end])
+		text := intern(&r.texts, r.data[start:end])
+		return r.node(Node{Kind: resolvedKind(text), Text: text, Start: start, End: end}), endLine != firstLine
 	}
+	text := string(folded)
 	return r.node(Node{Kind: resolvedKind(text), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
+}
+
+// plainStops marks the bytes at which a run of a plain scalar's text may
+// end, in block context and in flow context: white space, ':', and the
+// flow indicators.
+var plainStops = func() (stops [2][256]bool) {
+	for _, c := range " \t\n\r:" {
+		stops[0][c], stops[1][c] = true, true
+	}
+	for _, c := range ",?[]{}" {
+		stops[1][c] = true
+	}
+	return stops
+}()
+
+// plainRun returns where the run of text of a plain scalar from i ends: at
+// white space or the end, a ':' before white space or the end, or in flow
+// context an indicator.
+func plainRun(data []byte, i int, flow bool) int {
+	stops := &plainStops[0]
+	if flow {
+		stops = &plainStops[1]
+	}
+	for ; i < len(data); i++ {
+		if c := data[i]; stops[c] && (c != ':' || i+1 == len(data) || source.IsSpace(data[i+1])) {
+			break
+		}
+	}
+	return i
 }
 
 // resolvedKind is the kind YAML gives an untagged plain scalar: these
@@ -143,7 +169,7 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 			if quote == '\'' && r.at(i+1) == '\'' {
 				break // an escaped quote
 			}
-			text := r.texts.text(r.data[r.pos:i])
+			text := intern(&r.texts, r.data[r.pos:i])
 			r.pos = i + 1
 			return r.node(Node{Kind: KindString, Text: text, Start: start, End: quotedEnd(r.data, start, quote)}), false
 		}
@@ -310,9 +336,7 @@ func (r *yamlReader) blockScalar(parent int) *Node {
 		r.pos++
 	}
 	if r.at(r.pos) == '#' {
-		for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-			r.pos++
-		}
+		r.pos = lineEnd(r.data, r.pos)
 	}
 	if r.pos < len(r.data) && !r.lineBreak() {
 		r.leave()
@@ -333,12 +357,9 @@ func (r *yamlReader) blockScalar(parent int) *Node {
 		leadingBreak = 0
 		s = append(s, strings.Repeat("\n", trailing)...)
 		leadingBlank = trailingBlank
-		lineEnd := r.pos
-		for lineEnd < len(r.data) && r.data[lineEnd] != '\n' && r.data[lineEnd] != '\r' {
-			lineEnd++
-		}
-		s = append(s, r.data[r.pos:lineEnd]...)
-		r.pos = lineEnd
+		end := lineEnd(r.data, r.pos)
+		s = append(s, r.data[r.pos:end]...)
+		r.pos = end
 		if r.lineBreak() {
 			leadingBreak = 1
 		}
