@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 
@@ -88,6 +89,27 @@ func FuzzResolvedKind(f *testing.F) {
 		want := plainKind((&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag())
 		if got := resolvedKind(text); got != want {
 			t.Fatalf("resolvedKind(%q) = %v, go-yaml: %v", text, got, want)
+		}
+	})
+}
+
+// FuzzStringEnd checks the eight-bytes-at-a-time search for the end of a
+// string's plain text against a byte at a time.
+func FuzzStringEnd(f *testing.F) {
+	for _, s := range []string{"", `abc"`, `0123456789abcdef"x`, "abcdefgh\\ij", "ab\xff\x80\xa2cdefghij\nk", "\x00\x00\x00\x00\x00\x00\x00\x00\x00\r", "é'é\"é'"} {
+		f.Add([]byte(s), 0, byte('"'))
+		f.Add([]byte(s), 1, byte('\''))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, from int, quote byte) {
+		if from < 0 || from > len(data) || quote != '"' && quote != '\'' {
+			return
+		}
+		want := from
+		for want < len(data) && bytes.IndexByte([]byte{quote, '\\', '\n', '\r'}, data[want]) < 0 {
+			want++
+		}
+		if got := stringEnd(data, from, quote); got != want {
+			t.Fatalf("stringEnd(%q, %d, %q) = %d, want %d", data, from, quote, got, want)
 		}
 	})
 }

@@ -162,20 +162,11 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 	start, firstLine := r.pos, r.lineStart
 	quote := r.data[r.pos]
 	r.pos++
-	// Fast path: one line, no escapes.
-	for i := r.pos; i < len(r.data); i++ {
-		c := r.data[i]
-		if c == quote {
-			if quote == '\'' && r.at(i+1) == '\'' {
-				break // an escaped quote
-			}
-			text := intern(&r.texts, r.data[r.pos:i])
-			r.pos = i + 1
-			return r.node(Node{Kind: KindString, Text: text, Start: start, End: quotedEnd(r.data, start, quote)}), false
-		}
-		if c == '\n' || c == '\r' || c == '\\' && quote == '"' {
-			break
-		}
+	// Fast path: one line, no escapes (nor backslashes).
+	if i := stringEnd(r.data, r.pos, quote); r.at(i) == quote && !(quote == '\'' && r.at(i+1) == '\'') {
+		text := intern(&r.texts, r.data[r.pos:i])
+		r.pos = i + 1
+		return r.node(Node{Kind: KindString, Text: text, Start: start, End: i + 1}), false
 	}
 	var s []byte
 	for {
