@@ -138,7 +138,7 @@ func (p *jsonParser) number() (*Node, error) {
 		}
 		p.pos++
 	}
-	text := string(p.data[start:p.pos])
+	text := intern(&p.texts, p.data[start:p.pos])
 	if _, err := strconv.ParseFloat(text, 64); err != nil {
 		p.pos = start
 		return nil, p.errorf("invalid number %q", text)

@@ -509,7 +509,7 @@ func (r *yamlReader) tag() string {
 	if r.pos == nameStart {
 		r.leave()
 	}
-	return string(r.data[start:r.pos])
+	return intern(&r.texts, r.data[start:r.pos])
 }
 
 // alias reads *name and returns the copy of its anchor's node.
