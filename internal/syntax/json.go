@@ -240,7 +240,7 @@ func (p *jsonParser) str() (string, error) {
 		p.pos = i + 1
 		return s, nil
 	}
-	buf := make([]byte, 0, 64)
+	buf := make([]byte, 0, quotedEnd(p.data, start, '"')-start) // the text is no longer than as written
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		switch c {

@@ -168,7 +168,8 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 		r.pos = i + 1
 		return r.node(Node{Kind: KindString, Text: text, Start: start, End: i + 1}), false
 	}
-	var s []byte
+	end := quotedEnd(r.data, start, quote)
+	s := make([]byte, 0, end-start) // the text is seldom longer than as written
 	for {
 		if r.atMarker() || r.pos >= len(r.data) {
 			r.leave()
@@ -228,7 +229,7 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 		}
 	}
 	r.pos++ // the closing quote
-	return r.node(Node{Kind: KindString, Text: string(s), Start: start, End: quotedEnd(r.data, start, quote)}), r.lineStart != firstLine
+	return r.node(Node{Kind: KindString, Text: string(s), Start: start, End: end}), r.lineStart != firstLine
 }
 
 // escape decodes the escape at pos in a double-quoted scalar, as go-yaml
