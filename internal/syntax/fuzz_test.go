@@ -1,10 +1,12 @@
 package syntax
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 
 	"github.com/tidwall/jsonc"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 	"github.com/ssm-guardrails/ssm-guardrails/internal/testkit"
@@ -68,6 +70,46 @@ func FuzzParseYAML(f *testing.F) {
 		got, gotWarnings, gotErr := ParseWith(source.NewSource(data), &reused)
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotWarnings, wantWarnings) || !reflect.DeepEqual(gotErr, wantErr) {
 			t.Fatalf("parsed with reused nodes: %v, with new ones: %v", gotErr, wantErr)
+		}
+	})
+}
+
+// FuzzResolvedKind checks the kinds the YAML reader gives plain scalars
+// without asking go-yaml against go-yaml's.
+func FuzzResolvedKind(f *testing.F) {
+	for _, s := range []string{"", "~", "null", "NULL", "nULL", "true", "False", "yes", "on", "<<", "<",
+		"0", "00", "09", "0x1F", "0o17", "0b101", "-0b101", "+1", "-1", ".5", ".inf", "-.Inf", ".nan",
+		"1_000", "1e5", "1E+5", "1e400", "6e1234", "3.14", "1.2.3", "10.0.0.0/16", "1:20", "1-2", "1e",
+		"2012-10-17", "2012-10-17T10:00:00Z", "2012-1-7 1:2:3", "1234-", "123456789012",
+		"123456789012345678", "1234567890123456789", "99999999999999999999", "6a6926d3242c",
+		"0d3ccc35", "52666d9c9788", "4.2e-1x", "1\xff", "8080/tcp", "v1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		want := plainKind((&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag())
+		if got := resolvedKind(text); got != want {
+			t.Fatalf("resolvedKind(%q) = %v, go-yaml: %v", text, got, want)
+		}
+	})
+}
+
+// FuzzStringEnd checks the eight-bytes-at-a-time search for the end of a
+// string's plain text against a byte at a time.
+func FuzzStringEnd(f *testing.F) {
+	for _, s := range []string{"", `abc"`, `0123456789abcdef"x`, "abcdefgh\\ij", "ab\xff\x80\xa2cdefghij\nk", "\x00\x00\x00\x00\x00\x00\x00\x00\x00\r", "é'é\"é'"} {
+		f.Add([]byte(s), 0, byte('"'))
+		f.Add([]byte(s), 1, byte('\''))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, from int, quote byte) {
+		if from < 0 || from > len(data) || quote != '"' && quote != '\'' {
+			return
+		}
+		want := from
+		for want < len(data) && bytes.IndexByte([]byte{quote, '\\', '\n', '\r'}, data[want]) < 0 {
+			want++
+		}
+		if got := stringEnd(data, from, quote); got != want {
+			t.Fatalf("stringEnd(%q, %d, %q) = %d, want %d", data, from, quote, got, want)
 		}
 	})
 }

@@ -1,8 +1,9 @@
 package syntax
 
 import (
+	"encoding/binary"
 	"fmt"
-	"slices"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -34,6 +35,7 @@ func parseJSON(src *source.Source, nodes *Nodes) (*Node, []source.Diagnostic, er
 
 func parseJSONData(src *source.Source, data []byte, nodes *Nodes) (*Node, []source.Diagnostic, error) {
 	p := &jsonParser{data: data, src: src, Nodes: nodes}
+	p.texts.fit(len(data))
 	if source.HasBOM(p.data) {
 		p.pos = len(source.BOM)
 	}
@@ -61,7 +63,6 @@ type jsonParser struct {
 	*Nodes
 	fields []Field
 	items  []*Node
-	texts  interner
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
@@ -80,14 +81,11 @@ func (p *jsonParser) describe() string {
 }
 
 func (p *jsonParser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
+	i := p.pos
+	for i < len(p.data) && source.IsSpace(p.data[i]) {
+		i++
 	}
+	p.pos = i
 }
 
 func (p *jsonParser) value(depth int) (*Node, error) {
@@ -140,7 +138,7 @@ func (p *jsonParser) number() (*Node, error) {
 		}
 		p.pos++
 	}
-	text := string(p.data[start:p.pos])
+	text := intern(&p.texts, p.data[start:p.pos])
 	if _, err := strconv.ParseFloat(text, 64); err != nil {
 		p.pos = start
 		return nil, p.errorf("invalid number %q", text)
@@ -195,9 +193,7 @@ func (p *jsonParser) object(depth int) (*Node, error) {
 	}
 	p.pos++ // }
 	n.End = p.pos
-	if len(p.fields) > base {
-		n.Fields = slices.Clone(p.fields[base:])
-	}
+	n.Fields = p.fieldSlab.copyOf(p.fields[base:])
 	return n, nil
 }
 
@@ -228,9 +224,7 @@ func (p *jsonParser) array(depth int) (*Node, error) {
 	}
 	p.pos++ // ]
 	n.End = p.pos
-	if len(p.items) > base {
-		n.Items = slices.Clone(p.items[base:])
-	}
+	n.Items = p.itemSlab.copyOf(p.items[base:])
 	return n, nil
 }
 
@@ -241,18 +235,12 @@ func (p *jsonParser) array(depth int) (*Node, error) {
 func (p *jsonParser) str() (string, error) {
 	start := p.pos
 	p.pos++ // opening quote
-	// Fast path: no escapes.
-	for i := p.pos; i < len(p.data); i++ {
-		switch p.data[i] {
-		case '"':
-			s := p.texts.text(p.data[p.pos:i])
-			p.pos = i + 1
-			return s, nil
-		case '\\', '\n', '\r':
-			i = len(p.data)
-		}
+	if i := stringEnd(p.data, p.pos, '"'); i < len(p.data) && p.data[i] == '"' {
+		s := intern(&p.texts, p.data[p.pos:i]) // no escapes: the text as it is
+		p.pos = i + 1
+		return s, nil
 	}
-	buf := make([]byte, 0, 64)
+	buf := make([]byte, 0, quotedEnd(p.data, start, '"')-start) // the text is no longer than as written
 	for p.pos < len(p.data) {
 		c := p.data[p.pos]
 		switch c {
@@ -273,6 +261,26 @@ func (p *jsonParser) str() (string, error) {
 		}
 	}
 	return "", &SyntaxError{Offset: start, Msg: "string not closed before the end of the file"}
+}
+
+// stringEnd returns the offset of the first quote, backslash or line
+// break from i (or the end), eight bytes at a time: strings hold long
+// runs of none of them.
+func stringEnd(data []byte, i int, quote byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zeros := func(x uint64) uint64 { return (x - ones) &^ x & highs } // the first is the first zero byte
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		if m := zeros(w^uint64(quote)*ones) | zeros(w^'\\'*ones) | zeros(w^'\n'*ones) | zeros(w^'\r'*ones); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(data); i++ {
+		if c := data[i]; c == quote || c == '\\' || c == '\n' || c == '\r' {
+			break
+		}
+	}
+	return i
 }
 
 // escape decodes one backslash escape at p.pos.

@@ -18,18 +18,32 @@ func TestNodesReset(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	firstBlock := &nodes.full[0][0]
+	firstBlock := &nodes.nodeSlab.full[0][0]
 	if got := len(roots[0].Get("Statement").Items); got != 201 {
 		t.Fatalf("first tree: %d statements", got)
 	}
 	nodes.Reset()
-	if len(nodes.spare) == 0 || len(nodes.full) != 0 || nodes.cur != nil {
-		t.Fatalf("after Reset: %d spare, %d full, current block %v", len(nodes.spare), len(nodes.full), nodes.cur != nil)
+	if s := nodes.nodeSlab; len(s.spare) == 0 || len(s.full) != 0 || s.cur != nil {
+		t.Fatalf("after Reset: %d spare, %d full, current block %v", len(s.spare), len(s.full), s.cur != nil)
 	}
-	for _, b := range nodes.spare {
+	for _, b := range nodes.nodeSlab.spare {
 		for _, n := range b[:cap(b)] {
 			if n.Text != "" || n.Fields != nil || n.Items != nil {
 				t.Fatalf("a kept block holds a node of the old tree: %+v", n)
+			}
+		}
+	}
+	for _, b := range nodes.fieldSlab.spare {
+		for _, f := range b[:cap(b)] {
+			if f.Key != nil || f.Value != nil {
+				t.Fatalf("a kept block holds a field of the old tree: %+v", f)
+			}
+		}
+	}
+	for _, b := range nodes.itemSlab.spare {
+		for _, item := range b[:cap(b)] {
+			if item != nil {
+				t.Fatalf("a kept block holds an item of the old tree: %+v", item)
 			}
 		}
 	}
@@ -42,10 +56,29 @@ func TestNodesReset(t *testing.T) {
 		t.Fatalf("second tree: %d items", len(items))
 	}
 	reused := false
-	for _, b := range append(nodes.full, nodes.cur) {
+	for _, b := range append(nodes.nodeSlab.full, nodes.nodeSlab.cur) {
 		reused = reused || &b[:1][0] == firstBlock
 	}
 	if !reused {
 		t.Error("the second tree took new blocks, not the first tree's")
+	}
+}
+
+// TestNodesAppend checks that the fields and items of a tree, which share
+// blocks, can each be appended to without writing over the next ones.
+func TestNodesAppend(t *testing.T) {
+	root, _, err := ParseJSON(source.NewSource([]byte(`{"a": [1, 2], "b": [3], "c": {"d": 4}, "e": 5}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := root.Get("a"), root.Get("b")
+	a.Items = append(a.Items, b.Items[0])
+	c := root.Get("c")
+	c.Fields = append(c.Fields, root.Fields[0])
+	if got := b.Items[0].Text; got != "3" {
+		t.Errorf("b[0] = %q after appending to a", got)
+	}
+	if got := root.Fields[3].Key.Text; got != "e" || len(root.Fields) != 4 {
+		t.Errorf("root's fields changed after appending to c's: %d fields, last %q", len(root.Fields), got)
 	}
 }

@@ -40,15 +40,21 @@ func parseYAML(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, 
 	return docs, warnings, err
 }
 
-// printable8 reports whether the first eight bytes of p are each from
-// ' ' to '~'.
-func printable8(p []byte) bool {
+// text8 reports whether the first eight bytes of p are each from ' ' to
+// '~', a tab or a line break.
+func text8(p []byte) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	w := binary.LittleEndian.Uint64(p)
-	below := (w - 0x20*ones) &^ w // sets the high bit of a byte below 0x20 (and maybe of one after it)
-	v := w ^ 0x7f*ones
-	del := (v - ones) &^ v // the same for a byte 0x7f
-	return (w|below|del)&highs == 0
+	if w&highs != 0 {
+		return false
+	}
+	// With no high bit set, adding to each byte carries into no other:
+	// the high bit of b+0x60 is set for b from ' ', of b+0x7f for b not
+	// 0 (here: a tab or a line break, after the XOR), of b+1 for 0x7f.
+	below := ^(w + 0x60*ones) & highs
+	tab, lf, cr := w^'\t'*ones, w^'\n'*ones, w^'\r'*ones
+	below &^= ^((tab + 0x7f*ones) & (lf + 0x7f*ones) & (cr + 0x7f*ones))
+	return below|(w+ones)&highs == 0
 }
 
 func isCollection(n *Node) bool { return n.Kind == KindMap || n.Kind == KindList }
@@ -60,7 +66,7 @@ func isCollection(n *Node) bool { return n.Kind == KindMap || n.Kind == KindList
 func yamlSafe(data []byte) []byte {
 	var out []byte
 	for i := 0; i < len(data); {
-		if i+8 <= len(data) && printable8(data[i:]) {
+		if i+8 <= len(data) && text8(data[i:]) {
 			i += 8 // nearly every byte of a template: eight at a time
 			continue
 		}

@@ -16,9 +16,7 @@ func (r *yamlReader) flowSpace() {
 		case c == ' ' || c == '\t':
 			r.pos++
 		case c == '#' && (r.pos == r.lineStart || r.data[r.pos-1] == ' ' || r.data[r.pos-1] == '\t'):
-			for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-				r.pos++
-			}
+			r.pos = lineEnd(r.data, r.pos)
 		case r.lineBreak():
 			if r.atMarker() {
 				r.leave()
@@ -84,17 +82,13 @@ func (r *yamlReader) flowCollection(depth int) *Node {
 	n := r.node(Node{Kind: KindList, Start: start, End: r.flowEnd(start)})
 	if isMap {
 		n.Kind = KindMap
-		if len(r.fields) > base {
-			n.Fields = append([]Field(nil), r.fields[base:]...)
-		}
+		n.Fields = r.fieldSlab.copyOf(r.fields[base:])
 		r.fields = r.fields[:base]
 		if merges != nil {
 			r.merge(n, merges)
 		}
 	} else {
-		if len(r.items) > itemBase {
-			n.Items = append([]*Node(nil), r.items[itemBase:]...)
-		}
+		n.Items = r.itemSlab.copyOf(r.items[itemBase:])
 		r.items = r.items[:itemBase]
 	}
 	return n
@@ -108,14 +102,13 @@ func (r *yamlReader) flowPair(k *Node, entry int, oneLine bool, depth int) *Node
 		r.leave() // a key that is not a scalar on one line
 	}
 	merge := k.Text == mergeKey && c == '<'
-	r.keyText(k)
 	r.pos++ // the ':'
 	r.flowSpace()
 	if c := r.at(r.pos); c == ',' || c == ']' {
 		r.leave() // a key without a value
 	}
 	v := r.flowNode(depth + 1)
-	n := r.node(Node{Kind: KindMap, Fields: []Field{{Key: k, Value: v}}, Start: k.Start, End: r.flowEnd(k.Start)})
+	n := r.node(Node{Kind: KindMap, Fields: r.fieldSlab.copyOf([]Field{{Key: k, Value: v}}), Start: k.Start, End: r.flowEnd(k.Start)})
 	if merge {
 		r.merge(n, []int{0})
 	}
@@ -131,7 +124,6 @@ func (r *yamlReader) flowKey(depth int) (*Node, bool) {
 	if multiline || r.at(r.pos) != ':' || r.lineStart != keyLine {
 		r.leave() // a key on more than one line, or its ':' on another
 	}
-	r.keyText(n)
 	return n, merge
 }
 

@@ -18,6 +18,7 @@ import (
 // aside. src holds the text yamlSafe made.
 func goYAML(src *source.Source, nodes *Nodes) ([]*Node, []source.Diagnostic, error) {
 	c := &yamlConverter{yamlTree: yamlTree{src: src, Nodes: nodes}, memo: map[*yaml.Node]*Node{}}
+	c.texts.fit(len(src.Data))
 	dec := yaml.NewDecoder(bytes.NewReader(src.Data))
 	var docs []*Node
 	read := 0 // documents read, empty ones too

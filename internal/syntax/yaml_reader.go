@@ -25,7 +25,6 @@ type yamlReader struct {
 	pos       int
 	lineStart int // offset of the line pos is on
 	anchors   map[string]*Node
-	texts     interner
 	// The fields and items of the maps and lists being read wait on
 	// stacks until their map or list is complete, then get a slice of
 	// exactly their size.
@@ -46,6 +45,7 @@ func readYAML(src *source.Source, nodes *Nodes) (docs []*Node, warnings []source
 		return nil, nil, false
 	}
 	r := &yamlReader{yamlTree: yamlTree{src: src, Nodes: nodes}, data: src.Data}
+	r.texts.fit(len(r.data))
 	defer func() {
 		if v := recover(); v != nil {
 			if _, left := v.(leftToGoYAML); !left {
@@ -154,10 +154,11 @@ func (r *yamlReader) atLineEnd() bool {
 // spaces steps over spaces. A tab in block context is left to go-yaml,
 // which allows it in some places and not in others.
 func (r *yamlReader) spaces() {
-	for r.at(r.pos) == ' ' {
-		r.pos++
+	i := r.pos
+	for i < len(r.data) && r.data[i] == ' ' {
+		i++
 	}
-	if r.at(r.pos) == '\t' {
+	if r.pos = i; i < len(r.data) && r.data[i] == '\t' {
 		r.leave()
 	}
 }
@@ -193,9 +194,7 @@ func (r *yamlReader) next() {
 	for {
 		r.spaces()
 		if r.at(r.pos) == '#' && (r.pos == r.lineStart || r.data[r.pos-1] == ' ') {
-			for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-				r.pos++
-			}
+			r.pos = lineEnd(r.data, r.pos)
 		}
 		if !r.lineBreak() {
 			return
@@ -314,7 +313,6 @@ func (r *yamlReader) maybeKey(n *Node, multiline, merge bool, col, depth int, li
 	if multiline || !lineStart || n.End-n.Start > maxSimpleKey {
 		r.leave()
 	}
-	r.keyText(n)
 	return r.blockMap(col, depth, n, merge)
 }
 
@@ -327,11 +325,6 @@ const maxSimpleKey = 1000
 func (r *yamlReader) atValueIndicator() bool {
 	r.spaces()
 	return r.at(r.pos) == ':' && r.blankz(r.pos+1)
-}
-
-// keyText interns the text of key k: templates repeat the same few keys.
-func (r *yamlReader) keyText(k *Node) {
-	k.Text = r.texts.internString(k.Text)
 }
 
 // blockMap reads a block map at column col whose first key has been read;
@@ -359,7 +352,7 @@ func (r *yamlReader) blockMap(col, depth int, first *Node, merge bool) *Node {
 		}
 		k, merge = r.mapKey(depth + 1)
 	}
-	n.Fields = append([]Field(nil), r.fields[base:]...)
+	n.Fields = r.fieldSlab.copyOf(r.fields[base:])
 	r.fields = r.fields[:base]
 	n.End = n.Fields[len(n.Fields)-1].Value.End
 	if merges != nil {
@@ -375,7 +368,6 @@ func (r *yamlReader) mapKey(depth int) (*Node, bool) {
 	if multiline || !r.atValueIndicator() || n.End-n.Start > maxSimpleKey {
 		r.leave()
 	}
-	r.keyText(n)
 	return n, merge
 }
 
@@ -450,7 +442,7 @@ func (r *yamlReader) blockList(col, depth int, start int) *Node {
 			break // the next key of the map the list is written at the column of
 		}
 	}
-	n.Items = append([]*Node(nil), r.items[base:]...)
+	n.Items = r.itemSlab.copyOf(r.items[base:])
 	r.items = r.items[:base]
 	n.End = n.Items[len(n.Items)-1].End
 	return n
@@ -517,7 +509,7 @@ func (r *yamlReader) tag() string {
 	if r.pos == nameStart {
 		r.leave()
 	}
-	return string(r.data[start:r.pos])
+	return intern(&r.texts, r.data[start:r.pos])
 }
 
 // alias reads *name and returns the copy of its anchor's node.

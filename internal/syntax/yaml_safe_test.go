@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-// TestPrintable8 checks the eight-bytes-at-a-time test against a byte at
-// a time: every byte value at every place among printable bytes, and
-// words of random bytes.
-func TestPrintable8(t *testing.T) {
-	printable := func(p []byte) bool {
+// TestText8 checks the eight-bytes-at-a-time test against a byte at a
+// time: every byte value at every place among printable bytes, and words
+// of random bytes.
+func TestText8(t *testing.T) {
+	text := func(p []byte) bool {
 		for _, c := range p[:8] {
-			if c < 0x20 || c > 0x7e {
+			if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
 				return false
 			}
 		}
@@ -23,8 +23,8 @@ func TestPrintable8(t *testing.T) {
 		for c := range 256 {
 			w := bytes.Clone(word)
 			w[at] = byte(c)
-			if got, want := printable8(w), printable(w); got != want {
-				t.Errorf("%q: printable8 %v, want %v", w, got, want)
+			if got, want := text8(w), text(w); got != want {
+				t.Errorf("%q: text8 %v, want %v", w, got, want)
 			}
 		}
 	}
@@ -33,12 +33,17 @@ func TestPrintable8(t *testing.T) {
 		w := make([]byte, 8)
 		for i := range w {
 			w[i] = byte(rng.IntN(256))
-			if rng.IntN(2) == 0 {
+			switch rng.IntN(4) {
+			case 0:
 				w[i] = byte(0x1e + rng.IntN(4)) // near the bounds
+			case 1:
+				w[i] = byte(0x7d + rng.IntN(4))
+			case 2:
+				w[i] = byte(0x08 + rng.IntN(7)) // near the line breaks
 			}
 		}
-		if got, want := printable8(w), printable(w); got != want {
-			t.Fatalf("%q: printable8 %v, want %v", w, got, want)
+		if got, want := text8(w), text(w); got != want {
+			t.Fatalf("%q: text8 %v, want %v", w, got, want)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ssm-guardrails/ssm-guardrails/internal/source"
 )
 
 // The scalars of the YAML reader: each is read as go-yaml's scanner reads
@@ -41,13 +43,7 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 			break
 		}
 		segment := r.pos
-		for !r.blankz(r.pos) {
-			c := r.data[r.pos]
-			if c == ':' && r.blankz(r.pos+1) || flow && (c == ',' || c == '?' || c == '[' || c == ']' || c == '{' || c == '}') {
-				break
-			}
-			r.pos++
-		}
+		r.pos = plainRun(r.data, r.pos, flow)
 		if r.pos > segment {
 			switch {
 			case breaks > 0:
@@ -85,26 +81,79 @@ func (r *yamlReader) plain(parent int, flow bool) (n *Node, multiline bool) {
 		}
 	}
 	r.pos, r.lineStart = end, endLine
-	text := string(folded)
 	if folded == nil {
-		text = r.texts.text(r.data[start:end])
+		text := intern(&r.texts, r.data[start:end])
+		return r.node(Node{Kind: resolvedKind(text), Text: text, Start: start, End: end}), endLine != firstLine
 	}
-	return r.node(Node{Kind: plainKind(resolvedTag(text)), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
+	text := string(folded)
+	return r.node(Node{Kind: resolvedKind(text), Text: text, Start: start, End: plainEnd(r.data, start, text)}), endLine != firstLine
 }
 
-// resolvedTag is the tag YAML gives an untagged plain scalar. Only text
-// that starts like a number, a boolean, a null or the merge key can be
-// anything but a string; go-yaml decides the rest.
-func resolvedTag(text string) string {
-	if text == "" {
-		return "!!null"
+// plainStops marks the bytes at which a run of a plain scalar's text may
+// end, in block context and in flow context: white space, ':', and the
+// flow indicators.
+var plainStops = func() (stops [2][256]bool) {
+	for _, c := range " \t\n\r:" {
+		stops[0][c], stops[1][c] = true, true
 	}
-	switch c := text[0]; {
-	case c >= '0' && c <= '9', c == '+', c == '-', c == '.', c == '~', c == '<',
-		strings.IndexByte("yYnNtTfFoO", c) >= 0:
-		return (&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag()
+	for _, c := range ",?[]{}" {
+		stops[1][c] = true
 	}
-	return "!!str"
+	return stops
+}()
+
+// plainRun returns where the run of text of a plain scalar from i ends: at
+// white space or the end, a ':' before white space or the end, or in flow
+// context an indicator.
+func plainRun(data []byte, i int, flow bool) int {
+	stops := &plainStops[0]
+	if flow {
+		stops = &plainStops[1]
+	}
+	for ; i < len(data); i++ {
+		if c := data[i]; stops[c] && (c != ':' || i+1 == len(data) || source.IsSpace(data[i+1])) {
+			break
+		}
+	}
+	return i
+}
+
+// resolvedKind is the kind YAML gives an untagged plain scalar: these
+// words are nulls and booleans, text that starts like a number may be a
+// number, and the rest are strings. go-yaml decides what starts like a
+// number, but for two kinds of text templates are full of: digits alone
+// (an account, a port) are a number, an int or after a 0 a float, and
+// text that starts with a digit other than 0 and holds a byte no number
+// has, and is no date (2006-01-02), is a string (a hash, a version).
+func resolvedKind(text string) Kind {
+	switch text {
+	case "", "~", "null", "Null", "NULL":
+		return KindNull
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return KindBool
+	}
+	c := text[0]
+	if c != '+' && c != '-' && c != '.' && (c < '0' || c > '9') {
+		return KindString
+	}
+	digits, other := 0, false // leading digits; a byte no number has
+	for i := 0; i < len(text); i++ {
+		switch d := text[i]; {
+		case d >= '0' && d <= '9':
+			if digits == i {
+				digits++
+			}
+		case d != '_' && d != '.' && d != 'e' && d != 'E' && d != '+' && d != '-':
+			other = true
+		}
+	}
+	switch {
+	case digits == len(text) && digits <= 18:
+		return KindNumber
+	case c >= '1' && c <= '9' && other && !(digits == 4 && text[4] == '-'):
+		return KindString
+	}
+	return plainKind((&yaml.Node{Kind: yaml.ScalarNode, Value: text}).ShortTag())
 }
 
 // quoted reads a single- or double-quoted scalar at pos, folding its lines
@@ -113,22 +162,14 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 	start, firstLine := r.pos, r.lineStart
 	quote := r.data[r.pos]
 	r.pos++
-	// Fast path: one line, no escapes.
-	for i := r.pos; i < len(r.data); i++ {
-		c := r.data[i]
-		if c == quote {
-			if quote == '\'' && r.at(i+1) == '\'' {
-				break // an escaped quote
-			}
-			text := r.texts.text(r.data[r.pos:i])
-			r.pos = i + 1
-			return r.node(Node{Kind: KindString, Text: text, Start: start, End: quotedEnd(r.data, start, quote)}), false
-		}
-		if c == '\n' || c == '\r' || c == '\\' && quote == '"' {
-			break
-		}
+	// Fast path: one line, no escapes (nor backslashes).
+	if i := stringEnd(r.data, r.pos, quote); r.at(i) == quote && !(quote == '\'' && r.at(i+1) == '\'') {
+		text := intern(&r.texts, r.data[r.pos:i])
+		r.pos = i + 1
+		return r.node(Node{Kind: KindString, Text: text, Start: start, End: i + 1}), false
 	}
-	var s []byte
+	end := quotedEnd(r.data, start, quote)
+	s := make([]byte, 0, end-start) // the text is seldom longer than as written
 	for {
 		if r.atMarker() || r.pos >= len(r.data) {
 			r.leave()
@@ -188,7 +229,7 @@ func (r *yamlReader) quoted() (n *Node, multiline bool) {
 		}
 	}
 	r.pos++ // the closing quote
-	return r.node(Node{Kind: KindString, Text: string(s), Start: start, End: quotedEnd(r.data, start, quote)}), r.lineStart != firstLine
+	return r.node(Node{Kind: KindString, Text: string(s), Start: start, End: end}), r.lineStart != firstLine
 }
 
 // escape decodes the escape at pos in a double-quoted scalar, as go-yaml
@@ -287,9 +328,7 @@ func (r *yamlReader) blockScalar(parent int) *Node {
 		r.pos++
 	}
 	if r.at(r.pos) == '#' {
-		for r.pos < len(r.data) && r.data[r.pos] != '\n' && r.data[r.pos] != '\r' {
-			r.pos++
-		}
+		r.pos = lineEnd(r.data, r.pos)
 	}
 	if r.pos < len(r.data) && !r.lineBreak() {
 		r.leave()
@@ -310,12 +349,9 @@ func (r *yamlReader) blockScalar(parent int) *Node {
 		leadingBreak = 0
 		s = append(s, strings.Repeat("\n", trailing)...)
 		leadingBlank = trailingBlank
-		lineEnd := r.pos
-		for lineEnd < len(r.data) && r.data[lineEnd] != '\n' && r.data[lineEnd] != '\r' {
-			lineEnd++
-		}
-		s = append(s, r.data[r.pos:lineEnd]...)
-		r.pos = lineEnd
+		end := lineEnd(r.data, r.pos)
+		s = append(s, r.data[r.pos:end]...)
+		r.pos = end
 		if r.lineBreak() {
 			leadingBreak = 1
 		}

@@ -70,16 +70,16 @@ func (t *yamlTree) size(n *Node) int {
 // tagged applies a node's tag: a CloudFormation short form (!Ref, !Sub,
 // any other local tag) becomes its long form, a map of one key.
 func (t *yamlTree) tagged(n *Node, tag string, start int) *Node {
-	name, ok := intrinsicTag(tag)
+	name, ok := t.intrinsicTag(tag)
 	if !ok {
 		return n
 	}
 	key := t.node(Node{Kind: KindString, Text: name, Start: start, End: start + len(tag)})
-	return t.node(Node{Kind: KindMap, Fields: []Field{{Key: key, Value: n}}, Start: start, End: n.End})
+	return t.node(Node{Kind: KindMap, Fields: t.fieldSlab.copyOf([]Field{{Key: key, Value: n}}), Start: start, End: n.End})
 }
 
 // intrinsicTag maps a CloudFormation short-form tag to its long name.
-func intrinsicTag(tag string) (string, bool) {
+func (t *yamlTree) intrinsicTag(tag string) (string, bool) {
 	if !strings.HasPrefix(tag, "!") || strings.HasPrefix(tag, "!!") {
 		return "", false
 	}
@@ -89,7 +89,8 @@ func intrinsicTag(tag string) (string, bool) {
 	case "":
 		return "", false
 	default:
-		return "Fn::" + name, true
+		var long [64]byte // the few long names, interned without a string each time
+		return intern(&t.texts, append(append(long[:0], "Fn::"...), name...)), true
 	}
 }
 
