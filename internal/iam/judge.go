@@ -16,7 +16,9 @@ import (
 // What it returns is what the evaluation would have found: an answer is
 // kept only when no bound was hit, and reused only when the work it took
 // fits in what is left of the evaluation's budget, which it is charged.
-// A nil *Judge remembers nothing. A Judge is for one goroutine.
+// What it keeps is bounded whatever it judges: at most maxMemo answers of
+// each kind, for keys of at most maxMemoKey bytes. A nil *Judge remembers
+// nothing. A Judge is for one goroutine.
 type Judge struct {
 	covers       map[string]coverMemo
 	descriptions map[string]string
@@ -29,9 +31,13 @@ type coverMemo struct {
 	work int
 }
 
-// maxMemo bounds each of a Judge's maps: past it the map starts again,
-// so that a Judge's memory stays small whatever it judges.
+// maxMemo bounds each of a Judge's maps: past it the map starts again.
 const maxMemo = 512
+
+// maxMemoKey is the longest key a Judge remembers. The lists that repeat
+// are short; a long one, which a file can make as long as it likes, is
+// judged afresh rather than kept.
+const maxMemoKey = 512
 
 // cover returns decide's answer for st's resource elements, with no Deny
 // in the way; decide says whether its answer was exact (no bound hit).
@@ -41,6 +47,10 @@ func (j *Judge) cover(st *Statement, budget *int, decide func() (coverResult, bo
 		return res
 	}
 	j.key = appendElementsKey(j.key[:0], st.Resource, st.NotResource)
+	if len(j.key) > maxMemoKey {
+		res, _ := decide()
+		return res
+	}
 	if m, ok := j.covers[string(j.key)]; ok && m.work <= *budget {
 		*budget -= m.work
 		return m.res
@@ -66,6 +76,9 @@ func (j *Judge) describe(st *Statement, open instances.Family, notes familyNotes
 	j.key = append(j.key, byte(open))
 	for _, n := range notes {
 		j.key = appendString(j.key, n)
+	}
+	if len(j.key) > maxMemoKey {
+		return describe(st, open, notes)
 	}
 	if d, ok := j.descriptions[string(j.key)]; ok {
 		return d

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -65,4 +66,24 @@ func TestJudgeCharges(t *testing.T) {
 	st = &Statement{Resource: Values{Literal("*")}, NotResource: Values{}}
 	check(100, 10, false, 90, 3) // past a bound: not remembered
 	check(100, 10, false, 90, 4)
+}
+
+// TestJudgeKeepsNoLongKeys: a statement whose resources make a key longer
+// than maxMemoKey is judged, and judged right, but nothing of it is kept,
+// however many such statements there are.
+func TestJudgeKeepsNoLongKeys(t *testing.T) {
+	var j Judge
+	for i := range 2 * maxMemo {
+		resources := Values{Literal("arn:aws:ec2:*:*:instance/*")}
+		for k := range 20 {
+			resources = append(resources, Literal(fmt.Sprintf("arn:aws:s3:::bucket-%d-%d/some/long/prefix/*", i, k)))
+		}
+		p := &Policy{Statements: []Statement{{Effect: "Allow", Action: Values{Literal("ssm:SendCommand")}, Resource: resources}}}
+		if got, want := j.Evaluate(p, "ssm:SendCommand"), Evaluate(p, "ssm:SendCommand"); len(got) != 1 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("policy %d: the judge finds %+v, Evaluate %+v", i, got, want)
+		}
+	}
+	if len(j.covers) != 0 || len(j.descriptions) != 0 {
+		t.Errorf("the judge kept %d covers and %d descriptions of long keys", len(j.covers), len(j.descriptions))
+	}
 }
