@@ -8,6 +8,8 @@ package iam
 // proven by what is known; one found only the broad way hangs on the
 // unknowns, and is returned with their names in Unresolved.
 
+// hasAnyUnknown spells out forEachElement's elements: a closure call per
+// element was a measurable share of judging a policy.
 func hasAnyUnknown(p *Policy) bool {
 	for i := range p.Statements {
 		st := &p.Statements[i]

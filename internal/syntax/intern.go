@@ -35,7 +35,7 @@ func (ki *interner) fit(size int) {
 }
 
 // intern is the string of b: interned when it is short.
-func intern[T string | []byte](ki *interner, b T) string {
+func intern(ki *interner, b []byte) string {
 	if len(b) > internMax {
 		return string(b)
 	}
@@ -50,7 +50,7 @@ func intern[T string | []byte](ki *interner, b T) string {
 // eight bytes, into its high bits: a few instructions, where a general
 // hash costs more than the string it saves. Texts that share a slot only
 // take turns in it.
-func slotOf[T string | []byte](b T) uint64 {
+func slotOf(b []byte) uint64 {
 	x := uint64(len(b))
 	if len(b) >= 8 {
 		x ^= load64(b[:8]) ^ load64(b[len(b)-8:])*0x9e3779b97f4a7c15
@@ -63,7 +63,7 @@ func slotOf[T string | []byte](b T) uint64 {
 }
 
 // load64 reads eight bytes, little-endian.
-func load64[T string | []byte](b T) uint64 {
+func load64(b []byte) uint64 {
 	_ = b[7]
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
