@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/ssm-guardrails/ssm-guardrails/internal/safetext"
 )
@@ -86,7 +85,10 @@ func (r *actionRun) appendFileCommand(env, text string) error {
 	if path == "" {
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0)
+	if info, err := os.Lstat(path); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link", path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|openNoFollow, 0)
 	if err != nil {
 		return err
 	}
