@@ -268,7 +268,7 @@ func loadConfig(named, base, root string) (*exempt.Config, error) {
 	if path == "" {
 		path, required = filepath.Join(base, exempt.DefaultConfigFile), false
 	}
-	cfg, err := exempt.LoadConfigWithin(root, path, required)
+	cfg, err := exempt.LoadConfig(root, path, required)
 	if cfg != nil {
 		absBase, errBase := filepath.Abs(base)
 		absPath, errPath := filepath.Abs(path)

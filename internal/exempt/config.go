@@ -61,16 +61,11 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
-// LoadConfig reads the config at path. With required unset, a missing
-// file is no config rather than an error.
-func LoadConfig(path string, required bool) (*Config, error) {
-	return LoadConfigWithin("", path, required)
-}
-
-// LoadConfigWithin is LoadConfig for a config that must be a file inside
-// root once links are resolved; "" means anywhere. The action passes its
-// workspace, whose files a pull request controls.
-func LoadConfigWithin(root, path string, required bool) (*Config, error) {
+// LoadConfig reads the config at path, which must be a file inside root
+// once links are resolved; "" means anywhere. The action passes its
+// workspace, whose files a pull request controls. With required unset, a
+// missing file is no config rather than an error.
+func LoadConfig(root, path string, required bool) (*Config, error) {
 	data, err := readConfig(root, path)
 	if err != nil {
 		if !required && errors.Is(err, fs.ErrNotExist) {

@@ -44,15 +44,15 @@ func TestParseConfigErrors(t *testing.T) {
 func TestLoadConfig(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "none.yml")
-	if cfg, err := LoadConfig(missing, false); cfg != nil || err != nil {
+	if cfg, err := LoadConfig("", missing, false); cfg != nil || err != nil {
 		t.Errorf("optional missing config: %v, %v", cfg, err)
 	}
-	if _, err := LoadConfig(missing, true); err == nil || !strings.Contains(err.Error(), "cannot read: no such file") {
+	if _, err := LoadConfig("", missing, true); err == nil || !strings.Contains(err.Error(), "cannot read: no such file") {
 		t.Errorf("required missing config: %v", err)
 	}
 	path := filepath.Join(dir, "c.yml")
 	os.WriteFile(path, []byte("exemptions:\n  - files: ['**/admin-*.json']\n    reason: break-glass\n    expires: 2027-06-30\n"), 0o644)
-	cfg, err := LoadConfig(path, true)
+	cfg, err := LoadConfig("", path, true)
 	if err != nil || len(cfg.Entries) != 1 {
 		t.Fatalf("%v %v", cfg, err)
 	}

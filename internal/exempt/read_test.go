@@ -46,22 +46,22 @@ func TestLoadConfigRefusesWhatIsNotAConfig(t *testing.T) {
 		{"dot-dot path", root, filepath.Join(root, "..", filepath.Base(outside), "secret.yml"), "cannot read: it leads outside the workspace"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := LoadConfigWithin(tt.root, tt.path, false)
+			_, err := LoadConfig(tt.root, tt.path, false)
 			if err == nil || !strings.HasSuffix(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), tt.path+": ") {
 				t.Errorf("error %v, want %q naming the file", err, tt.want)
 			}
 		})
 	}
 	// Without a root the link out is the user's own choice, and it is read.
-	if cfg, err := LoadConfigWithin("", filepath.Join(root, "out.yml"), true); err != nil || cfg == nil {
+	if cfg, err := LoadConfig("", filepath.Join(root, "out.yml"), true); err != nil || cfg == nil {
 		t.Errorf("link without a root: %v, %v", cfg, err)
 	}
 	// A link inside the root to a regular file is read.
-	if cfg, err := LoadConfigWithin(root, link("alias.yml", "real.yml"), true); err != nil || cfg == nil {
+	if cfg, err := LoadConfig(root, link("alias.yml", "real.yml"), true); err != nil || cfg == nil {
 		t.Errorf("link inside the root: %v, %v", cfg, err)
 	}
 	// A missing optional config inside a root is no config.
-	if cfg, err := LoadConfigWithin(root, filepath.Join(root, "none.yml"), false); cfg != nil || err != nil {
+	if cfg, err := LoadConfig(root, filepath.Join(root, "none.yml"), false); cfg != nil || err != nil {
 		t.Errorf("missing optional config: %v, %v", cfg, err)
 	}
 }
